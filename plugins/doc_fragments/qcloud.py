@@ -1,0 +1,74 @@
+# -*- coding: utf-8 -*-
+# Copyright: qcloud.cvm contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+
+class ModuleDocFragment:
+    # The options every module and the inventory plugin share: credentials,
+    # region, endpoint and transport. The environment fallbacks named here are
+    # implemented once, in module_utils/qcloud_module.py (COMMON_OPTION_ENV).
+    DOCUMENTATION = r"""
+options:
+  secret_id:
+    description:
+      - The SecretId of a Tencent Cloud API key (it starts with C(AKID)).
+      - If not set, the environment variable E(TENCENTCLOUD_SECRET_ID) is used.
+      - Required, through the option or the environment.
+    type: str
+  secret_key:
+    description:
+      - The SecretKey of the same API key. It signs every request and is never sent, logged or returned.
+      - If not set, the environment variable E(TENCENTCLOUD_SECRET_KEY) is used.
+      - Required, through the option or the environment.
+    type: str
+  security_token:
+    description:
+      - The session token of temporary (STS) credentials, sent as the C(Token) common parameter.
+      - Leave it unset for permanent API keys.
+      - If not set, the environment variable E(TENCENTCLOUD_SECURITY_TOKEN) is used.
+    type: str
+  region:
+    description:
+      - The region to work in, as a legacy short code such as V(gz), V(sh) or V(bj),
+        or as its current name such as V(ap-guangzhou).
+      - Current names are translated to the legacy short code, which is what the legacy API is
+        documented to take.
+      - If not set, the environment variable E(TENCENTCLOUD_REGION) is used.
+      - Required, through the option or the environment.
+    type: str
+  endpoint:
+    description:
+      - The URL of the legacy API.
+      - Point it at a local emulator for tests, for example V(http://127.0.0.1:8080/v2/index.php).
+      - If not set, the environment variable E(QCLOUD_CVM_ENDPOINT) is used, and if that is not set either,
+        V(https://cvm.api.qcloud.com/v2/index.php).
+    type: str
+  validate_certs:
+    description:
+      - Whether to verify the endpoint's TLS certificate.
+      - To trust a private certificate authority, point the environment variable E(REQUESTS_CA_BUNDLE)
+        at its PEM file instead of turning verification off.
+      - Turning verification off is for tests only; the collection warns when it is off.
+    type: bool
+    default: true
+  timeout:
+    description:
+      - Seconds to wait for the endpoint to answer one HTTP request before giving up on that attempt.
+    type: float
+    default: 30
+  retries:
+    description:
+      - How many times to retry a request that failed in a way that is safe to retry
+        (the API answered that it is busy or rate-limited, an HTTP 5xx answer, a connection error or a timeout).
+      - Retries wait with capped exponential backoff and jitter, and send the same request again
+        (with a fresh C(Nonce) and C(Timestamp); a create keeps its C(clientToken), so it never creates twice).
+      - V(0) disables retries.
+    type: int
+    default: 4
+requirements:
+  - requests >= 2.25
+notes:
+  - The collection talks to the legacy API (C(cvm.api.qcloud.com/v2/index.php)) and signs every request with HmacSHA256.
+"""

@@ -1,0 +1,49 @@
+# -*- coding: utf-8 -*-
+# Copyright: qcloud.cvm contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Retry with capped exponential backoff and jitter, in one place."""
+
+from __future__ import annotations
+
+import random
+import time
+
+
+class RetryPolicy:
+    """Run a callable again while it fails in a way the caller calls retryable.
+
+    The n-th retry waits between half and all of ``min(max_delay, base_delay * 2**n)``
+    seconds. The random half ("equal jitter") keeps many Ansible forks that hit
+    the same busy answer from retrying in lock-step, while the fixed half keeps
+    a retry from firing again at once.
+    """
+
+    def __init__(self, retries=4, base_delay=0.5, max_delay=8.0, sleep=time.sleep, rand=random.random):
+        if retries < 0:
+            raise ValueError("retries must be 0 or more")
+        self.retries = retries
+        self.base_delay = base_delay
+        self.max_delay = max_delay
+        self._sleep = sleep
+        self._rand = rand
+        # Every delay slept, so callers and tests can see what happened.
+        self.delays = []
+
+    def delay_for(self, retry_number):
+        ceiling = min(self.max_delay, self.base_delay * (2 ** retry_number))
+        return ceiling / 2 + self._rand() * ceiling / 2
+
+    def run(self, attempt, is_retryable):
+        """Call ``attempt()``; on an exception that ``is_retryable`` accepts, wait and call again."""
+        retry_number = 0
+        while True:
+            try:
+                return attempt()
+            except Exception as error:  # pylint: disable=broad-except
+                if retry_number >= self.retries or not is_retryable(error):
+                    raise
+                delay = self.delay_for(retry_number)
+                self.delays.append(delay)
+                self._sleep(delay)
+                retry_number += 1
