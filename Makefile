@@ -27,18 +27,21 @@ demo: install
 test: sanity pytest
 
 venv: $(VENV)/.installed
-$(VENV)/.installed: tests/requirements.txt Makefile
+$(VENV)/.installed: tests/requirements.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet "ansible-core==$(ANSIBLE_CORE)" -r tests/requirements.txt
 	touch $@
 
 # ansible-test and the unit tests need the collection at
-# ansible_collections/qcloud/cvm; copy what git knows (tracked, or new and not ignored).
+# ansible_collections/qcloud/cvm; copy what git knows (tracked, or new and not
+# ignored). The copy gets a git index of its own: inside this repo's ignored
+# .build, ansible-test would otherwise list no files at all.
 tree: venv
 	rm -rf $(BUILD)/ansible_collections
 	mkdir -p $(TREE)
 	git ls-files -z --cached --others --exclude-standard | xargs -0 -I{} sh -c 'test -e "{}" && echo "{}"' | tar -cf - -T - | tar -xf - -C $(TREE)
+	cd $(TREE) && git init -q && git add -A
 
 build: tree
 	mkdir -p $(BUILD)/dist
@@ -49,6 +52,7 @@ install: build
 	$(BIN)/ansible-galaxy collection install --force -p $(COLLECTIONS) $(TARBALL)
 
 sanity: tree
+	scripts/install-ansible-test-bootstrap.sh $(BIN)/python
 	cd $(TREE) && $(BIN)/ansible-test sanity --color no --python $(SANITY_PYTHON) --requirements
 
 # One pytest run, so CI reads one closing line: unit tests import the copied
