@@ -1,36 +1,53 @@
 # The two commands README.md opens with:
 #   make demo   the demo playbook against the embedded emulator
-#   make test   sanity, unit, emulator and integration tests
-# Both set up everything themselves: .venv, the collection built from its own
-# tarball and installed under .build/collections, and the emulator.
+#   make test   sanity, unit, emulator, integration and ecosystem tests, on
+#               ansible-core 2.19 (Python 3.11) and on the newest ansible-core
+#               (2.21, Python 3.13)
+# Both set up everything themselves: a virtual environment, the collection
+# built from its own tarball and installed under $(BUILD)/collections, and the
+# emulator. Variables (PYTHON, ANSIBLE_CORE, VENV, BUILD) select one cell of
+# the version matrix; `make test` runs both cells.
 
 PYTHON ?= python3
 ANSIBLE_CORE ?= 2.19.14
 VENV ?= .venv
 BUILD ?= .build
-SANITY_PYTHON ?= $(shell $(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])')
+# The newest ansible-core needs Python >= 3.12; pyenv provides it on our machines.
+NEWEST_PYTHON ?= $(shell PYENV_VERSION=3.13.0 pyenv which python3.13 2>/dev/null || command -v python3.13 || command -v python3.12)
+NEWEST_ANSIBLE_CORE ?= 2.21.5
+# Extra requirements for the main cell: the ecosystem tools (lint, docs, ...).
+TOOLS_REQUIREMENTS ?= tests/requirements-tools.txt
+PYTEST_PATHS ?= tests/unit tests/emulator tests/integration tests/ecosystem
 
 BIN := $(abspath $(VENV))/bin
 VERSION := $(shell sed -n 's/^version: *//p' galaxy.yml)
 TREE := $(BUILD)/ansible_collections/qcloud/cvm
-TARBALL := $(BUILD)/dist/qcloud-cvm-$(VERSION).tar.gz
+TARBALL := $(abspath $(BUILD))/dist/qcloud-cvm-$(VERSION).tar.gz
 COLLECTIONS := $(abspath $(BUILD))/collections
 
 export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
+export QCLOUD_CVM_TARBALL := $(TARBALL)
 export PATH := $(BIN):$(PATH)
 
-.PHONY: demo test venv tree build install sanity pytest clean
+.PHONY: demo test test-newest check venv tree build install sanity pytest docs clean
 
 demo: install
 	scripts/run-with-emulator.sh docs/examples/demo.sh
 
-test: sanity pytest
+test: check test-newest
+
+# One cell of the matrix: sanity, then every pytest suite.
+check: sanity pytest
+
+test-newest:
+	$(MAKE) check PYTHON="$(NEWEST_PYTHON)" ANSIBLE_CORE=$(NEWEST_ANSIBLE_CORE) VENV=.venv-newest BUILD=.build-newest \
+		TOOLS_REQUIREMENTS= PYTEST_PATHS="tests/unit tests/emulator tests/integration"
 
 venv: $(VENV)/.installed
-$(VENV)/.installed: tests/requirements.txt
+$(VENV)/.installed: tests/requirements.txt $(TOOLS_REQUIREMENTS)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet "ansible-core==$(ANSIBLE_CORE)" -r tests/requirements.txt
+	$(BIN)/python -m pip install --quiet "ansible-core==$(ANSIBLE_CORE)" -r tests/requirements.txt $(if $(TOOLS_REQUIREMENTS),-r $(TOOLS_REQUIREMENTS))
 	touch $@
 
 # ansible-test and the unit tests need the collection at
@@ -53,12 +70,17 @@ install: build
 
 sanity: tree
 	scripts/install-ansible-test-bootstrap.sh $(BIN)/python
-	cd $(TREE) && $(BIN)/ansible-test sanity --color no --python $(SANITY_PYTHON) --requirements
+	cd $(TREE) && $(BIN)/ansible-test sanity --color no --python $$($(BIN)/python -c 'import sys; print("%d.%d" % sys.version_info[:2])') --requirements
 
 # One pytest run, so CI reads one closing line: unit tests import the copied
-# tree, the emulator tests need nothing, integration uses the installed tarball.
+# tree, the emulator tests need nothing, integration and ecosystem tests use
+# the installed tarball.
 pytest: install
-	cd $(TREE) && PYTHONPATH=$(abspath $(BUILD)) $(BIN)/python -m pytest -p no:cacheprovider tests/unit tests/emulator tests/integration
+	cd $(TREE) && PYTHONPATH=$(abspath $(BUILD)) $(BIN)/python -m pytest -p no:cacheprovider $(PYTEST_PATHS)
+
+# The collection's HTML docs (antsibull-docs + Sphinx), warnings are errors.
+docs: install
+	scripts/build-docs.sh $(abspath $(BUILD))/docs
 
 clean:
-	rm -rf $(BUILD) $(VENV)
+	rm -rf .build .build-newest .venv .venv-newest
