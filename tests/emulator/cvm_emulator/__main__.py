@@ -1,0 +1,94 @@
+# -*- coding: utf-8 -*-
+# Copyright: qcloud.cvm contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Command line: ``PYTHONPATH=tests/emulator python -m cvm_emulator [flags]``."""
+
+import argparse
+import signal
+import sqlite3
+import sys
+
+from . import DEFAULT_SECRET_ID, DEFAULT_SECRET_KEY
+from .config import Settings
+from .emulator import Emulator
+from .server import EmulatorHTTPServer, write_port_file
+
+STOP_POLL = 0.2
+
+DESCRIPTION = f"""\
+Local emulator of Tencent Cloud's legacy CVM API (/v2/index.php): RunInstancesHour,
+DescribeInstances, ReturnInstance, InquiryInstancePriceHour, plus a JSON control API
+under /_emulator/.
+
+Default credentials (the one accepted key pair):
+  SecretId  {DEFAULT_SECRET_ID}
+  SecretKey {DEFAULT_SECRET_KEY}
+"""
+
+
+def parse_args(argv):
+    parser = argparse.ArgumentParser(prog="python -m cvm_emulator", description=DESCRIPTION,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    add = parser.add_argument
+    add("--host", default="127.0.0.1", help="address to bind (default %(default)s)")
+    add("--port", type=int, default=0, help="port to bind; 0 picks a free one (default %(default)s)")
+    add("--port-file", help="write the bound port here (atomically) once ready to serve")
+    add("--secret-id", default=DEFAULT_SECRET_ID, help="accepted SecretId (default %(default)s)")
+    add("--secret-key", default=DEFAULT_SECRET_KEY, help="its SecretKey (default %(default)s)")
+    add("--security-token", help="if set, every request must carry Token equal to it (else 4105)")
+    add("--create-delay", type=float, default=1.0, metavar="SECONDS",
+        help="creating (3) -> running (2) after this long (default %(default)s)")
+    add("--return-delay", type=float, default=1.0, metavar="SECONDS",
+        help="returning (6) -> returned (5) after this long (default %(default)s)")
+    add("--forget-delay", type=float, default=60.0, metavar="SECONDS",
+        help="returned instances stay in DescribeInstances this long (default %(default)s)")
+    add("--timestamp-window", type=float, default=7200.0, metavar="SECONDS",
+        help="allowed clock skew and nonce memory; 0 disables both checks (default %(default)s)")
+    add("--state-file", metavar="PATH", help="SQLite file that keeps the state across restarts")
+    add("--tls-cert", metavar="PATH", help="serve HTTPS with this certificate (PEM)")
+    add("--tls-key", metavar="PATH", help="private key for --tls-cert (PEM)")
+    add("--balance", default="1000000", metavar="AMOUNT",
+        help="account balance in CNY; a create costing more in its first hour answers 5300 (default %(default)s)")
+    add("--access-log", action="store_true", help="log every HTTP request to stderr")
+    args = parser.parse_args(argv)
+    if bool(args.tls_cert) != bool(args.tls_key):
+        parser.error("--tls-cert and --tls-key go together")
+    for name in ("create_delay", "return_delay", "forget_delay", "timestamp_window"):
+        if getattr(args, name) < 0:
+            parser.error(f"--{name.replace('_', '-')} must be >= 0")
+    return Settings(**vars(args))
+
+
+def main(argv=None):
+    settings = parse_args(sys.argv[1:] if argv is None else argv)
+    try:
+        emulator = Emulator(settings)
+    except (ValueError, sqlite3.Error) as exc:
+        sys.exit(f"cvm_emulator: {exc}")
+    try:
+        server = EmulatorHTTPServer(settings, emulator)
+    except OSError as exc:  # port taken, unreadable certificate, bad TLS key ...
+        emulator.close()
+        sys.exit(f"cvm_emulator: cannot serve on {settings.host}:{settings.port}: {exc}")
+    # The handler only records the signal: raising from it could leave a lock
+    # taken half-way inside threading or socketserver and hang the exit.
+    stop = []
+    signal.signal(signal.SIGTERM, lambda signum, _frame: stop.append(signum))
+    signal.signal(signal.SIGINT, lambda signum, _frame: stop.append(signum))
+    server.timeout = STOP_POLL
+    try:
+        # Log first: whoever waits for the port file may read the log line right after.
+        print(f"cvm_emulator listening on {server.url}", file=sys.stderr, flush=True)
+        if settings.port_file:
+            write_port_file(settings.port_file, server.port)
+        while not stop:
+            server.handle_request()
+    finally:
+        server.server_close()
+        emulator.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

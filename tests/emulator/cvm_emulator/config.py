@@ -1,0 +1,89 @@
+# -*- coding: utf-8 -*-
+# Copyright: qcloud.cvm contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Start-up settings and the part of them that can change at run time."""
+
+import dataclasses
+import math
+import threading
+from decimal import Decimal, InvalidOperation
+from typing import Optional
+
+from . import DEFAULT_SECRET_ID, DEFAULT_SECRET_KEY
+
+
+@dataclasses.dataclass
+class Settings:
+    host: str = "127.0.0.1"
+    port: int = 0
+    port_file: Optional[str] = None
+    secret_id: str = DEFAULT_SECRET_ID
+    secret_key: str = DEFAULT_SECRET_KEY
+    security_token: Optional[str] = None
+    create_delay: float = 1.0
+    return_delay: float = 1.0
+    forget_delay: float = 60.0
+    timestamp_window: float = 7200.0
+    state_file: Optional[str] = None
+    tls_cert: Optional[str] = None
+    tls_key: Optional[str] = None
+    balance: str = "1000000"
+    access_log: bool = False
+
+
+RUNTIME_KEYS = ("create_delay", "return_delay", "forget_delay", "balance")
+
+
+class RuntimeConfig:
+    """Delays and balance; ``POST /_emulator/config`` changes them, reset restores them."""
+
+    def __init__(self, settings):
+        self._settings = settings
+        self._lock = threading.Lock()
+        self.create_delay = self.return_delay = self.forget_delay = 0.0
+        self.balance = Decimal(0)
+        self.restore()
+
+    def restore(self):
+        self.update({key: getattr(self._settings, key) for key in RUNTIME_KEYS})
+
+    def update(self, values):
+        """Validate all values first so a bad one changes nothing; raises ValueError."""
+        checked = {}
+        for key, value in values.items():
+            if key not in RUNTIME_KEYS:
+                raise ValueError(f"unknown config key {key!r}; allowed: {', '.join(RUNTIME_KEYS)}")
+            checked[key] = _check(key, value)
+        with self._lock:
+            for key, value in checked.items():
+                setattr(self, key, value)
+
+    def as_dict(self):
+        with self._lock:
+            return {
+                "create_delay": self.create_delay,
+                "return_delay": self.return_delay,
+                "forget_delay": self.forget_delay,
+                "balance": str(self.balance),
+            }
+
+
+def _check(key, value):
+    if isinstance(value, bool):
+        raise ValueError(f"{key} must be a number")
+    if key == "balance":
+        try:
+            amount = Decimal(str(value))
+        except InvalidOperation:
+            raise ValueError("balance must be a number") from None
+        if not amount.is_finite() or amount < 0:
+            raise ValueError("balance must be a finite number >= 0")
+        return amount
+    try:
+        seconds = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{key} must be a number of seconds") from None
+    if not math.isfinite(seconds) or seconds < 0:
+        raise ValueError(f"{key} must be a finite number >= 0")
+    return seconds

@@ -1,0 +1,98 @@
+# -*- coding: utf-8 -*-
+# Copyright: qcloud.cvm contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Injected faults, consumed by the next matching API calls that passed the common checks.
+
+Kinds:
+  busy               answer 5100 OperationFail.SystemBusy without processing
+  http_500           HTTP 500 with a non-JSON body, no processing
+  malformed          HTTP 200 whose body is not JSON, no processing
+  delay              sleep ``seconds`` (default 1.0), then process normally
+  drop_after_commit  process and commit, then close the connection without an answer
+  create_fails       RunInstancesHour only: the created instances end in status -1
+                     instead of 2; consumed only by a call that really creates
+"""
+
+import itertools
+import threading
+
+KINDS = ("busy", "http_500", "malformed", "delay", "drop_after_commit", "create_fails")
+DEFAULT_DELAY = 1.0
+
+
+class Fault:
+    __slots__ = ("fault_id", "action", "kind", "times", "seconds")
+
+    def __init__(self, fault_id, action, kind, times, seconds):
+        self.fault_id = fault_id
+        self.action = action
+        self.kind = kind
+        self.times = times
+        self.seconds = seconds
+
+    def matches(self, action):
+        return self.action in ("*", action)
+
+    def as_dict(self):
+        return {"id": self.fault_id, "action": self.action, "kind": self.kind, "times": self.times,
+                "seconds": self.seconds}
+
+
+class FaultBook:
+    def __init__(self, actions):
+        self._actions = tuple(actions)
+        self._lock = threading.Lock()
+        self._pending = []
+        self._ids = itertools.count(1)
+
+    def add(self, spec):
+        """Validate a ``POST /_emulator/faults`` body; raises ValueError."""
+        if not isinstance(spec, dict):
+            raise ValueError("body must be a JSON object")
+        unknown = set(spec) - {"action", "kind", "times", "seconds"}
+        if unknown:
+            raise ValueError(f"unknown keys: {', '.join(sorted(unknown))}")
+        action = spec.get("action", "*")
+        if action != "*" and action not in self._actions:
+            raise ValueError(f"action must be '*' or one of {', '.join(self._actions)}")
+        kind = spec.get("kind")
+        if kind not in KINDS:
+            raise ValueError(f"kind must be one of {', '.join(KINDS)}")
+        if kind == "create_fails" and action not in ("*", "RunInstancesHour"):
+            raise ValueError("create_fails applies to RunInstancesHour only")
+        times = spec.get("times", 1)
+        if isinstance(times, bool) or not isinstance(times, int) or times < 1:
+            raise ValueError("times must be an integer >= 1")
+        seconds = spec.get("seconds", DEFAULT_DELAY if kind == "delay" else 0)
+        if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or not 0 <= seconds <= 3600:
+            raise ValueError("seconds must be a number between 0 and 3600")
+        with self._lock:
+            fault = Fault(next(self._ids), action, kind, times, float(seconds))
+            self._pending.append(fault)
+            return fault.as_dict()
+
+    def pending(self):
+        with self._lock:
+            return [fault.as_dict() for fault in self._pending]
+
+    def clear(self):
+        with self._lock:
+            self._pending.clear()
+
+    def take(self, action):
+        """The first pending request-level fault for ``action`` (one use consumed), or None."""
+        return self._take(lambda fault: fault.kind != "create_fails" and fault.matches(action))
+
+    def take_create_fails(self):
+        return self._take(lambda fault: fault.kind == "create_fails") is not None
+
+    def _take(self, wanted):
+        with self._lock:
+            for fault in self._pending:
+                if wanted(fault):
+                    fault.times -= 1
+                    if fault.times == 0:
+                        self._pending.remove(fault)
+                    return fault
+            return None

@@ -1,0 +1,167 @@
+# -*- coding: utf-8 -*-
+# Copyright: qcloud.cvm contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Emulator state: instances, clientToken answers, counters; optional SQLite file.
+
+One re-entrant lock (``Store.lock``) guards everything; callers hold it
+across read-validate-write sequences so concurrent requests see a consistent
+state.  Writes go to SQLite and are committed *before* memory changes, so a
+successful answer is never sent for state a hard kill could lose, and a
+failed write leaves memory untouched.  Reads never touch SQLite: per-region
+lists in creation order keep DescribeInstances fast at 10,000+ instances.
+"""
+
+import json
+import random
+import sqlite3
+import string
+import threading
+import uuid
+
+from .records import Instance
+
+_ALPHABET = string.ascii_lowercase + string.digits
+
+_SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS instances (id TEXT PRIMARY KEY, seq INTEGER NOT NULL, body TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS client_tokens (token TEXT PRIMARY KEY, ids TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL)",
+)
+
+
+class Store:
+    def __init__(self, path=None):
+        self.lock = threading.RLock()
+        # Ids need to be unique, not unguessable; a seeded PRNG keeps seeding 10,000 fast.
+        self._random = random.Random()
+        self._db = None
+        self._clear_memory()
+        if path:
+            self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+            # WAL + NORMAL survives a killed process (not a power cut), which is what tests need.
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            for statement in _SCHEMA:
+                self._db.execute(statement)
+            self._load()
+
+    def _clear_memory(self):
+        self.instances = {}
+        self._legacy = {}
+        self._by_region = {}
+        self._tokens = {}
+        self._counters = {}
+        self._subnet_ips = {}
+
+    def _load(self):
+        for (body,) in self._db.execute("SELECT body FROM instances ORDER BY seq"):
+            self._install(Instance.from_row(json.loads(body)))
+        for token, ids in self._db.execute("SELECT token, ids FROM client_tokens"):
+            self._tokens[token] = json.loads(ids)
+        for name, value in self._db.execute("SELECT name, value FROM counters"):
+            self._counters[name] = value
+
+    def close(self):
+        with self.lock:
+            if self._db is not None:
+                self._db.close()
+                self._db = None
+
+    # -- reads (hold the lock) ------------------------------------------------
+
+    def get(self, instance_id):
+        """By ``ins-`` id or by legacy ``qcvm`` id."""
+        found = self.instances.get(instance_id)
+        if found is None and instance_id in self._legacy:
+            found = self.instances[self._legacy[instance_id]]
+        return found
+
+    def region_instances(self, region):
+        """Oldest first; callers reverse for newest first."""
+        return self._by_region.get(region, [])
+
+    def all_instances(self):
+        return sorted(self.instances.values(), key=lambda inst: inst.seq)
+
+    def token_answer(self, token):
+        return self._tokens.get(token)
+
+    def ip_holder(self, subnet_id, address):
+        instance_id = self._subnet_ips.get(subnet_id, {}).get(address)
+        return self.instances.get(instance_id) if instance_id else None
+
+    # -- id and counter allocation (hold the lock) -----------------------------
+
+    def next_counter(self, name):
+        """Advance a counter in memory; ``add`` persists it with the instances."""
+        value = self._counters.get(name, 0)
+        self._counters[name] = value + 1
+        return value
+
+    def new_id(self, prefix, taken):
+        while True:
+            candidate = prefix + "".join(self._random.choices(_ALPHABET, k=8))
+            if candidate not in taken and candidate not in self.instances:
+                taken.add(candidate)
+                return candidate
+
+    @staticmethod
+    def new_uuid():
+        return str(uuid.uuid4())
+
+    # -- writes (hold the lock) ------------------------------------------------
+
+    def add(self, instances, token=None):
+        """Persist new instances (and the token's answer, and all counters), then index them."""
+        ids = [inst.instance_id for inst in instances]
+        if self._db is not None:
+            self._write(lambda db: self._write_add(db, instances, token, ids))
+        for inst in instances:
+            self._install(inst)
+        if token is not None:
+            self._tokens[token] = ids
+        return ids
+
+    def _write_add(self, db, instances, token, ids):
+        db.executemany("INSERT INTO instances (id, seq, body) VALUES (?, ?, ?)",
+                       [(inst.instance_id, inst.seq, json.dumps(inst.to_row())) for inst in instances])
+        if token is not None:
+            db.execute("INSERT OR REPLACE INTO client_tokens (token, ids) VALUES (?, ?)", (token, json.dumps(ids)))
+        db.executemany("INSERT OR REPLACE INTO counters (name, value) VALUES (?, ?)", list(self._counters.items()))
+
+    def update(self, inst, **changes):
+        """Change status fields of one instance, durably first."""
+        if self._db is not None:
+            row = dict(inst.to_row(), **changes)
+            self._write(lambda db: db.execute("UPDATE instances SET body = ? WHERE id = ?",
+                                              (json.dumps(row), inst.instance_id)))
+        for key, value in changes.items():
+            setattr(inst, key, value)
+
+    def reset(self):
+        if self._db is not None:
+            self._write(_delete_everything)
+        self._clear_memory()
+
+    def _write(self, work):
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            work(self._db)
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+
+    def _install(self, inst):
+        record = inst.record
+        self.instances[inst.instance_id] = inst
+        self._legacy[record["instanceId"]] = inst.instance_id
+        self._by_region.setdefault(inst.region, []).append(inst)
+        if record["unSubnetId"]:
+            self._subnet_ips.setdefault(record["unSubnetId"], {})[record["lanIp"]] = inst.instance_id
+
+
+def _delete_everything(db):
+    for table in ("instances", "client_tokens", "counters"):
+        db.execute(f"DELETE FROM {table}")
