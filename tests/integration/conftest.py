@@ -11,7 +11,8 @@ import json
 import pytest
 
 from cvm_harness import TARGETS_DIR, run_ansible, start_emulator
-from cvm_harness import Emulator, Run  # noqa: F401  pylint: disable=unused-import  (kept importable from conftest)
+# Emulator and Run stay importable from conftest.
+from cvm_harness import Emulator, Run  # noqa: F401  pylint: disable=unused-import
 
 
 @pytest.fixture(scope="session")

@@ -57,6 +57,6 @@ def test_inventory_options_use_the_same_fallbacks():
     options = {"secret_id": None, "secret_key": "", "region": "sh", "endpoint": None, "security_token": None,
                "validate_certs": True, "timeout": 30, "retries": 4}
     resolved = resolve_common_options(options.get, {"TENCENTCLOUD_SECRET_ID": "AKIDENV", "TENCENTCLOUD_SECRET_KEY": "k",
-                                                     "TENCENTCLOUD_REGION": "gz"})
+                                                    "TENCENTCLOUD_REGION": "gz"})
     assert resolved["secret_id"] == "AKIDENV" and resolved["secret_key"] == "k"
     assert resolved["region"] == "sh"  # an option that is set wins over the environment

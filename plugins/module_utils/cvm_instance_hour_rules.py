@@ -1,0 +1,123 @@
+# -*- coding: utf-8 -*-
+# Copyright: qcloud.cvm contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The rules of the cvm_instance_hour options that an argument spec cannot say.
+
+``option_errors(params)`` runs before any client exists, so a bad value fails
+the task without a request. Each message names the option and the rule.
+Section numbers refer to ``spec/legacy-cvm-api.md``.
+
+Left to the server, because only it knows them: the CPU/memory pairs of each
+family (3.4), whether a zone belongs to the region, the image's OS and type,
+the Windows-only password rules, VPC/subnet existence, IPs in a subnet's
+range, reserved or in use, and the balance.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import string
+
+# The password characters spec 3.3 allows. Linux/BSD allows the pipe,
+# Windows does not; the module cannot know the image's OS, so it takes the
+# Linux set and leaves the Windows-only rules to the server.
+PASSWORD_SPECIALS = "()`~!@#$%^&*-+=|{}[]:;',.?/"
+PASSWORD_CLASSES = (("letters", string.ascii_letters), ("digits", string.digits), ("specials", PASSWORD_SPECIALS))
+PASSWORD_MIN, PASSWORD_MAX = 8, 16
+
+MAX_STORAGE_SIZE = 16000
+ROOT_SIZE_MIN, ROOT_SIZE_MAX = 20, 50
+DISK_STEP = 10
+MAX_INSTANCE_NAME = 60
+MAX_CLIENT_TOKEN = 64
+MAX_GOODS_NUM = 100
+
+
+def _at_least(errors, params, name, low):
+    value = params.get(name)
+    if value is not None and value < low:
+        errors.append("option '{0}' must be {1} or more, got {2}".format(name, low, value))
+
+
+def _stepped(errors, params, name, low, high):
+    value = params.get(name)
+    if value is not None and (not low <= value <= high or value % DISK_STEP):
+        errors.append("option '{0}' must be a multiple of {1} from {2} to {3} (GB), got {4}".format(name, DISK_STEP, low, high, value))
+
+
+def _text(errors, params, name, most):
+    value = params.get(name)
+    if value is None:
+        return
+    if value == "":
+        errors.append("option '{0}' must not be empty; leave it unset instead".format(name))
+    elif most and len(value) > most:
+        errors.append("option '{0}' must be at most {1} characters, got {2}".format(name, most, len(value)))
+
+
+def password_error(password):
+    """Why ``password`` breaks the Linux/BSD rules of spec 3.3 (None when it does not); never quotes it."""
+    rule = "8 to 16 characters, at least two of letters, digits and the specials {0}, nothing else".format(PASSWORD_SPECIALS)
+    if not PASSWORD_MIN <= len(password) <= PASSWORD_MAX:
+        return "option 'password' must be {0}; it has {1} characters".format(rule, len(password))
+    allowed = "".join(chars for _name, chars in PASSWORD_CLASSES)
+    if any(char not in allowed for char in password):
+        return "option 'password' must be {0}; it has a character outside that set".format(rule)
+    used = [name for name, chars in PASSWORD_CLASSES if any(char in chars for char in password)]
+    if len(used) < 2:
+        return "option 'password' must be {0}; it has only {1}".format(rule, used[0])
+    return None
+
+
+def _private_ips(errors, params):
+    addresses = params.get("private_ip_addresses") or []
+    if len(addresses) > 1:
+        errors.append("option 'private_ip_addresses' takes at most one address (the API supports one), got {0}".format(len(addresses)))
+    for address in addresses:
+        try:
+            ipaddress.IPv4Address(address)
+        except ValueError:
+            errors.append("option 'private_ip_addresses': {0!r} is not a valid IPv4 address".format(address))
+    if addresses and not params.get("vpc_id"):
+        errors.append("option 'private_ip_addresses' needs 'vpc_id' and 'subnet_id': private IPs are chosen in a VPC subnet")
+    if addresses and params.get("goods_num") != 1:
+        errors.append("option 'private_ip_addresses' needs 'goods_num: 1': one address cannot go to {0} instances".format(params.get("goods_num")))
+
+
+def _network(errors, params):
+    bandwidth = params.get("bandwidth") or 0
+    if params.get("wan_ip") and bandwidth == 0:
+        errors.append("option 'wan_ip': a public IP needs 'bandwidth' greater than 0 (with bandwidth 0 the API assigns none)")
+    if params.get("is_vpc_gateway") and (bandwidth == 0 or params.get("wan_ip") is False):
+        errors.append("option 'is_vpc_gateway': a public gateway needs a public IP: 'bandwidth' greater than 0 and 'wan_ip' not false")
+
+
+def option_errors(params):
+    """Every rule ``params`` (the module's options) breaks, as messages; empty when all hold."""
+    errors = []
+    _at_least(errors, params, "zone_id", 1)
+    _at_least(errors, params, "cpu", 1)
+    _at_least(errors, params, "mem", 1)
+    _at_least(errors, params, "bandwidth", 0)
+    _at_least(errors, params, "project_id", 0)
+    _at_least(errors, params, "wait_timeout", 1)
+    _at_least(errors, params, "max_hourly_price", 0)
+    _stepped(errors, params, "storage_size", 0, MAX_STORAGE_SIZE)
+    _stepped(errors, params, "root_size", ROOT_SIZE_MIN, ROOT_SIZE_MAX)
+    goods_num = params.get("goods_num")
+    if goods_num is not None and not 1 <= goods_num <= MAX_GOODS_NUM:
+        errors.append("option 'goods_num' must be from 1 to {0}, got {1}".format(MAX_GOODS_NUM, goods_num))
+    _text(errors, params, "image_id", None)
+    _text(errors, params, "vpc_id", None)
+    _text(errors, params, "subnet_id", None)
+    _text(errors, params, "key_id", None)
+    _text(errors, params, "instance_name", MAX_INSTANCE_NAME)
+    _text(errors, params, "client_token", MAX_CLIENT_TOKEN)
+    if params.get("password") is not None:
+        error = password_error(params["password"])
+        if error:
+            errors.append(error)
+    _private_ips(errors, params)
+    _network(errors, params)
+    return errors

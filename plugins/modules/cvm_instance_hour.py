@@ -1,0 +1,865 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: qcloud.cvm contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: cvm_instance_hour
+short_description: Create, ensure and give back Tencent Cloud CVM pay-by-hour instances
+version_added: 0.1.0
+description:
+  - Ensures that a number of pay-by-hour CVM instances of one configuration exist in a zone, through the legacy
+    C(RunInstancesHour) API, or gives them back (C(ReturnInstance)).
+  - "Idempotent: the instances a task manages are those in the same zone (O(zone_id)) with exactly the same name
+    (O(instance_name)) and the same configuration, that are not given back (every status except returning (6) and
+    returned (5)). The configuration compared is O(cpu), O(mem), O(image_id), O(project_id), O(bandwidth),
+    O(storage_size), O(storage_type) (of the data disk, when O(storage_size) is above 0), O(root_size) (when set),
+    and, when the API's instance records carry them, O(instance_type), O(vpc_id) and O(subnet_id); O(private_ip_addresses)
+    is compared with the instance's private IP when set. The other options only shape a create and do not tell
+    instances apart."
+  - With O(state=present), O(goods_num) is the desired total (like C(exact_count)). Only the missing number is created;
+    when nothing is missing, nothing is sent but look-ups and the task reports no change. When more instances match than
+    O(goods_num), the module reports them all and warns; it never gives anything back with O(state=present).
+  - Every rule that the argument spec cannot express (sizes and their steps, the password rules, one valid private IP, ...)
+    is checked before any request is sent; a bad value fails with a message that names the option and the rule.
+    Rules only the API can judge (the CPU/memory pairs of each O(instance_type), whether the zone belongs to the
+    region, the image's type and OS, VPC and subnet, the balance) fail with the API's C(code), C(codeDesc) and C(message)
+    in RV(ignore:api_error).
+options:
+  state:
+    description:
+      - V(present) ensures O(goods_num) matching instances exist, creating the missing ones.
+      - V(absent) gives back (C(ReturnInstance), one call per instance) every matching instance.
+        An instance still being created (status 3) cannot be given back yet; with O(wait=true) the module first
+        waits for it to run, with O(wait=false) the task fails and names it.
+        Give-back is accepted once the API answers; the module does not wait for returning (6) to turn into returned (5).
+        An instance that failed to create (status -1) and that the API refuses to give back is left as it is, with a warning.
+    type: str
+    choices: [present, absent]
+    default: present
+  zone_id:
+    description:
+      - The availability zone, a numeric zone ID such as V(100003) (Guangzhou zone 3). It must belong to O(region).
+    type: int
+    required: true
+    aliases: [zoneId]
+  cpu:
+    description:
+      - Number of vCPUs. Together with O(mem) it must be a CPU/memory pair that O(instance_type) offers.
+    type: int
+    required: true
+  mem:
+    description:
+      - Memory in GB.
+    type: int
+    required: true
+  image_id:
+    description:
+      - The image, as the C(unImgId) that C(DescribeImages) returns, for example V(img-3wnd9xpl).
+    type: str
+    required: true
+    aliases: [imageId]
+  image_type:
+    description:
+      - The kind of image O(image_id) is; it must match the image.
+      - V(1) private, V(2) public, V(3) marketplace, V(4) shared.
+    type: int
+    choices: [1, 2, 3, 4]
+    default: 2
+    aliases: [imageType]
+  instance_type:
+    description:
+      - The instance family. There is no C(CVM.C1).
+    type: str
+    choices: [CVM.S1, CVM.S2, CVM.I1, CVM.I2, CVM.M1, CVM.M2, CVM.C2]
+    default: CVM.S1
+    aliases: [instanceType]
+  storage_type:
+    description:
+      - The disk type of the system disk and of the data disk.
+      - V(1) local disk, V(2) ordinary cloud disk, V(3) local SSD. Which types a family allows is up to the API.
+    type: int
+    choices: [1, 2, 3]
+    default: 1
+    aliases: [storageType]
+  storage_size:
+    description:
+      - Size of the data disk in GB, a multiple of 10 from V(0) to V(16000). V(0) means no data disk.
+      - It is always sent, as the API requires.
+    type: int
+    default: 0
+    aliases: [storageSize]
+  root_size:
+    description:
+      - Size of the system disk in GB. Linux and BSD images take a multiple of 10 from V(20) to V(50);
+        Windows images only V(50).
+      - If not set, nothing is sent and the API's default applies, 20 GB for Linux/BSD and 50 GB for Windows,
+        so the same task works for both. The module cannot know an image's OS, so it checks the Linux range;
+        the API rejects a Windows image with a size other than 50.
+    type: int
+    aliases: [rootSize]
+  bandwidth_type:
+    description:
+      - How public bandwidth is billed. V(PayByHour) by bandwidth and time, V(PayByTraffic) by traffic.
+    type: str
+    choices: [PayByHour, PayByTraffic]
+    default: PayByHour
+    aliases: [bandwidthType]
+  bandwidth:
+    description:
+      - Public bandwidth in Mbps (the peak with V(PayByTraffic)). V(0) means no public network.
+    type: int
+    default: 0
+  wan_ip:
+    description:
+      - Whether to assign a public IP.
+      - If not set, nothing is sent and the API's default applies, a public IP whenever O(bandwidth) is above 0.
+      - V(true) needs O(bandwidth) above 0; with bandwidth 0 the API never assigns one.
+    type: bool
+    aliases: [wanIp]
+  vpc_id:
+    description:
+      - The VPC to create the instances in, for example V(vpc-gzdemo01). If not set, the basic network is used.
+      - Requires O(subnet_id).
+    type: str
+    aliases: [vpcId]
+  subnet_id:
+    description:
+      - The subnet of O(vpc_id), in O(zone_id). Required with O(vpc_id).
+    type: str
+    aliases: [subnetId]
+  is_vpc_gateway:
+    description:
+      - Whether the instances are public network gateways of their VPC.
+      - V(true) requires O(vpc_id) and a public IP (O(bandwidth) above 0 and O(wan_ip) not V(false)).
+    type: bool
+    default: false
+    aliases: [isVpcGateway]
+  private_ip_addresses:
+    description:
+      - The private IP of the instance in O(subnet_id). At most one address (the API supports one), a valid IPv4 address.
+      - Requires O(vpc_id) and O(goods_num=1). Whether the address is in the subnet, reserved or in use, the API judges.
+    type: list
+    elements: str
+    aliases: [privateIpAddresses]
+  password:
+    description:
+      - The login password. If neither this nor O(key_id) is set, the API sets a random password and sends it
+        by in-console message.
+      - >-
+        The module checks the Linux/BSD rules, which every valid password meets, 8 to 16 characters with at least two of
+        letters, digits and the specials (round brackets and C(` ~ ! @ # $ % ^ & * - + = | { } [ ] : ; ' , . ? /)),
+        and no other character.
+        For Windows images the API adds its own rules (12 to 16 characters, three of lower case, upper case, digits
+        and specials, no C(|)) and answers C(InvalidParameter.PasswordNotConformSpecs) when they fail.
+      - Never logged, returned or part of the derived O(client_token). Changing it does not change which instances
+        the task manages, and does not change existing instances.
+    type: str
+  key_id:
+    description:
+      - The ID of an SSH key to log in with (from C(DescribeKeyPairs)). Not for Windows images.
+      - Mutually exclusive with O(password).
+    type: str
+    aliases: [keyId]
+  need_security_agent:
+    description:
+      - Whether to install the Cloud Security agent.
+    type: bool
+    default: true
+    aliases: [needSecurityAgent]
+  need_monitor_agent:
+    description:
+      - Whether to install the Cloud Monitor agent.
+    type: bool
+    default: true
+    aliases: [needMonitorAgent]
+  project_id:
+    description:
+      - The project of the instances. V(0) is the default project.
+    type: int
+    default: 0
+    aliases: [projectId]
+  instance_name:
+    description:
+      - The name of the instances, at most 60 characters; all instances of one task share it.
+      - If not set, the API names them C(未命名) ("unnamed"), and the task manages the instances of that name.
+    type: str
+    aliases: [instanceName]
+  goods_num:
+    description:
+      - How many matching instances should exist, from V(1) to V(100). The missing number is created in one request.
+    type: int
+    default: 1
+    aliases: [goodsNum]
+  client_token:
+    description:
+      - The idempotency token of the create, at most 64 characters. The API treats requests with the same token as
+        one request, so a create whose answer was lost is not repeated when it is sent again.
+      - If not set, the module derives one, C(ansible-) and a SHA-256 hash of the region, the create parameters
+        (without O(password)) and the IDs of the matching instances the look-up found, including given-back ones the API
+        still lists. Every retry of one create sends the same token, and a later run that finds other instances
+        (for example after a give-back) sends a new one.
+      - A token given here is sent as is with every create, so it is good for one create only; a later create with the
+        same token gets the first create's instances back. The module warns when those are still managed, and fails
+        when they were given back.
+    type: str
+    aliases: [clientToken]
+  wait:
+    description:
+      - Whether to wait until the created instances, and matching ones still being created by an earlier run, are
+        running (status 2).
+      - The module polls C(DescribeInstances) with a capped backoff, 0.5 s after the create, then every second for the
+        first 5 seconds (where most creates finish), then each poll 1.5 times as late as the one before, at most 30 s
+        apart. It fails when an instance fails to create (status -1) or turns faulty (1), or after O(wait_timeout);
+        the IDs created are still returned.
+      - With O(state=absent), whether to wait for instances still being created before giving them back.
+    type: bool
+    default: true
+  wait_timeout:
+    description:
+      - How many seconds to wait, at least V(1).
+    type: int
+    default: 300
+  max_hourly_price:
+    description:
+      - The most the instances to create may cost per hour, in the account's currency.
+      - When set, the module asks C(InquiryInstancePriceHour) for the price of the instances it is about to create
+        (the instances, plus the bandwidth with O(bandwidth_type=PayByHour); traffic is billed per GB and not
+        included) and fails without creating anything when the quote is higher, or when the price cannot be quoted.
+    type: float
+extends_documentation_fragment:
+  - qcloud.cvm.qcloud
+  - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.actiongroups
+attributes:
+  check_mode:
+    support: full
+    details:
+      - Nothing is created or given back; the client refuses every call that changes something.
+      - A create reports RV(price) when the API quotes it; a failing quote only adds a warning.
+  diff_mode:
+    support: full
+    details:
+      - Before and after as the count and the IDs of the managed instances. In check mode, instances that would be
+        created appear in the after IDs as placeholders C(<new instance N>).
+  platform:
+    platforms: all
+    description: Runs where the task runs (usually the controller, with C(connection=local)) and talks to the API over HTTPS.
+  action_group:
+    support: full
+    membership:
+      - qcloud.cvm.cvm
+notes:
+  - Pay-by-hour instances are billed until they are given back. Use O(state=absent) to give them back.
+  - The module does not change existing instances. An instance whose configuration differs is not managed by the task at all
+    (it does not count towards O(goods_num) and is never given back by it); give it back with a task of its own configuration.
+  - Instances that failed to create (status -1) or are faulty (1) still count towards O(goods_num); the module warns about them.
+seealso:
+  - name: RunInstancesHour (legacy API)
+    description: The API call this module makes to create instances.
+    link: https://cloud.tencent.com/doc/api/229/1350
+author:
+  - qcloud.cvm developers (@qcloud-ansible)
+"""
+
+EXAMPLES = r"""
+# Credentials and region come from the environment here (TENCENTCLOUD_SECRET_ID,
+# TENCENTCLOUD_SECRET_KEY, TENCENTCLOUD_REGION), or from module_defaults as shown below.
+
+- name: Ensure two web servers run in Guangzhou zone 3
+  qcloud.cvm.cvm_instance_hour:
+    zone_id: 100003
+    cpu: 1
+    mem: 2
+    image_id: img-3wnd9xpl
+    instance_name: web
+    bandwidth_type: PayByTraffic
+    bandwidth: 10
+    goods_num: 2
+  register: web
+
+- name: Show their IDs and public IPs
+  ansible.builtin.debug:
+    msg: "{{ web.instances | map(attribute='instance_id') | zip(web.instances | map(attribute='wan_ips')) | list }}"
+
+- name: Preview a third web server and its price, without creating it
+  qcloud.cvm.cvm_instance_hour:
+    zone_id: 100003
+    cpu: 1
+    mem: 2
+    image_id: img-3wnd9xpl
+    instance_name: web
+    bandwidth_type: PayByTraffic
+    bandwidth: 10
+    goods_num: 3
+  check_mode: true
+  register: preview
+
+- name: Show the price of the preview
+  ansible.builtin.debug:
+    msg: "One more web server would cost {{ preview.price.hourly_price }} per hour"
+
+- name: A database server in a VPC, with a fixed private IP, a cloud data disk and a price limit
+  qcloud.cvm.cvm_instance_hour:
+    zone_id: 100003
+    instance_type: CVM.S2
+    cpu: 2
+    mem: 8
+    image_id: img-3wnd9xpl
+    storage_type: 2
+    storage_size: 100
+    root_size: 50
+    vpc_id: vpc-gzdemo02
+    subnet_id: subnet-gz3db001
+    private_ip_addresses:
+      - 192.168.10.20
+    instance_name: db
+    password: "{{ db_root_password | default('Db-pass2024') }}"
+    need_security_agent: false
+    max_hourly_price: 1.5
+
+- name: Set the region once for every module of the collection, then give everything back
+  module_defaults:
+    group/qcloud.cvm.cvm:
+      region: ap-guangzhou
+      timeout: 20
+  block:
+    - name: Give the web servers back
+      qcloud.cvm.cvm_instance_hour:
+        state: absent
+        zone_id: 100003
+        cpu: 1
+        mem: 2
+        image_id: img-3wnd9xpl
+        instance_name: web
+        bandwidth_type: PayByTraffic
+        bandwidth: 10
+
+    - name: Give the database server back
+      qcloud.cvm.cvm_instance_hour:
+        state: absent
+        zone_id: 100003
+        instance_type: CVM.S2
+        cpu: 2
+        mem: 8
+        image_id: img-3wnd9xpl
+        storage_type: 2
+        storage_size: 100
+        root_size: 50
+        vpc_id: vpc-gzdemo02
+        subnet_id: subnet-gz3db001
+        private_ip_addresses:
+          - 192.168.10.20
+        instance_name: db
+"""
+
+RETURN = r"""
+instance_ids:
+  description:
+    - The IDs (C(unInstanceId)) of every instance the task manages after it ran, oldest first (by create time, then by ID),
+      so every run lists the same instances in the same order.
+    - In check mode, the instances a create would add appear at the end as placeholders C(<new instance N>).
+    - Empty after O(state=absent), unless an instance could not be given back.
+  returned: always
+  type: list
+  elements: str
+  sample: [ins-a19qoqqk, ins-0f3kq8xz]
+instances:
+  description:
+    - One dict per ID of RV(instance_ids), as C(DescribeInstances) last returned it, with snake_case keys.
+    - The IDs that matter are C(instance_id) (the C(ins-...) ID) and C(image_id) (the C(img-...) ID);
+      the API's numeric C(vpcId)/C(subnetId) are C(vpc_internal_id)/C(subnet_internal_id). C(diskInfo) is flattened.
+    - Every other key of the API's record is there as well, in snake_case.
+    - Without O(wait), new instances are as the API listed them just after the create (usually status 3, creating),
+      and an instance it did not list yet is missing.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    instance_id:
+      description: The instance ID.
+      type: str
+      sample: ins-a19qoqqk
+    instance_name:
+      description: The name.
+      type: str
+      sample: web
+    zone_id:
+      description: The zone ID.
+      type: int
+      sample: 100003
+    zone_name:
+      description: The zone's name.
+      type: str
+      sample: 广州三区
+    region:
+      description: The legacy region code.
+      type: str
+      sample: gz
+    status:
+      description: The status code; 2 running, 3 creating, -1 creation failed, 1 fault, 4 stopped, ...
+      type: int
+      sample: 2
+    status_name:
+      description: The status as a word; V(maintenance) for codes without a documented name.
+      type: str
+      sample: running
+    lan_ip:
+      description: The primary private IP.
+      type: str
+      sample: 10.3.0.17
+    wan_ips:
+      description: The public IPs; empty when there are none.
+      type: list
+      elements: str
+      sample: [203.0.113.10]
+    cpu:
+      description: vCPUs.
+      type: int
+      sample: 1
+    mem:
+      description: Memory in GB.
+      type: int
+      sample: 2
+    bandwidth:
+      description: Public bandwidth in Mbps.
+      type: int
+      sample: 10
+    image_id:
+      description: The image ID.
+      type: str
+      sample: img-3wnd9xpl
+    os:
+      description: The OS name.
+      type: str
+      sample: centos7.2x86_64
+    project_id:
+      description: The project ID.
+      type: int
+      sample: 0
+    create_time:
+      description: When the instance was created (China time, C(YYYY-MM-DD HH:MM:SS)).
+      type: str
+      sample: "2024-05-01 10:00:00"
+    root_size:
+      description: System disk size in GB.
+      type: int
+      sample: 20
+    storage_size:
+      description: Data disk size in GB, 0 without a data disk.
+      type: int
+      sample: 0
+created_instance_ids:
+  description:
+    - The IDs the create returned in this run, in the order of RV(instance_ids); empty when nothing was created (and always in check mode).
+    - Also returned when the task fails after a create (for example while waiting), so nothing is lost track of.
+  returned: always
+  type: list
+  elements: str
+  sample: [ins-0f3kq8xz]
+returned_instance_ids:
+  description:
+    - The IDs given back in this run with O(state=absent) (in check mode, the ones that would be); empty otherwise.
+  returned: always
+  type: list
+  elements: str
+  sample: [ins-a19qoqqk]
+client_token:
+  description:
+    - The C(clientToken) the create sent (in check mode, would send). V(null) when nothing had to be created.
+  returned: always
+  type: str
+  sample: ansible-5c0e0b3c8f1e4b8f9a8d0f1e2d3c4b5a69788776655443322110ffeeddcc
+price:
+  description:
+    - The API's quote (C(InquiryInstancePriceHour)) for the instances to create.
+  returned: when instances were (or in check mode would be) created and the API quoted the price, which it is asked
+    in check mode and whenever O(max_hourly_price) is set
+  type: dict
+  contains:
+    goods_num:
+      description: How many instances the quote is for.
+      type: int
+      sample: 1
+    instance_price:
+      description: The hourly price of the instances.
+      type: float
+      sample: 0.2
+    bandwidth_price:
+      description: The bandwidth price, per V(bandwidth_price_unit).
+      type: float
+      sample: 0.8
+    bandwidth_price_unit:
+      description: V(HOUR) with O(bandwidth_type=PayByHour), V(GB) with O(bandwidth_type=PayByTraffic).
+      type: str
+      sample: GB
+    hourly_price:
+      description: What O(max_hourly_price) is compared with, the instances plus the bandwidth when it is billed by the hour.
+      type: float
+      sample: 0.2
+diff:
+  description: Before and after, each the C(count) and the C(instance_ids) of the managed instances.
+  returned: in diff mode
+  type: dict
+  sample: {"before": {"count": 1, "instance_ids": [ins-a19qoqqk]}, "after": {"count": 2, "instance_ids": [ins-a19qoqqk, ins-0f3kq8xz]}}
+api_error:
+  description: The API's answer when a call failed with an error code, as structured fields.
+  returned: on failure, when the API answered with an error
+  type: dict
+  contains:
+    action:
+      description: The API action that failed.
+      type: str
+      sample: RunInstancesHour
+    code:
+      description: The API's public error code.
+      type: int
+      sample: 4000
+    code_desc:
+      description: The API's C(codeDesc), the error class.
+      type: str
+      sample: InvalidParameter.InvaildZoneId
+    message:
+      description: The API's C(message).
+      type: str
+      sample: (100011)zoneId 200001 is not a zone of Region gz
+transport_error:
+  description: What went wrong when no usable answer came back (connection, timeout, HTTP error, not JSON).
+  returned: on failure, when the API could not be reached or answered something unusable
+  type: dict
+  contains:
+    action:
+      description: The API action that failed.
+      type: str
+      sample: DescribeInstances
+    http_status:
+      description: The HTTP status, when there was an answer.
+      type: int
+      sample: 502
+    message:
+      description: What happened.
+      type: str
+      sample: "DescribeInstances failed: HTTP 502 from https://cvm.api.qcloud.com/v2/index.php"
+"""
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.qcloud.cvm.plugins.module_utils.cvm import (
+    STATUS_CREATING,
+    STATUS_FAILED,
+    STATUS_GONE,
+    STATUS_NAMES,
+    STATUS_RUNNING,
+    InstanceWaitError,
+    describe_instances,
+    find_matching_instances,
+    instance_status,
+    normalize_instance,
+    price_parameters,
+    run_instances_hour_parameters,
+    wait_until_running,
+)
+from ansible_collections.qcloud.cvm.plugins.module_utils.cvm_client_token import derive_client_token
+from ansible_collections.qcloud.cvm.plugins.module_utils.cvm_instance_hour_rules import option_errors
+from ansible_collections.qcloud.cvm.plugins.module_utils.qcloud_api import QcloudApiError, QcloudError, QcloudTransportError
+from ansible_collections.qcloud.cvm.plugins.module_utils.qcloud_module import QcloudModule, common_argument_spec
+
+INSTANCE_TYPES = ["CVM.S1", "CVM.S2", "CVM.I1", "CVM.I2", "CVM.M1", "CVM.M2", "CVM.C2"]
+# ReturnInstance's answer for an instance in the wrong state; for one already
+# returning or returned it means an earlier give-back went through.
+INVALID_STATUS = "OperationConstraints.InvaildInstanceStatus"
+STATUS_CREATION_FAILED = -1
+# What ends a wait: running, for present; for absent also failure and give-back.
+STATUS_SETTLED_RUNNING = frozenset((STATUS_RUNNING,))
+STATUS_SETTLED = STATUS_SETTLED_RUNNING | STATUS_FAILED | STATUS_GONE
+# A status that is none of the API's, for "could not be read".
+STATUS_UNKNOWN = "unknown"
+
+
+def argument_spec():
+    spec = common_argument_spec()
+    spec.update(
+        state=dict(type="str", default="present", choices=["present", "absent"]),
+        zone_id=dict(type="int", required=True, aliases=["zoneId"]),
+        cpu=dict(type="int", required=True),
+        mem=dict(type="int", required=True),
+        image_id=dict(type="str", required=True, aliases=["imageId"]),
+        image_type=dict(type="int", default=2, choices=[1, 2, 3, 4], aliases=["imageType"]),
+        instance_type=dict(type="str", default="CVM.S1", choices=INSTANCE_TYPES, aliases=["instanceType"]),
+        storage_type=dict(type="int", default=1, choices=[1, 2, 3], aliases=["storageType"]),
+        storage_size=dict(type="int", default=0, aliases=["storageSize"]),
+        root_size=dict(type="int", aliases=["rootSize"]),
+        bandwidth_type=dict(type="str", default="PayByHour", choices=["PayByHour", "PayByTraffic"], aliases=["bandwidthType"]),
+        bandwidth=dict(type="int", default=0),
+        wan_ip=dict(type="bool", aliases=["wanIp"]),
+        vpc_id=dict(type="str", aliases=["vpcId"]),
+        subnet_id=dict(type="str", aliases=["subnetId"]),
+        is_vpc_gateway=dict(type="bool", default=False, aliases=["isVpcGateway"]),
+        private_ip_addresses=dict(type="list", elements="str", aliases=["privateIpAddresses"]),
+        password=dict(type="str", no_log=True),
+        key_id=dict(type="str", no_log=False, aliases=["keyId"]),
+        need_security_agent=dict(type="bool", default=True, aliases=["needSecurityAgent"]),
+        need_monitor_agent=dict(type="bool", default=True, aliases=["needMonitorAgent"]),
+        project_id=dict(type="int", default=0, aliases=["projectId"]),
+        instance_name=dict(type="str", aliases=["instanceName"]),
+        goods_num=dict(type="int", default=1, aliases=["goodsNum"]),
+        client_token=dict(type="str", no_log=False, aliases=["clientToken"]),
+        wait=dict(type="bool", default=True),
+        wait_timeout=dict(type="int", default=300),
+        max_hourly_price=dict(type="float"),
+    )
+    return spec
+
+
+def parse_quote(answer, goods_num):
+    """The price dict of RETURN from an InquiryInstancePriceHour answer (prices are strings, spec 5.2)."""
+    data = answer.get("data")
+    if isinstance(data, list):
+        data = data[0] if data else {}
+    cvm = (data or {}).get("cvm") or {}
+    bandwidth = (data or {}).get("bandwidth") or {}
+    instance_price = float(cvm["price"])
+    bandwidth_price = float(bandwidth.get("price") or 0)
+    unit = bandwidth.get("price_unit") or "HOUR"
+    hourly = instance_price + (bandwidth_price if unit.upper() == "HOUR" else 0)
+    return {
+        "goods_num": goods_num,
+        "instance_price": instance_price,
+        "bandwidth_price": bandwidth_price,
+        "bandwidth_price_unit": unit,
+        "hourly_price": round(hourly, 6),
+    }
+
+
+def placeholders(count):
+    return ["<new instance {0}>".format(number) for number in range(1, count + 1)]
+
+
+class InstanceHour(QcloudModule):
+    """One run of the module: look up, then create the missing instances or give them all back."""
+
+    def __init__(self, module):
+        super().__init__(module)
+        self.params = module.params
+        self.request = run_instances_hour_parameters(module.params)
+        self.result = dict(changed=False, instance_ids=[], instances=[], created_instance_ids=[],
+                           returned_instance_ids=[], client_token=None)
+        self.before_ids = []
+        self.given_back_ids = []
+        self.records = {}
+
+    def failed(self, msg, error=None):
+        """Fail with everything known so far (IDs created, IDs managed) and the error's structured fields."""
+        for key in ("instance_ids", "created_instance_ids"):
+            self.result[key] = self.ordered(self.result[key])
+        self.result["instances"] = self.instances(self.result["instance_ids"])
+        details = error.result() if isinstance(error, QcloudError) else {}
+        details.update(self.result)
+        self.module.fail_json(msg=msg or str(error), **details)
+
+    def instances(self, instance_ids):
+        return [normalize_instance(self.records[i]) for i in instance_ids if i in self.records]
+
+    def ordered(self, instance_ids):
+        """Oldest first (create time, then ID), so every run lists the same instances in the same order.
+
+        IDs without a record (placeholders, instances not listed yet) keep their order, at the end.
+        """
+        def key(instance_id):
+            record = self.records.get(instance_id)
+            return (str(record.get("createTime") or ""), instance_id) if record else ("\uffff", "")
+        return sorted(instance_ids, key=key)
+
+    def finish(self, after_ids):
+        after_ids = self.ordered(after_ids)
+        self.result["instance_ids"] = after_ids
+        self.result["created_instance_ids"] = self.ordered(self.result["created_instance_ids"])
+        self.result["instances"] = self.instances(after_ids)
+        if self.module._diff:
+            self.result["diff"] = {
+                "before": {"count": len(self.before_ids), "instance_ids": list(self.before_ids)},
+                "after": {"count": len(after_ids), "instance_ids": list(after_ids)},
+            }
+        self.module.exit_json(**self.result)
+
+    def run(self):
+        try:
+            matching = find_matching_instances(self.client, self.request)
+        except QcloudError as error:
+            self.failed(None, error)
+        self.records = {record["unInstanceId"]: record for record in matching}
+        self.before_ids = self.ordered(record["unInstanceId"] for record in matching if instance_status(record) not in STATUS_GONE)
+        # Given back, but still listed: part of the derived clientToken, so that a
+        # create after a give-back is a new request to the API (see create()).
+        self.given_back_ids = sorted(record["unInstanceId"] for record in matching if instance_status(record) in STATUS_GONE)
+        self.result["instance_ids"] = list(self.before_ids)
+        if self.params["state"] == "absent":
+            self.absent()
+        else:
+            self.present()
+
+    def wait_for(self, instance_ids, settled=STATUS_SETTLED_RUNNING):
+        """Wait until ``instance_ids`` run; on failure, fail with the IDs (the records seen are kept)."""
+        try:
+            self.records.update(wait_until_running(self.client, instance_ids, self.params["wait_timeout"], settled=settled))
+        except InstanceWaitError as error:
+            self.records.update(error.records)
+            self.failed(str(error))
+        except QcloudError as error:
+            self.failed("waiting for instance(s) {0}: {1}".format(", ".join(instance_ids), error), error)
+
+    def creating(self, instance_ids):
+        return [i for i in instance_ids if instance_status(self.records.get(i, {})) == STATUS_CREATING]
+
+    # present
+
+    def present(self):
+        for instance_id in self.before_ids:
+            status = instance_status(self.records[instance_id])
+            if status in STATUS_FAILED:
+                self.module.warn("instance {0} is {1} (status {2}); it still counts towards goods_num. Give it back with state=absent "
+                                 "and run again to replace it.".format(instance_id, STATUS_NAMES[status], status))
+        missing = self.params["goods_num"] - len(self.before_ids)
+        if missing < 0:
+            self.module.warn("{0} instances match this task, more than goods_num={1}; state=present never gives instances back, so all are "
+                             "kept and reported: {2}".format(len(self.before_ids), self.params["goods_num"], ", ".join(self.before_ids)))
+        if missing <= 0:
+            if self.params["wait"] and not self.module.check_mode and self.creating(self.before_ids):
+                self.wait_for(self.creating(self.before_ids))
+            self.finish(self.before_ids)
+        self.create(missing)
+
+    def create(self, count):
+        params = dict(self.request, goodsNum=count)
+        params.pop("clientToken", None)
+        token = self.params["client_token"] or derive_client_token(self.client.region, params, self.before_ids + self.given_back_ids)
+        params["clientToken"] = token
+        self.result["client_token"] = token
+        if self.module.check_mode or self.params["max_hourly_price"] is not None:
+            self.check_price(params, count)
+        if self.module.check_mode:
+            self.result["changed"] = True
+            self.finish(self.before_ids + placeholders(count))
+        try:
+            answer = self.client.call("RunInstancesHour", params)
+        except QcloudTransportError as error:
+            self.failed("{0}. The create may have gone through: run the task again, it finds any instances this create made "
+                        "(or sends the same clientToken again if none exist)".format(error), error)
+        except QcloudError as error:
+            self.failed(None, error)
+        created = list(answer.get("unInstanceIds") or [])
+        stale = [i for i in created if i in self.given_back_ids]
+        if stale:
+            self.failed("the API answered clientToken {0} with instances that were given back ({1}): the token was used by an earlier "
+                        "create. A client_token is good for one create; unset it to let the module derive one".format(token, ", ".join(stale)))
+        self.result.update(changed=True, created_instance_ids=created)
+        again = [i for i in created if i in self.before_ids]
+        if again:
+            self.module.warn("the API answered clientToken {0} with instances that already existed ({1}): a client_token is good for one create; "
+                             "unset it to let the module derive one".format(token, ", ".join(again)))
+        if len(created) != count:
+            self.module.warn("asked the API for {0} instance(s), it answered {1} ID(s)".format(count, len(created)))
+        after_ids = self.before_ids + [i for i in created if i not in self.before_ids]
+        self.result["instance_ids"] = after_ids
+        new_ids = [i for i in created if i not in self.before_ids]
+        if self.params["wait"]:
+            self.wait_for(self.creating(self.before_ids) + new_ids)
+        elif new_ids:
+            try:
+                self.records.update((r["unInstanceId"], r) for r in describe_instances(self.client, {"instanceIds": new_ids}))
+            except QcloudError as error:
+                self.failed("instances {0} were created, but listing them failed: {1}".format(", ".join(new_ids), error), error)
+        self.finish(after_ids)
+
+    def check_price(self, params, count):
+        """Quote the create; enforce max_hourly_price. A failing quote only warns, unless a limit must be checked."""
+        limit = self.params["max_hourly_price"]
+        try:
+            price = parse_quote(self.client.call("InquiryInstancePriceHour", price_parameters(params)), count)
+        except QcloudError as error:
+            if limit is not None:
+                self.failed("max_hourly_price is set but the price could not be quoted, so nothing was created: {0}".format(error), error)
+            self.module.warn("could not quote the price: {0}".format(error))
+            return
+        except (KeyError, TypeError, ValueError, AttributeError) as error:
+            if limit is not None:
+                self.failed("max_hourly_price is set but the quote could not be read ({0!r}), so nothing was created".format(error))
+            self.module.warn("could not read the price quote: {0!r}".format(error))
+            return
+        self.result["price"] = price
+        if limit is not None and price["hourly_price"] > limit:
+            self.failed("the {0} instance(s) to create cost {1} per hour, above max_hourly_price {2}; nothing was created".format(
+                count, price["hourly_price"], limit))
+
+    # absent
+
+    def absent(self):
+        if not self.before_ids:
+            self.finish([])
+        if self.module.check_mode:
+            self.result.update(changed=True, returned_instance_ids=list(self.before_ids))
+            self.finish([])
+        creating = self.creating(self.before_ids)
+        if creating and not self.params["wait"]:
+            self.failed("instance(s) {0} are still being created and cannot be given back yet; set wait: true to wait for them, "
+                        "or run again later".format(", ".join(creating)))
+        if creating:
+            # Creating ends in running (then give it back) or in failure (nothing to give back, see give_back).
+            self.wait_for(creating, settled=STATUS_SETTLED)
+        remaining = list(self.before_ids)
+        for instance_id in self.before_ids:
+            if self.give_back(instance_id):
+                remaining.remove(instance_id)
+                self.result["returned_instance_ids"].append(instance_id)
+                self.result.update(changed=True, instance_ids=list(remaining))
+        self.finish(remaining)
+
+    def give_back(self, instance_id):
+        """ReturnInstance for one instance: True once given back, False when the API refuses a failed creation."""
+        try:
+            self.client.call("ReturnInstance", {"instanceId": instance_id})
+            return True
+        except QcloudApiError as error:
+            if error.code_desc == INVALID_STATUS:
+                status = self.current_status(instance_id)
+                if status is None or status in STATUS_GONE:
+                    return True
+                if status == STATUS_CREATION_FAILED:
+                    self.module.warn("instance {0} failed to create (status -1) and the API refuses to give it back ({1}); "
+                                     "it is left as it is".format(instance_id, error))
+                    return False
+            self.failed("giving back {0}: {1}".format(instance_id, error), error)
+        except QcloudError as error:
+            self.failed("giving back {0}: {1}".format(instance_id, error), error)
+        return False
+
+    def current_status(self, instance_id):
+        """The instance's status now; None when it is no longer listed, STATUS_UNKNOWN when the listing fails."""
+        try:
+            records = describe_instances(self.client, {"instanceIds": [instance_id]})
+        except QcloudError:
+            return STATUS_UNKNOWN
+        if not records:
+            return None
+        self.records[instance_id] = records[0]
+        return instance_status(records[0])
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=argument_spec(),
+        mutually_exclusive=[("password", "key_id")],
+        required_together=[("vpc_id", "subnet_id")],
+        required_if=[("is_vpc_gateway", True, ("vpc_id",))],
+        supports_check_mode=True,
+    )
+    errors = option_errors(module.params)
+    if errors:
+        module.fail_json(msg="; ".join(errors))
+    InstanceHour(module).run()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,107 @@
+# -*- coding: utf-8 -*-
+# Copyright: qcloud.cvm contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The rules of cvm_instance_hour that the argument spec cannot say: each one fails, naming its option."""
+
+from __future__ import annotations
+
+import pytest
+
+from ansible_collections.qcloud.cvm.plugins.module_utils.cvm_instance_hour_rules import option_errors, password_error
+
+# What AnsibleModule hands over for a minimal valid task: every option, defaults applied.
+VALID = {
+    "state": "present", "zone_id": 100003, "cpu": 1, "mem": 2, "image_id": "img-3wnd9xpl", "image_type": 2,
+    "instance_type": "CVM.S1", "storage_type": 1, "storage_size": 0, "root_size": None, "bandwidth_type": "PayByHour",
+    "bandwidth": 0, "wan_ip": None, "vpc_id": None, "subnet_id": None, "is_vpc_gateway": False,
+    "private_ip_addresses": None, "password": None, "key_id": None, "need_security_agent": True,
+    "need_monitor_agent": True, "project_id": 0, "instance_name": None, "goods_num": 1, "client_token": None,
+    "wait": True, "wait_timeout": 300, "max_hourly_price": None,
+}
+
+
+def errors_for(**changes):
+    return option_errors(dict(VALID, **changes))
+
+
+def test_defaults_are_valid():
+    assert errors_for() == []
+
+
+@pytest.mark.parametrize("changes", [
+    dict(storage_size=10), dict(storage_size=16000), dict(root_size=20), dict(root_size=50), dict(goods_num=100),
+    dict(instance_name="x" * 60), dict(client_token="t" * 64), dict(bandwidth=1, wan_ip=True), dict(bandwidth=0, wan_ip=False),
+    dict(vpc_id="vpc-1", subnet_id="subnet-1", private_ip_addresses=["172.16.1.10"]),
+    dict(vpc_id="vpc-1", subnet_id="subnet-1", is_vpc_gateway=True, bandwidth=1),
+    dict(password="abcdefg1"), dict(password="Ab12#xyz"), dict(password="()`~!@#$%^&*-+=1"), dict(password="abc|defgh"),
+    dict(instance_name="\u672a\u547d\u540d-" + "\u540d" * 56), dict(max_hourly_price=0.0), dict(wait_timeout=1),
+])
+def test_valid_values(changes):
+    assert errors_for(**changes) == []
+
+
+@pytest.mark.parametrize("changes, option, rule", [
+    (dict(zone_id=0), "zone_id", "1 or more"),
+    (dict(cpu=0), "cpu", "1 or more"),
+    (dict(mem=-1), "mem", "1 or more"),
+    (dict(bandwidth=-1), "bandwidth", "0 or more"),
+    (dict(project_id=-3), "project_id", "0 or more"),
+    (dict(wait_timeout=0), "wait_timeout", "1 or more"),
+    (dict(max_hourly_price=-0.5), "max_hourly_price", "0 or more"),
+    (dict(storage_size=15), "storage_size", "multiple of 10 from 0 to 16000"),
+    (dict(storage_size=16010), "storage_size", "multiple of 10 from 0 to 16000"),
+    (dict(storage_size=-10), "storage_size", "multiple of 10 from 0 to 16000"),
+    (dict(root_size=10), "root_size", "multiple of 10 from 20 to 50"),
+    (dict(root_size=25), "root_size", "multiple of 10 from 20 to 50"),
+    (dict(root_size=60), "root_size", "multiple of 10 from 20 to 50"),
+    (dict(goods_num=0), "goods_num", "from 1 to 100"),
+    (dict(goods_num=101), "goods_num", "from 1 to 100"),
+    (dict(instance_name="x" * 61), "instance_name", "at most 60 characters"),
+    (dict(instance_name=""), "instance_name", "must not be empty"),
+    (dict(client_token="t" * 65), "client_token", "at most 64 characters"),
+    (dict(client_token=""), "client_token", "must not be empty"),
+    (dict(image_id=""), "image_id", "must not be empty"),
+    (dict(key_id=""), "key_id", "must not be empty"),
+    (dict(vpc_id="", subnet_id="subnet-1"), "vpc_id", "must not be empty"),
+    (dict(vpc_id="vpc-1", subnet_id="", private_ip_addresses=None), "subnet_id", "must not be empty"),
+    (dict(vpc_id="vpc-1", subnet_id="s", private_ip_addresses=["10.0.0.1", "10.0.0.2"]), "private_ip_addresses", "at most one"),
+    (dict(vpc_id="vpc-1", subnet_id="s", private_ip_addresses=["10.0.0.256"]), "private_ip_addresses", "not a valid IPv4"),
+    (dict(vpc_id="vpc-1", subnet_id="s", private_ip_addresses=["fe80::1"]), "private_ip_addresses", "not a valid IPv4"),
+    (dict(vpc_id="vpc-1", subnet_id="s", private_ip_addresses=["host.example"]), "private_ip_addresses", "not a valid IPv4"),
+    (dict(private_ip_addresses=["10.0.0.5"]), "private_ip_addresses", "needs 'vpc_id'"),
+    (dict(vpc_id="vpc-1", subnet_id="s", private_ip_addresses=["10.0.0.5"], goods_num=2), "private_ip_addresses", "goods_num: 1"),
+    (dict(wan_ip=True, bandwidth=0), "wan_ip", "'bandwidth' greater than 0"),
+    (dict(vpc_id="vpc-1", subnet_id="s", is_vpc_gateway=True, bandwidth=0), "is_vpc_gateway", "public IP"),
+    (dict(vpc_id="vpc-1", subnet_id="s", is_vpc_gateway=True, bandwidth=5, wan_ip=False), "is_vpc_gateway", "public IP"),
+    (dict(password="Ab1#xyz"), "password", "it has 7 characters"),
+    (dict(password="Ab12#xyzAb12#xyz1"), "password", "it has 17 characters"),
+    (dict(password="abcdefgh"), "password", "only letters"),
+    (dict(password="12345678"), "password", "only digits"),
+    (dict(password="!@#$%^&*"), "password", "only specials"),
+    (dict(password="Ab12 xyz"), "password", "outside that set"),
+    (dict(password="Ab12_xyz"), "password", "outside that set"),
+    (dict(password="Ab12\"xyz"), "password", "outside that set"),
+    (dict(password="Ab12<xyz"), "password", "outside that set"),
+    (dict(password="Ab12\\xyz"), "password", "outside that set"),
+    (dict(password="Ab12\u00e9xyz"), "password", "outside that set"),
+    (dict(password=""), "password", "it has 0 characters"),
+])
+def test_each_rule_names_its_option(changes, option, rule):
+    errors = errors_for(**changes)
+    assert len(errors) == 1, errors
+    assert "option '{0}'".format(option) in errors[0]
+    assert rule in errors[0]
+
+
+def test_every_broken_rule_is_reported():
+    errors = errors_for(cpu=0, storage_size=5, goods_num=0, instance_name="n" * 61)
+    assert [e.split("'")[1] for e in errors] == ["cpu", "storage_size", "goods_num", "instance_name"]
+
+
+@pytest.mark.parametrize("password", ["Ab12#xyz", "S3cret!pass|word", "zzzzzzz9"])
+def test_password_errors_never_quote_the_password(password):
+    assert password_error(password) is None
+    for bad in (password + "_", password * 3, password[:3]):
+        message = password_error(bad)
+        assert message and bad not in message
