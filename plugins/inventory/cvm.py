@@ -1,0 +1,498 @@
+# -*- coding: utf-8 -*-
+# Copyright: qcloud.cvm contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+name: cvm
+short_description: Tencent Cloud CVM instances as inventory hosts
+version_added: 0.1.0
+author:
+  - qcloud.cvm developers (@qcloud-ansible)
+description:
+  - Lists the CVM instances of one or more regions through the legacy API call C(DescribeInstances)
+    and adds one host per instance, with the instance's fields as host variables and default groups
+    by region, zone and status.
+  - Uses a YAML configuration file whose name ends with C(cvm.yml) or C(cvm.yaml).
+  - The credentials, region and endpoint options are the ones every module of the collection takes, with the
+    same environment variables. They may be templates, for example a lookup or a variable given with
+    C(--extra-vars); see the examples.
+  - "Host variables: every field of the instance record, in snake_case, prefixed with C(cvm_):
+    C(cvm_instance_id) (the C(ins-...) ID, the API's C(unInstanceId)), C(cvm_instance_name), C(cvm_instance_type),
+    C(cvm_status) (the numeric status code), C(cvm_status_name) (for example V(running), V(stopped);
+    V(maintenance) for a code the API does not document), C(cvm_status_time), C(cvm_region) (the legacy
+    short code, for example V(gz)), C(cvm_zone_id), C(cvm_zone_name), C(cvm_project_id), C(cvm_lan_ip),
+    C(cvm_wan_ips) (a list, empty without public IP), C(cvm_cpu), C(cvm_mem) (GB), C(cvm_bandwidth) (Mbps),
+    C(cvm_image_id), C(cvm_image_type), C(cvm_os), C(cvm_create_time), C(cvm_deadline_time), C(cvm_auto_renew),
+    C(cvm_cvm_pay_mode), C(cvm_network_pay_mode), C(cvm_vpc_id) and C(cvm_subnet_id) (the C(vpc-...) and
+    C(subnet-...) IDs where the API sends them), C(cvm_vpc_internal_id) and C(cvm_subnet_internal_id)
+    (the numeric IDs, V(0) in the basic network), C(cvm_is_vpc_gateway), C(cvm_legacy_instance_id)
+    (the old C(qcvm...) ID), C(cvm_legacy_image_id), C(cvm_uuid), C(cvm_device_class), C(cvm_root_id),
+    C(cvm_root_size), C(cvm_root_type), C(cvm_storage_id), C(cvm_storage_size) (V(0) without data disk)
+    and C(cvm_storage_type). A field the API does not send for an instance is absent or V(null);
+    a field it adds later appears under the same rule. These are the fields of the C(instances) that
+    M(qcloud.cvm.cvm_instance_info) and M(qcloud.cvm.cvm_instance_hour) return, with the C(cvm_) prefix."
+  - "C(ansible_host) is set as O(connect_with) says; O(compose) can override it."
+  - "A O(keyed_groups) key that is a number (for example C(cvm_zone_id)) is used as its text."
+  - "Default groups, made without any configuration: C(cvm) holds every instance of this source;
+    its children C(cvm_region_<region>) (for example C(cvm_region_gz)) hold the zone groups
+    C(cvm_zone_<zone_id>) (for example C(cvm_zone_100003)), which hold the hosts; the children
+    C(cvm_status_<status_name>) (for example C(cvm_status_running)) of C(cvm) hold the hosts by status.
+    Group names are sanitised like every other group name."
+extends_documentation_fragment:
+  - constructed
+  - inventory_cache
+  - qcloud.cvm.qcloud
+options:
+  plugin:
+    description: Marks this file as a configuration of this plugin.
+    type: str
+    required: true
+    choices: [qcloud.cvm.cvm]
+  regions:
+    description:
+      - The regions to list, as legacy short codes (V(gz)) or current names (V(ap-guangzhou)).
+      - The regions are listed concurrently (see O(max_workers)).
+      - Default is the one region that O(region) (or E(TENCENTCLOUD_REGION)) configures.
+    type: list
+    elements: str
+  zone_ids:
+    description:
+      - Only instances in one of these zones, for example V(100003).
+      - A zone is asked for in its own region only (the region follows from the leading digits of the zone ID, as for every documented zone),
+        and a region that none of these zones belongs to is not asked at all. A zone whose region is not known
+        is looked for in every region, in code.
+    type: list
+    elements: int
+  project_ids:
+    description:
+      - Only instances in one of these projects; V(0) is the default project.
+    type: list
+    elements: int
+  instance_ids:
+    description:
+      - Only these instances, by their C(ins-...) IDs.
+    type: list
+    elements: str
+  instance_names:
+    description:
+      - Only instances whose name is exactly one of these (case-sensitive), so that a play can target exactly the
+        instances a M(qcloud.cvm.cvm_instance_hour) task with the same O(qcloud.cvm.cvm_instance_hour#module:instance_name) manages.
+    type: list
+    elements: str
+  search_word:
+    description:
+      - Only instances whose name contains this text (the API's fuzzy C(searchWord) match; checked case-insensitively).
+    type: str
+  statuses:
+    description:
+      - Only instances in one of these status codes, for example V(2) (running) and V(4) (stopped).
+      - When not set, every instance except those given back (V(5)) or being given back (V(6)).
+      - An empty list lists every status.
+    type: list
+    elements: int
+  hostnames:
+    description:
+      - How to name the hosts, as a list of preferences; the first that gives a non-empty value wins.
+      - A preference is the name of a host variable field, with or without the C(cvm_) prefix (for example
+        V(instance_id), V(instance_name), V(lan_ip)), or V(wan_ip) (the first public IP), or V(private_ip)
+        (the same as V(lan_ip)), or V(public_ip) (the same as V(wan_ip)).
+      - Anything else is a Jinja2 expression over the host variables, for example
+        V(cvm_instance_name ~ '-' ~ cvm_zone_id), or a template such as V({{ cvm_instance_name }}.example.com).
+        An expression that fails counts as empty, unless O(strict) is true.
+      - When no preference gives a value, or the name is already taken by another instance of this source,
+        the host is named by its instance ID (with a warning for the second case).
+    type: list
+    elements: str
+    default: [instance_id]
+  connect_with:
+    description:
+      - Which address becomes C(ansible_host).
+      - V(public_ip_first) is the first public IP, or the private IP for an instance without public IP.
+      - V(public_ip) is the first public IP; an instance without one gets no C(ansible_host).
+      - V(private_ip) is the private IP.
+      - V(inventory_hostname) sets no C(ansible_host), so Ansible connects to the host's name.
+    type: str
+    default: public_ip_first
+    choices: [public_ip_first, public_ip, private_ip, inventory_hostname]
+  max_workers:
+    description:
+      - How many requests to send at the same time, over all regions.
+      - The first page of each region (and of each filter value, see the notes) is fetched first;
+        then every other page of every region is fetched by this many worker threads.
+    type: int
+    default: 4
+  skip_failing_regions:
+    description:
+      - When false, a region whose listing fails (after the retries of O(retries)) fails the whole inventory source,
+        with an error naming the region and the API's error.
+      - When true, such a region is left out with a warning naming it, and the hosts of the other regions are kept.
+        The cache is not updated by a run that left a region out.
+      - Ansible itself reports a failing inventory source as a warning and goes on with the other sources
+        (without any host of the failing one), unless E(ANSIBLE_INVENTORY_ANY_UNPARSED_IS_FAILED) or
+        E(ANSIBLE_INVENTORY_UNPARSED_FAILED) makes it fatal.
+    type: bool
+    default: false
+notes:
+  - Instances are fetched 100 per page. The filters O(zone_ids), O(project_ids), O(statuses) and O(instance_names)
+    take one value per request in the API, so each value is its own sequence of pages (a value's pages hold only
+    matching instances, which costs at most one request more per value than listing everything, and saves every
+    page of instances that do not match). With more than 64 combinations in a region, the filter with the most
+    values is checked in code instead. Every instance is also checked in code against every filter.
+  - The default O(statuses) is checked in code, so it costs no extra request.
+  - "With O(cache), the raw records of C(DescribeInstances) are cached (they hold no credentials), and a cache hit
+    rebuilds hosts, groups and composed variables from them without any API request.
+    The cache key is the configuration file's path; use C(--flush-cache) or C(meta: refresh_inventory)
+    after changing the file."
+seealso:
+  - module: qcloud.cvm.cvm_instance_info
+  - module: qcloud.cvm.cvm_instance_hour
+"""
+
+EXAMPLES = r"""
+# demo.cvm.yml: every instance of the configured region (TENCENTCLOUD_REGION), named by instance ID.
+plugin: qcloud.cvm.cvm
+
+# Several regions, only running instances, named by instance name, grouped by project and OS.
+plugin: qcloud.cvm.cvm
+regions: [gz, sh, ap-beijing]
+statuses: [2]
+hostnames:
+  - instance_name
+  - instance_id
+keyed_groups:
+  - key: cvm_project_id
+    prefix: project
+  - key: cvm_os
+    prefix: os
+groups:
+  big: cvm_cpu >= 8
+compose:
+  ansible_host: cvm_lan_ip
+  ansible_user: "'root'"
+
+# Exactly the instances a cvm_instance_hour task called "web" manages, connecting over the private network.
+plugin: qcloud.cvm.cvm
+instance_names: [web]
+zone_ids: [100003]
+connect_with: private_ip
+
+# Credentials from a lookup and from --extra-vars (for example a vaulted variables file), cached for an hour.
+plugin: qcloud.cvm.cvm
+secret_id: "{{ lookup('ansible.builtin.env', 'MY_QCLOUD_ID') }}"
+secret_key: "{{ qcloud_secret_key }}"
+region: ap-guangzhou
+cache: true
+cache_plugin: ansible.builtin.jsonfile
+cache_connection: ~/.cache/qcloud-cvm-inventory
+cache_timeout: 3600
+
+# A hostname built from several fields.
+plugin: qcloud.cvm.cvm
+hostnames:
+  - "cvm_instance_name ~ '-' ~ cvm_instance_id[-4:]"
+"""
+
+import re
+
+from ansible.errors import AnsibleError, AnsibleParserError
+from ansible.module_utils.common.text.converters import to_native
+from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
+
+from ansible_collections.qcloud.cvm.plugins.module_utils.cvm import normalize_instance
+from ansible_collections.qcloud.cvm.plugins.module_utils.cvm_filters import FILTER_OPTIONS, FilterError, InstanceFilter, list_instances
+from ansible_collections.qcloud.cvm.plugins.module_utils.qcloud_api import QcloudError
+from ansible_collections.qcloud.cvm.plugins.module_utils.qcloud_module import build_client, resolve_common_options
+from ansible_collections.qcloud.cvm.plugins.module_utils.regions import legacy_region
+
+HOSTVAR_PREFIX = "cvm_"
+TOP_GROUP = "cvm"
+
+# The documented host variable fields (without prefix); hostnames preferences may name any of them.
+HOSTVAR_FIELDS = frozenset((
+    "instance_id", "instance_name", "instance_type", "status", "status_name", "status_time", "region", "zone_id",
+    "zone_name", "project_id", "lan_ip", "wan_ips", "cpu", "mem", "bandwidth", "image_id", "image_type", "os",
+    "create_time", "deadline_time", "auto_renew", "cvm_pay_mode", "network_pay_mode", "vpc_id", "subnet_id",
+    "vpc_internal_id", "subnet_internal_id", "is_vpc_gateway", "legacy_instance_id", "legacy_image_id", "uuid",
+    "device_class", "root_id", "root_size", "root_type", "storage_id", "storage_size", "storage_type",
+))
+HOSTNAME_ALIASES = {"private_ip": "lan_ip", "public_ip": "wan_ip", "wan_ip": "wan_ip"}
+
+# Options that may hold templates (credentials from lookups or vaulted extra vars).
+TEMPLATABLE_OPTIONS = ("secret_id", "secret_key", "security_token", "region", "endpoint")
+
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+
+
+def _first(value):
+    """A host name candidate: a list's first element; None for empty values."""
+    if isinstance(value, (list, tuple)):
+        value = value[0] if value else None
+    if value is None or value == "":
+        return None
+    return str(value)
+
+
+def field_preference(field):
+    """A hostnames preference reading one field of the normalized instance."""
+    if field == "wan_ip":
+        return lambda instance, hostvars: _first(instance.get("wan_ips"))
+    return lambda instance, hostvars: _first(instance.get(field))
+
+
+def ansible_host_for(instance, connect_with):
+    """The address ``connect_with`` picks for one normalized instance, or None."""
+    if connect_with == "inventory_hostname":
+        return None
+    wan_ips = instance.get("wan_ips") or []
+    if connect_with == "private_ip":
+        return instance.get("lan_ip") or None
+    if wan_ips:
+        return wan_ips[0]
+    if connect_with == "public_ip":
+        return None
+    return instance.get("lan_ip") or None
+
+
+def default_group_names(instance):
+    """(region group, zone group, status group) of one normalized instance, unsanitised; None where unknown."""
+    region = instance.get("region")
+    zone = instance.get("zone_id")
+    status = instance.get("status_name")
+    return (
+        "cvm_region_{0}".format(region) if region not in (None, "") else None,
+        "cvm_zone_{0}".format(zone) if zone not in (None, "") else None,
+        "cvm_status_{0}".format(status) if status else None,
+    )
+
+
+def prefixed_hostvars(instance):
+    return {HOSTVAR_PREFIX + key: value for key, value in instance.items()}
+
+
+class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
+
+    NAME = "qcloud.cvm.cvm"
+
+    def verify_file(self, path):
+        """Only configuration files named ``*cvm.yml`` or ``*cvm.yaml``."""
+        return super().verify_file(path) and path.endswith(("cvm.yml", "cvm.yaml"))
+
+    def parse(self, inventory, loader, path, cache=True):
+        super().parse(inventory, loader, path, cache)
+        self._read_config_data(path)
+        try:
+            instance_filter = InstanceFilter.from_options({name: self.get_option(name) for name in FILTER_OPTIONS})
+        except FilterError as error:
+            raise AnsibleParserError(to_native(error)) from None
+        preferences = self._hostname_preferences(self.get_option("hostnames") or ["instance_id"])
+
+        cache_key = self.get_cache_key(path)
+        use_cache = self.get_option("cache")
+        records = None
+        update_cache = False
+        if use_cache and cache:
+            try:
+                records = self._cache[cache_key]
+            except KeyError:
+                update_cache = True
+        elif use_cache:
+            # --flush-cache or meta: refresh_inventory: list again and store the result.
+            update_cache = True
+        if records is None:
+            records, complete = self._fetch(instance_filter)
+            if update_cache and complete:
+                self._cache[cache_key] = records
+        self._populate(records, preferences)
+
+    # -- options ---------------------------------------------------------
+
+    def _template(self, value):
+        """``value`` rendered when it is a template string (extra vars and lookups available).
+
+        On ansible-core 2.19 and later only strings trusted as templates are
+        rendered: those of the configuration file, which core loads as trusted,
+        never values from the environment or from API records. Older cores
+        render any template string.
+        """
+        if isinstance(value, str) and ("{{" in value or "{%" in value):
+            self.templar.available_variables = self._vars or {}
+            try:
+                return self.templar.template(value)
+            except Exception as error:
+                raise AnsibleParserError("cannot render the template {0!r}: {1}".format(value, to_native(error))) from None
+        return value
+
+    def _common_options(self):
+        def get_option(name):
+            value = self.get_option(name)
+            return self._template(value) if name in TEMPLATABLE_OPTIONS else value
+        return resolve_common_options(get_option)
+
+    def _regions(self, options):
+        names = [self._template(name) for name in (self.get_option("regions") or [])]
+        if not names:
+            if not options.get("region"):
+                raise AnsibleParserError("no region to list: set 'regions', 'region' or the environment variable TENCENTCLOUD_REGION")
+            names = [options["region"]]
+        regions = []
+        for name in names:
+            region = legacy_region(str(name))
+            if region is None:
+                raise AnsibleParserError("option 'regions': unknown region {0!r}".format(name))
+            if region not in regions:
+                regions.append(region)
+        return regions
+
+    def _hostname_preferences(self, preferences):
+        compiled = []
+        for preference in preferences:
+            # The string itself, not a copy: on ansible-core 2.19+ a copy (str(), strip()) loses
+            # the trust the configuration file gave it, and an untrusted expression is not evaluated.
+            if not isinstance(preference, str) or not preference.strip():
+                raise AnsibleParserError("option 'hostnames': {0!r} is not a field name or an expression".format(preference))
+            if _IDENTIFIER.match(preference):
+                field = preference[len(HOSTVAR_PREFIX):] if preference.startswith(HOSTVAR_PREFIX) and \
+                    preference[len(HOSTVAR_PREFIX):] in HOSTVAR_FIELDS | set(HOSTNAME_ALIASES) else preference
+                field = HOSTNAME_ALIASES.get(field, field)
+                if field not in HOSTVAR_FIELDS and field != "wan_ip":
+                    raise AnsibleParserError("option 'hostnames': unknown field {0!r}; use one of {1}, or a Jinja2 expression".format(
+                        preference, ", ".join(sorted(HOSTVAR_FIELDS | set(HOSTNAME_ALIASES)))))
+                compiled.append(field_preference(field))
+            else:
+                compiled.append(self._expression_preference(preference))
+        return compiled
+
+    def _expression_preference(self, expression):
+        is_template = "{{" in expression or "{%" in expression
+
+        def evaluate(instance, hostvars):
+            try:
+                if is_template:
+                    self.templar.available_variables = self._host_template_vars(hostvars)
+                    value = self.templar.template(expression)
+                else:
+                    value = self._compose(expression, hostvars)
+            except Exception as error:
+                if self.get_option("strict"):
+                    raise AnsibleParserError("hostnames: cannot evaluate {0!r} for instance {1}: {2}".format(
+                        expression, instance.get("instance_id"), to_native(error))) from None
+                return None
+            return _first(value)
+        return evaluate
+
+    def _host_template_vars(self, hostvars):
+        if self.get_option("use_extra_vars") and self._vars:
+            merged = dict(self._vars)
+            merged.update(hostvars)
+            return merged
+        return hostvars
+
+    # -- listing ---------------------------------------------------------
+
+    def _fetch(self, instance_filter):
+        """(records, complete): the matching records of every region; complete is False when a region was skipped."""
+        try:
+            options = self._common_options()
+            regions = self._regions(options)
+            # Check the options once, here, so that a bad option fails before any thread starts.
+            build_client(dict(options, region=regions[0]))
+        except QcloudError as error:
+            raise AnsibleParserError(to_native(error)) from None
+        max_workers = self.get_option("max_workers")
+        if max_workers is None or max_workers < 1:
+            raise AnsibleParserError("option 'max_workers' must be 1 or more, got {0}".format(max_workers))
+        if not options.get("validate_certs", True):
+            self.display.warning("qcloud.cvm.cvm: validate_certs is false: the endpoint's TLS certificate is not verified. Use it for tests only.")
+        outside = instance_filter.zones_outside(regions)
+        if outside:
+            self.display.warning("qcloud.cvm.cvm: zone_ids {0} belong to regions that are not listed ({1}); they match nothing".format(
+                ", ".join(str(zone) for zone in outside), ", ".join(regions)))
+        try:
+            listing = list_instances(lambda region: build_client(dict(options, region=region)), regions, instance_filter,
+                                     max_workers=max_workers, skip_failing_regions=self.get_option("skip_failing_regions"))
+        except QcloudError as error:
+            raise AnsibleError("qcloud.cvm.cvm: listing CVM instances failed in {0}".format(to_native(error))) from None
+        for failure in listing.failed_regions:
+            self.display.warning("qcloud.cvm.cvm: skipping region {0}: listing its CVM instances failed: {1}".format(
+                failure.region, to_native(failure.error)))
+        return listing.records, not listing.failed_regions
+
+    # -- hosts and groups --------------------------------------------------
+
+    _in_keyed_groups = False
+
+    def _add_host_to_keyed_groups(self, keys, variables, host, strict=False, fetch_hostvars=True):
+        self._in_keyed_groups = True
+        try:
+            super()._add_host_to_keyed_groups(keys, variables, host, strict=strict, fetch_hostvars=fetch_hostvars)
+        finally:
+            self._in_keyed_groups = False
+
+    def _compose(self, template, variables, disable_lookups=...):
+        # Most CVM fields are numbers (zone, project, CPU, ...). ansible-core 2.19+ evaluates a keyed_groups key
+        # to a native int and then refuses it as a group name; older cores rendered it as text. Numbers used
+        # as keyed group keys are taken as their text, so `key: cvm_zone_id` works on every core.
+        result = super()._compose(template, variables)
+        if self._in_keyed_groups and isinstance(result, (int, float)) and not isinstance(result, bool):
+            return str(result)
+        return result
+
+    def _populate(self, records, preferences):
+        inventory = self.inventory
+        top = inventory.add_group(TOP_GROUP)
+        connect_with = self.get_option("connect_with")
+        compose = self.get_option("compose")
+        groups = self.get_option("groups")
+        keyed_groups = self.get_option("keyed_groups")
+        strict = self.get_option("strict")
+        known_groups = {}
+        claimed = {}
+        collisions = []
+
+        def group(name, parent):
+            sanitised = known_groups.get(name)
+            if sanitised is None:
+                sanitised = inventory.add_group(self._sanitize_group_name(name))
+                inventory.add_child(parent, sanitised)
+                known_groups[name] = sanitised
+            return sanitised
+
+        for record in records:
+            instance = normalize_instance(record)
+            hostvars = prefixed_hostvars(instance)
+            instance_id = instance.get("instance_id")
+            hostname = None
+            for preference in preferences:
+                hostname = preference(instance, hostvars)
+                if hostname:
+                    break
+            if not hostname or (hostname in claimed and claimed[hostname] != instance_id):
+                if hostname:
+                    collisions.append("{0} ({1}, {2})".format(hostname, claimed[hostname], instance_id))
+                hostname = instance_id
+            claimed[hostname] = instance_id
+
+            address = ansible_host_for(instance, connect_with)
+            if address:
+                hostvars["ansible_host"] = address
+            region_group, zone_group, status_group = default_group_names(instance)
+            parent = group(region_group, top) if region_group else top
+            inventory.add_host(hostname, group=group(zone_group, parent) if zone_group else parent)
+            if status_group:
+                inventory.add_child(group(status_group, top), hostname)
+            for name, value in hostvars.items():
+                inventory.set_variable(hostname, name, value)
+
+            if compose:
+                # The host's whole variables, so that compose may use inventory_hostname, group_names, ...
+                self._set_composite_vars(compose, inventory.get_host(hostname).get_vars(), hostname, strict=strict)
+            if groups:
+                self._add_host_to_composed_groups(groups, hostvars, hostname, strict=strict)
+            if keyed_groups:
+                self._add_host_to_keyed_groups(keyed_groups, hostvars, hostname, strict=strict)
+
+        if collisions:
+            self.display.warning("qcloud.cvm.cvm: {0} instance(s) would have had the host name of another instance, so they are named "
+                                 "by their instance ID: {1}{2}".format(len(collisions), ", ".join(collisions[:5]), ", ..." if len(collisions) > 5 else ""))

@@ -1,0 +1,252 @@
+# -*- coding: utf-8 -*-
+# Copyright: qcloud.cvm contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The inventory plugin qcloud.cvm.cvm through real ansible-inventory and ansible-playbook runs against the emulator.
+
+Configuration files live in targets/cvm_inventory/ (or, when a test needs a path of its own such as a
+cache directory, are written to a temporary directory). Tests read the JSON of ``--list``, the text of
+``--graph``, the emulator's state and its request log.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+
+from collections import Counter
+
+import yaml
+
+from cvm_harness import BIN_DIR, SECRET_ID, SECRET_KEY, TARGETS_DIR
+
+TARGET = TARGETS_DIR / "cvm_inventory"
+# Only this plugin parses the sources, and a source that fails fails the command.
+STRICT = {"ANSIBLE_INVENTORY_ENABLED": "qcloud.cvm.cvm", "ANSIBLE_INVENTORY_ANY_UNPARSED_IS_FAILED": "1"}
+
+
+def plain(value):
+    """--list output with ansible-core 2.19's untrusted-string markers removed."""
+    if isinstance(value, dict):
+        if set(value) == {"__ansible_unsafe"}:
+            return value["__ansible_unsafe"]
+        return {key: plain(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [plain(item) for item in value]
+    return value
+
+
+def listed(run):
+    assert run.rc == 0, run
+    return plain(json.loads(run.stdout))
+
+
+def hosts_of(data, group):
+    """Every host of ``group``, through its children too."""
+    entry = data.get(group, {})
+    hosts = list(entry.get("hosts", []))
+    for child in entry.get("children", []):
+        hosts += hosts_of(data, child)
+    return hosts
+
+
+def write_config(tmp_path, name, **options):
+    path = tmp_path / name
+    path.write_text(yaml.safe_dump(dict({"plugin": "qcloud.cvm.cvm"}, **options)))
+    return path
+
+
+def live_ids(emulator, regions=None):
+    return sorted(i["unInstanceId"] for i in emulator.live_instances() if regions is None or i["Region"] in regions)
+
+
+def describe_requests(emulator):
+    return emulator.requests("DescribeInstances")
+
+
+def test_list_several_regions_pages_beyond_100(emulator, inventory):
+    emulator.seed(250, ["gz", "sh", "bj"], name_prefix="many")
+    emulator.seed(120, ["gz"], name_prefix="more")
+    emulator.seed(5, ["hk"], name_prefix="elsewhere")
+    data = listed(inventory("-i", TARGET / "regions.cvm.yml", "--list", env_extra=STRICT))
+    hostvars = data["_meta"]["hostvars"]
+    assert sorted(hostvars) == live_ids(emulator, ("gz", "sh", "bj"))
+    assert len(hostvars) == 370
+    all_hosts = hosts_of(data, "cvm")
+    assert len(all_hosts) == 370 * 2  # once by zone, once by status
+    assert sorted(hosts_of(data, "cvm_status_running")) == sorted(hostvars)
+    for region in ("gz", "sh", "bj"):
+        in_region = sorted(hosts_of(data, "cvm_region_" + region))
+        assert in_region == live_ids(emulator, (region,))
+        assert all(group.startswith("cvm_zone_") for group in data["cvm_region_" + region]["children"])
+    assert "cvm_region_hk" not in data
+
+    requests = describe_requests(emulator)
+    assert all(entry["params"]["limit"] == "100" for entry in requests)
+    pages = Counter((entry["region"], entry["params"]["offset"]) for entry in requests)
+    assert max(pages.values()) == 1
+    gz_total = len(live_ids(emulator, ("gz",)))
+    assert gz_total > 200
+    assert sorted(int(offset) for region, offset in pages if region == "gz") == [0, 100, 200]
+    assert {region for region, _offset in pages} == {"gz", "sh", "bj"}
+
+    one = hostvars[all_hosts[0]]
+    record = next(i for i in emulator.instances() if i["unInstanceId"] == all_hosts[0])
+    assert one["cvm_instance_id"] == record["unInstanceId"]
+    assert one["cvm_instance_name"] == record["instanceName"]
+    assert one["cvm_zone_id"] == record["zoneId"]
+    assert one["cvm_region"] == record["Region"]
+    assert one["cvm_status"] == 2 and one["cvm_status_name"] == "running"
+    assert one["cvm_lan_ip"] == record["lanIp"]
+    assert one["cvm_wan_ips"] == record["wanIpSet"]
+    assert one["ansible_host"] == record["wanIpSet"][0]
+    assert one["cvm_root_size"] == record["diskInfo"]["rootSize"]
+
+
+def test_graph_several_regions(emulator, inventory):
+    emulator.seed(150, ["gz", "sh", "bj"], name_prefix="graph")
+    run = inventory("-i", TARGET / "regions.cvm.yml", "--graph", env_extra=STRICT)
+    assert run.rc == 0, run
+    for group in ("@cvm:", "@cvm_region_gz:", "@cvm_region_sh:", "@cvm_region_bj:", "@cvm_zone_100001:", "@cvm_status_running:"):
+        assert group in run.stdout
+    for instance_id in live_ids(emulator):
+        assert instance_id in run.stdout
+    graph_zone = run.stdout.split("@cvm_zone_200001:")[1].split("@")[0]
+    assert sorted(line.strip(" |-") for line in graph_zone.splitlines() if line.strip(" |-")) == \
+        sorted(i["unInstanceId"] for i in emulator.live_instances() if i["zoneId"] == 200001)
+
+
+def test_keyed_groups_groups_compose_and_hostnames(emulator, inventory):
+    emulator.seed(40, ["gz", "sh"], name_prefix="kg")
+    data = listed(inventory("-i", TARGET / "constructed.cvm.yml", "--list", env_extra=STRICT))
+    hostvars = data["_meta"]["hostvars"]
+    instances = {"{0}.{1}".format(i["instanceName"], i["Region"]): i for i in emulator.live_instances()}
+    assert sorted(hostvars) == sorted(instances)
+    for name, instance in instances.items():
+        assert name in data["zone_{0}".format(instance["zoneId"])]["hosts"]
+        assert name in data["where_{0}".format(instance["Region"])]["hosts"]
+        assert hostvars[name]["ansible_host"] == instance["lanIp"]
+        assert hostvars[name]["ansible_user"] == "admin"
+        assert hostvars[name]["cvm_label"] == "{0}@{1}".format(instance["unInstanceId"], instance["zoneId"])
+    assert sorted(data["shanghai"]["hosts"]) == sorted(name for name, i in instances.items() if i["Region"] == "sh")
+    assert len(data["first_ten"]["hosts"]) == 10
+
+
+def test_instance_names_match_exactly(emulator, inventory, tmp_path):
+    emulator.seed(30, ["gz"], name_prefix="web")
+    config = write_config(tmp_path, "names.cvm.yml", instance_names=["web-00003", "web-00012"], hostnames=["instance_name"])
+    data = listed(inventory("-i", config, "--list", env_extra=STRICT))
+    assert sorted(data["_meta"]["hostvars"]) == ["web-00003", "web-00012"]
+    words = sorted(entry["params"]["searchWord"] for entry in describe_requests(emulator))
+    assert words == ["web-00003", "web-00012"]
+
+
+def test_filters_zone_status_and_default_statuses(emulator, inventory, tmp_path):
+    emulator.seed(20, ["gz", "sh"], name_prefix="run")
+    emulator.seed(4, ["gz"], name_prefix="stopped", status=4)
+    emulator.seed(3, ["gz"], name_prefix="returning", status=6)
+    data = listed(inventory("-i", write_config(tmp_path, "all.cvm.yml", regions=["gz", "sh"]), "--list", env_extra=STRICT))
+    names = {hostvars["cvm_instance_name"] for hostvars in data["_meta"]["hostvars"].values()}
+    assert not any(name.startswith("returning") for name in names)
+    assert len(names) == 24
+
+    before = len(describe_requests(emulator))
+    config = write_config(tmp_path, "zones.cvm.yml", regions=["gz", "sh"], zone_ids=[100001, 200001], statuses=[2])
+    data = listed(inventory("-i", config, "--list", env_extra=STRICT))
+    expected = sorted(i["unInstanceId"] for i in emulator.live_instances() if i["zoneId"] in (100001, 200001) and i["status"] == 2)
+    assert sorted(data["_meta"]["hostvars"]) == expected
+    sent = sorted((e["region"], e["params"]["zoneId"], e["params"]["status"]) for e in describe_requests(emulator)[before:])
+    assert sent == [("gz", "100001", "2"), ("sh", "200001", "2")]
+
+
+def test_cache_hit_makes_no_api_call(emulator, inventory, tmp_path):
+    emulator.seed(130, ["gz", "sh"], name_prefix="cached")
+    config = write_config(tmp_path, "cached.cvm.yml", regions=["gz", "sh"], cache=True, cache_plugin="ansible.builtin.jsonfile",
+                          cache_connection=str(tmp_path / "cache"), cache_timeout=600,
+                          keyed_groups=[{"key": "cvm_zone_id", "prefix": "zone"}],
+                          compose={"upper_name": "cvm_instance_name | upper"})
+    first = listed(inventory("-i", config, "--list", env_extra=STRICT))
+    calls = len(describe_requests(emulator))
+    assert calls >= 2
+    cache_text = "".join(path.read_text() for path in (tmp_path / "cache").iterdir())
+    assert SECRET_KEY not in cache_text and SECRET_ID not in cache_text
+    assert "unInstanceId" in cache_text and "cvm_instance_id" not in cache_text
+
+    emulator.seed(5, ["gz"], name_prefix="later")
+    second = listed(inventory("-i", config, "--list", env_extra=STRICT))
+    assert len(describe_requests(emulator)) == calls
+    assert second == first
+    assert second["_meta"]["hostvars"][next(iter(second["_meta"]["hostvars"]))]["upper_name"].startswith("CACHED-")
+
+    graph = inventory("-i", config, "--graph", env_extra=STRICT)
+    assert graph.rc == 0, graph
+    assert len(describe_requests(emulator)) == calls
+
+    flushed = listed(inventory("-i", config, "--list", "--flush-cache", env_extra=STRICT))
+    assert len(describe_requests(emulator)) > calls
+    assert len(flushed["_meta"]["hostvars"]) == 135
+
+
+def test_failing_region_fails_naming_the_region(emulator, inventory, tmp_path):
+    emulator.seed(10, ["gz", "sh"], name_prefix="ok")
+    config = write_config(tmp_path, "fails.cvm.yml", regions=["gz", "sh"], retries=0, max_workers=1)
+    emulator.fault("DescribeInstances", "busy", times=1)
+    run = inventory("-i", config, "--list", env_extra=STRICT)
+    assert run.rc != 0, run
+    assert "listing CVM instances failed in region gz" in run.output
+    assert "5100 (OperationFail.SystemBusy)" in run.output
+
+    # Without the strict setting Ansible goes on with the other sources, but never with a part of this one.
+    emulator.fault("DescribeInstances", "busy", times=1)
+    run = inventory("-i", config, "--list")
+    assert "listing CVM instances failed in region gz" in run.output
+    assert "_meta" not in run.stdout or not listed(run)["_meta"]["hostvars"]
+
+
+def test_retries_hide_a_short_outage(emulator, inventory, tmp_path):
+    emulator.seed(10, ["gz"], name_prefix="busy")
+    config = write_config(tmp_path, "retries.cvm.yml", retries=3)
+    emulator.fault("DescribeInstances", "busy", times=2)
+    data = listed(inventory("-i", config, "--list", env_extra=STRICT))
+    assert len(data["_meta"]["hostvars"]) == 10
+
+
+def test_skip_failing_regions_warns_and_keeps_the_others(emulator, inventory, tmp_path):
+    emulator.seed(30, ["gz", "sh", "bj"], name_prefix="skip")
+    config = write_config(tmp_path, "skip.cvm.yml", regions=["gz", "sh", "bj"], retries=0, max_workers=1, skip_failing_regions=True)
+    emulator.fault("DescribeInstances", "http_500", times=1)
+    run = inventory("-i", config, "--list", env_extra=STRICT)
+    data = listed(run)
+    assert "skipping region gz" in run.stderr
+    assert sorted(data["_meta"]["hostvars"]) == live_ids(emulator, ("sh", "bj"))
+
+
+def test_templated_credentials_from_lookup_and_vault(emulator, inventory, tmp_path):
+    emulator.seed(6, ["gz", "sh"], name_prefix="tpl")
+    password = tmp_path / "vault-password"
+    password.write_text("integration-vault-password\n")
+    vaulted = subprocess.run([str(BIN_DIR / "ansible-vault"), "encrypt_string", "--vault-password-file", str(password),
+                              "--name", "my_qcloud_secret_key", SECRET_KEY],
+                             capture_output=True, text=True, check=True).stdout
+    variables = tmp_path / "secrets.yml"
+    variables.write_text(vaulted)
+    assert SECRET_KEY not in variables.read_text()
+    env = dict(STRICT, MY_QCLOUD_SECRET_ID=SECRET_ID, TENCENTCLOUD_SECRET_ID="AKIDWRONG", TENCENTCLOUD_SECRET_KEY="wrong",
+               TENCENTCLOUD_REGION="bj")
+    run = inventory("-i", TARGET / "credentials.cvm.yml", "--list", "-e", "@" + str(variables),
+                    "--vault-password-file", password, env_extra=env)
+    data = listed(run)
+    assert sorted(data["_meta"]["hostvars"]) == live_ids(emulator, ("sh",))
+    assert SECRET_KEY not in run.output
+
+
+def test_refresh_inventory_reaches_new_hosts_by_group(emulator, playbook):
+    run = playbook("cvm_inventory/refresh.yml", args=["-i", TARGET / "refresh.cvm.yml"])
+    assert run.rc == 0, run
+    created = run.task("Create")["result"]["instance_ids"]
+    assert len(created) == 3
+    reached = sorted(result["host"] for result in run.results if result["task"] == "Reach")
+    assert reached == sorted(created)
+    for instance_id in created:
+        assert run.task("Reach", host=instance_id)["result"]["msg"].startswith("{0} is {0} (refresh-web, running)".format(instance_id))
+        assert run.task("Delegated", host=instance_id)["result"]["stdout"] == instance_id
