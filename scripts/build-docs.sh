@@ -13,5 +13,5 @@ mkdir -p rst
 chmod og-w rst  # antsibull-docs wants that directory writable by itself only
 antsibull-docs --config-file antsibull-docs.cfg collection --cleanup everything --fail-on-error \
     --use-current --dest-dir rst qcloud.cvm
-sphinx-build -W --keep-going -q -M html rst build -c .
+sphinx-build -M html rst build -c . -W --keep-going -q
 echo "HTML docs: $dest/build/html/index.html"

@@ -28,7 +28,7 @@ def ensure(playbook, check=False, diff=False, **options):
     return playbook(ENSURE, extra_vars={"cvm": options}, check=check, diff=diff)
 
 
-def result_of(run, name="ensure"):
+def result_of(run, name="Ensure"):
     return run.task(name)["result"]
 
 
@@ -43,9 +43,9 @@ def tokens(entries):
 def test_create_then_rerun_unchanged(emulator, playbook):
     run = playbook(TARGET + "create_rerun.yml")
     assert run.rc == 0, run
-    created = result_of(run, "create")
-    assert run.task("create")["outcome"] == "changed"
-    assert run.task("re-run")["outcome"] == "ok"
+    created = result_of(run, "Create")
+    assert run.task("Create")["outcome"] == "changed"
+    assert run.task("Re-run")["outcome"] == "ok"
     live = emulator.live_instances("web")
     assert sorted(i["unInstanceId"] for i in live) == sorted(created["instance_ids"])
     creates = emulator.requests("RunInstancesHour")
@@ -69,7 +69,7 @@ def test_rerun_sends_no_create(emulator, playbook):
 def test_check_mode_creates_nothing_and_quotes(emulator, playbook):
     run = playbook(TARGET + "check_mode.yml")
     assert run.rc == 0, run
-    preview = result_of(run, "preview a create")
+    preview = result_of(run, "Preview a create")
     assert preview["price"]["goods_num"] == 2
     assert emulator.instances() == []
     assert emulator.requests("RunInstancesHour") == []
@@ -141,11 +141,11 @@ def test_more_than_desired_warns_and_returns_nothing(emulator, playbook):
 def test_give_back_then_recreate(emulator, playbook):
     run = playbook(TARGET + "give_back.yml")
     assert run.rc == 0, run
-    created = result_of(run, "create")["instance_ids"]
+    created = result_of(run, "Create")["instance_ids"]
     returns = emulator.requests("ReturnInstance")
     assert [entry["params"]["instanceId"] for entry in returns[:2]] == created
-    assert result_of(run, "give back again")["changed"] is False
-    recreated = result_of(run, "create again")["instance_ids"]
+    assert result_of(run, "Give back again")["changed"] is False
+    recreated = result_of(run, "Create again")["instance_ids"]
     assert not set(created) & set(recreated)
     assert emulator.live_instances("temp") == []
     assert len(emulator.requests("ReturnInstance")) == 4
@@ -177,7 +177,7 @@ def test_wait_timeout_reports_the_created_ids(emulator, playbook):
     run = ensure(playbook, goods_num=2, wait_timeout=2)
     assert run.rc != 0
     result = result_of(run)
-    assert run.task("ensure")["outcome"] == "failed"
+    assert run.task("Ensure")["outcome"] == "failed"
     assert "timed out after 2 seconds" in result["msg"]
     assert len(result["created_instance_ids"]) == 2
     assert result["instance_ids"] == result["created_instance_ids"]
