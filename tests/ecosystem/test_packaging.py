@@ -36,7 +36,7 @@ def test_ansible_builder_reads_the_collections_python_needs():
 
 def test_ansible_builder_creates_a_build_context(tmp_path):
     code, output = run_tool(["ansible-builder", "create", "-f", COLLECTION_ROOT / "tests" / "ee" / "execution-environment.yml",
-                             "--context", tmp_path / "context"])
+                             "--context", tmp_path / "context", "--output-filename", "Containerfile"])
     assert code == 0, output
     containerfile = (tmp_path / "context" / "Containerfile").read_text()
     assert "ansible-galaxy" in containerfile
