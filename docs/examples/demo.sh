@@ -19,6 +19,5 @@ trap give_back EXIT
 
 ansible-playbook -i localhost, -c local docs/examples/demo.yml
 
-# Inventory hook: the instances are running here. The inventory part of the demo goes on this line:
-#   ansible-inventory -i docs/examples/demo.cvm.yml --graph
+# While the instances run: the same instances as inventory hosts, grouped.
 ansible-inventory -i docs/examples/demo.cvm.yml --graph
