@@ -13,8 +13,10 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# EMULATOR_FLAGS: extra emulator flags, split on spaces (for example "--create-delay 5").
+read -r -a extra_flags <<< "${EMULATOR_FLAGS:-}"
 PYTHONPATH="$root/tests/emulator" "$python" -m cvm_emulator --port 0 --port-file "$workdir/port" \
-    ${EMULATOR_FLAGS:-} 2>"$workdir/emulator.log" &
+    "${extra_flags[@]}" 2>"$workdir/emulator.log" &
 emulator_pid=$!
 for _ in $(seq 200); do
     [ -s "$workdir/port" ] && break
@@ -24,7 +26,8 @@ done
 [ -s "$workdir/port" ] || { echo "the emulator did not start" >&2; cat "$workdir/emulator.log" >&2; exit 1; }
 
 # The emulator's documented default key pair (tests/emulator/README.md): not a secret.
-export QCLOUD_CVM_ENDPOINT="http://127.0.0.1:$(cat "$workdir/port")/v2/index.php"
+port="$(cat "$workdir/port")"
+export QCLOUD_CVM_ENDPOINT="http://127.0.0.1:$port/v2/index.php"
 export TENCENTCLOUD_SECRET_ID="${TENCENTCLOUD_SECRET_ID:-AKIDEMULATOR00000000000000000000000000}"
 export TENCENTCLOUD_SECRET_KEY="${TENCENTCLOUD_SECRET_KEY:-emulator-secret-key-0000000000000000}"
 export TENCENTCLOUD_REGION="${TENCENTCLOUD_REGION:-gz}"
