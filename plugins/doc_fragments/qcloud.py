@@ -72,3 +72,44 @@ requirements:
 notes:
   - The collection talks to the legacy API (C(cvm.api.qcloud.com/v2/index.php)) and signs every request with HmacSHA256.
 """
+
+    # The instance filters of the inventory plugin and of cvm_instance_info
+    # (one implementation: module_utils/cvm_filters.py).
+    FILTERS = r"""
+options:
+  zone_ids:
+    description:
+      - Only instances in one of these zones, for example V(100003).
+      - A zone is asked for in its own region only (the region follows from the leading digits of the zone ID, as for
+        every documented zone), so a zone of a region that is not listed matches nothing and is not asked for.
+        A zone whose region is not known is looked for in every listed region, in code.
+    type: list
+    elements: int
+  project_ids:
+    description:
+      - Only instances in one of these projects; V(0) is the default project.
+    type: list
+    elements: int
+  instance_ids:
+    description:
+      - Only these instances, by their C(ins-...) IDs.
+    type: list
+    elements: str
+  instance_names:
+    description:
+      - Only instances whose name is exactly one of these (case-sensitive), so that a play can target exactly the
+        instances a M(qcloud.cvm.cvm_instance_hour) task with the same O(qcloud.cvm.cvm_instance_hour#module:instance_name) manages.
+    type: list
+    elements: str
+  search_word:
+    description:
+      - Only instances whose name contains this text (the API's fuzzy C(searchWord) match; checked case-insensitively).
+    type: str
+  statuses:
+    description:
+      - Only instances in one of these status codes, for example V(2) (running), V(3) (creating) and V(4) (stopped).
+      - When not set, every instance except those given back (V(5)) or being given back (V(6)).
+      - An empty list lists every status.
+    type: list
+    elements: int
+"""

@@ -44,6 +44,7 @@ extends_documentation_fragment:
   - constructed
   - inventory_cache
   - qcloud.cvm.qcloud
+  - qcloud.cvm.qcloud.filters
 options:
   plugin:
     description: Marks this file as a configuration of this plugin.
@@ -57,41 +58,6 @@ options:
       - Default is the one region that O(region) (or E(TENCENTCLOUD_REGION)) configures.
     type: list
     elements: str
-  zone_ids:
-    description:
-      - Only instances in one of these zones, for example V(100003).
-      - A zone is asked for in its own region only (the region follows from the leading digits of the zone ID, as for every documented zone),
-        and a region that none of these zones belongs to is not asked at all. A zone whose region is not known
-        is looked for in every region, in code.
-    type: list
-    elements: int
-  project_ids:
-    description:
-      - Only instances in one of these projects; V(0) is the default project.
-    type: list
-    elements: int
-  instance_ids:
-    description:
-      - Only these instances, by their C(ins-...) IDs.
-    type: list
-    elements: str
-  instance_names:
-    description:
-      - Only instances whose name is exactly one of these (case-sensitive), so that a play can target exactly the
-        instances a M(qcloud.cvm.cvm_instance_hour) task with the same O(qcloud.cvm.cvm_instance_hour#module:instance_name) manages.
-    type: list
-    elements: str
-  search_word:
-    description:
-      - Only instances whose name contains this text (the API's fuzzy C(searchWord) match; checked case-insensitively).
-    type: str
-  statuses:
-    description:
-      - Only instances in one of these status codes, for example V(2) (running) and V(4) (stopped).
-      - When not set, every instance except those given back (V(5)) or being given back (V(6)).
-      - An empty list lists every status.
-    type: list
-    elements: int
   hostnames:
     description:
       - How to name the hosts, as a list of preferences; the first that gives a non-empty value wins.

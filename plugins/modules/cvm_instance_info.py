@@ -18,6 +18,7 @@ author:
   - qcloud.cvm developers (@qcloud-ansible)
 extends_documentation_fragment:
   - qcloud.cvm.qcloud
+  - qcloud.cvm.qcloud.filters
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.actiongroups
 attributes:
@@ -34,40 +35,6 @@ attributes:
     support: full
     membership:
       - qcloud.cvm.cvm
-options:
-  zone_ids:
-    description:
-      - Only instances in one of these zones, for example V(100003).
-      - A zone of another region than O(region) matches nothing (and is not asked for).
-    type: list
-    elements: int
-  project_ids:
-    description:
-      - Only instances in one of these projects; V(0) is the default project.
-    type: list
-    elements: int
-  instance_ids:
-    description:
-      - Only these instances, by their C(ins-...) IDs.
-    type: list
-    elements: str
-  instance_names:
-    description:
-      - Only instances whose name is exactly one of these (case-sensitive), for example the O(qcloud.cvm.cvm_instance_hour#module:instance_name)
-        of a M(qcloud.cvm.cvm_instance_hour) task.
-    type: list
-    elements: str
-  search_word:
-    description:
-      - Only instances whose name contains this text (the API's fuzzy C(searchWord) match; checked case-insensitively).
-    type: str
-  statuses:
-    description:
-      - Only instances in one of these status codes, for example V(2) (running), V(3) (creating) and V(4) (stopped).
-      - When not set, every instance except those given back (V(5)) or being given back (V(6)).
-      - An empty list lists every status.
-    type: list
-    elements: int
 notes:
   - The filters O(zone_ids), O(project_ids), O(statuses) and O(instance_names) take one value per request in the API,
     so each value is its own sequence of pages of 100. Every instance is also checked against every filter in code.
