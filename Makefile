@@ -29,7 +29,7 @@ export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
 export QCLOUD_CVM_TARBALL := $(TARBALL)
 export PATH := $(BIN):$(PATH)
 
-.PHONY: demo test test-newest check venv tree build install sanity pytest docs clean
+.PHONY: demo test test-newest check venv tree build install sanity pytest docs bench clean
 
 demo: install
 	scripts/run-with-emulator.sh docs/examples/demo.sh
@@ -81,6 +81,12 @@ pytest: install
 # The collection's HTML docs (antsibull-docs + Sphinx), warnings are errors.
 docs: install
 	scripts/build-docs.sh $(abspath $(BUILD))/docs
+
+# Benchmarks (tests/perf/README.md): tables and BENCH_JSON lines, 6-8 minutes.
+# They measure and print; a missed goal does not fail the run.
+BENCH_ARGS ?=
+bench: install
+	$(BIN)/python tests/perf/run_all.py $(BENCH_ARGS)
 
 clean:
 	rm -rf .build .build-newest .venv .venv-newest
