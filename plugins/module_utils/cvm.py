@@ -167,8 +167,10 @@ RUN_INSTANCES_HOUR_PARAMETERS = (
     ("private_ip_addresses", "privateIpAddresses"),
 )
 # The RunInstancesHour parameters InquiryInstancePriceHour takes (spec 5.2; zoneId and rootSize per the CLI).
+# instanceType is not in the quote's documented table, but a family's price and its cpu/mem pairs are its own:
+# without it the quote is for CVM.S1, which refuses (or misprices) the pairs of every other family.
 PRICE_PARAMETERS = ("cpu", "mem", "imageId", "imageType", "storageSize", "storageType", "bandwidthType", "bandwidth",
-                    "goodsNum", "zoneId", "rootSize")
+                    "goodsNum", "zoneId", "rootSize", "instanceType")
 # The name RunInstancesHour gives an instance created without instanceName (spec 3.1): "未命名", unnamed.
 UNNAMED_INSTANCE = "\u672a\u547d\u540d"
 

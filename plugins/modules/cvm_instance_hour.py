@@ -455,6 +455,9 @@ created_instance_ids:
   description:
     - The IDs the create returned in this run, in the order of RV(instance_ids); empty when nothing was created (and always in check mode).
     - Also returned when the task fails after a create (for example while waiting), so nothing is lost track of.
+    - When the create got no usable answer after every retry (a lost connection, a timeout, an answer that is not JSON),
+      the create may still have gone through; the module then looks up the matching instances once more and returns
+      those that were not there before the create here (the task still fails).
   returned: always
   type: list
   elements: str
@@ -745,8 +748,7 @@ class InstanceHour(QcloudModule):
         try:
             answer = self.client.call("RunInstancesHour", params)
         except QcloudTransportError as error:
-            self.failed("{0}. The create may have gone through: run the task again, it finds any instances this create made "
-                        "(or sends the same clientToken again if none exist)".format(error), error)
+            self.lost_create(error)
         except QcloudError as error:
             self.failed(None, error)
         created = list(answer.get("unInstanceIds") or [])
@@ -772,6 +774,30 @@ class InstanceHour(QcloudModule):
             except QcloudError as error:
                 self.failed("instances {0} were created, but listing them failed: {1}".format(", ".join(new_ids), error), error)
         self.finish(after_ids)
+
+    def lost_create(self, error):
+        """Fail after a create that got no usable answer, reporting what a look-up finds it made.
+
+        The create may have gone through (a lost answer, a timeout after the API
+        committed), so the matching instances are looked up once more; any that
+        were not there before the create are reported as created.
+        """
+        again = "run the task again: it finds the instances this create made, or sends the same clientToken again if there are none"
+        try:
+            matching = find_matching_instances(self.client, self.request)
+        except QcloudError as lookup_error:
+            self.failed("{0}. The create may have gone through, and looking up its instances failed too ({1}); {2}".format(
+                error, lookup_error, again), error)
+        known = set(self.before_ids) | set(self.given_back_ids)
+        new = [record for record in matching if record["unInstanceId"] not in known and instance_status(record) not in STATUS_GONE]
+        if not new:
+            self.failed("{0}. The create may have gone through, though a look-up right after found no new matching instance; {1}".format(
+                error, again), error)
+        self.records.update((record["unInstanceId"], record) for record in new)
+        new_ids = [record["unInstanceId"] for record in new]
+        self.result.update(changed=True, created_instance_ids=new_ids, instance_ids=self.before_ids + new_ids)
+        self.failed("{0}. The create went through nevertheless: a look-up found {1} new matching instance(s), {2} (in created_instance_ids); "
+                    "{3}".format(error, len(new_ids), ", ".join(self.ordered(new_ids)), again), error)
 
     def check_price(self, params, count):
         """Quote the create; enforce max_hourly_price. A failing quote only warns, unless a limit must be checked."""

@@ -51,3 +51,18 @@ def inventory(emulator):
     def run(*args, env_extra=None):
         return run_ansible("ansible-inventory", emulator, args, env_extra=env_extra)
     return run
+
+
+def pytest_terminal_summary(terminalreporter):
+    """The figures of the test_reliability_* suites (cases run, faults survived, duplicates found), when any ran."""
+    import reliability_support  # pylint: disable=import-outside-toplevel
+    lines = reliability_support.figure_lines()
+    if not lines:
+        return
+    terminalreporter.section("qcloud.cvm reliability figures")
+    for line in lines:
+        terminalreporter.write_line(line)
+    path = reliability_support.report_path()
+    if path:
+        reliability_support.write_report(path)
+        terminalreporter.write_line("written to " + path)

@@ -74,6 +74,7 @@ def test_price_parameters_are_the_documented_subset():
     assert price_parameters(params) == {
         "cpu": 2, "mem": 4, "imageId": "img-3wnd9xpl", "imageType": 2, "storageSize": 50, "storageType": 2,
         "bandwidthType": "PayByTraffic", "bandwidth": 5, "goodsNum": 3, "zoneId": 100003, "rootSize": 30,
+        "instanceType": "CVM.S2",
     }
 
 
