@@ -211,7 +211,7 @@ options:
       - Whether to wait until the created instances, and matching ones still being created by an earlier run, are
         running (status 2).
       - The module polls C(DescribeInstances) with a capped backoff, 0.5 s after the create, then every second for the
-        first 5 seconds (where most creates finish), then each poll 1.5 times as late as the one before, at most 30 s
+        first 5 seconds (where most creates finish), then each poll 1.5 times as late as the one before, at most 60 s
         apart. It fails when an instance fails to create (status -1) or turns faulty (1), or after O(wait_timeout);
         the IDs created are still returned.
       - With O(state=absent), whether to wait for instances still being created before giving them back.
