@@ -72,11 +72,12 @@ sanity: tree
 	scripts/install-ansible-test-bootstrap.sh $(BIN)/python
 	cd $(TREE) && $(BIN)/ansible-test sanity --color no --python $$($(BIN)/python -c 'import sys; print("%d.%d" % sys.version_info[:2])') --requirements
 
-# One pytest run, so CI reads one closing line: unit tests import the copied
+# One pytest run, so CI reads one closing line (a test that hangs fails after
+# 15 minutes instead of eating the CI budget): unit tests import the copied
 # tree, the emulator tests need nothing, integration and ecosystem tests use
 # the installed tarball.
 pytest: install
-	cd $(TREE) && PYTHONPATH=$(abspath $(BUILD)) $(BIN)/python -m pytest -p no:cacheprovider $(PYTEST_PATHS)
+	cd $(TREE) && PYTHONPATH=$(abspath $(BUILD)) $(BIN)/python -m pytest -p no:cacheprovider --timeout=900 $(PYTEST_PATHS)
 
 # The collection's HTML docs (antsibull-docs + Sphinx), warnings are errors.
 docs: install
