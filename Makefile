@@ -40,6 +40,7 @@ test: check test-newest
 check: sanity pytest
 
 test-newest:
+	@test -n "$(NEWEST_PYTHON)" || { echo "make test-newest: ansible-core $(NEWEST_ANSIBLE_CORE) needs Python 3.12 or newer: install python3.13 (or set NEWEST_PYTHON)" >&2; exit 1; }
 	$(MAKE) check PYTHON="$(NEWEST_PYTHON)" ANSIBLE_CORE=$(NEWEST_ANSIBLE_CORE) VENV=.venv-newest BUILD=.build-newest \
 		TOOLS_REQUIREMENTS= PYTEST_PATHS="tests/unit tests/emulator tests/integration"
 
