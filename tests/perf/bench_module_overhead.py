@@ -7,7 +7,7 @@
 Both playbooks have one task on localhost (connection local) and run in
 alternating order ``--repeats`` times; printed are the medians of the whole
 ansible-playbook wall time, its CPU time (with the worker and module
-processes), and the task's own time (from the perf_timer callback), and their
+processes), and the task's own time (from the record_results callback), and their
 ratios. Then the module on its own:
 
 * run directly (``python -m ...cvm_instance_hour args.json``): the module's

@@ -7,7 +7,7 @@
 The emulator turns a new instance from creating to running exactly D seconds
 (``--delay``, default 5) after it took the RunInstancesHour call. Each of
 ``--repeats`` runs creates ``--count`` new instance(s) with wait; from the
-emulator's request log and the perf_timer callback:
+emulator's request log and the record_results callback:
 
 * flip       = time the emulator logged the RunInstancesHour call + D
   (the log's time is taken as the call arrives, so this flip is a few ms

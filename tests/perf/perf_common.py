@@ -284,11 +284,11 @@ def instance_hour_task(name, goods_num, state="present", wait=True, wait_timeout
 
 
 def timer_env(log_path):
-    """Settings that turn on tests/perf/callback_plugins/perf_timer.py, writing task timings to ``log_path``."""
+    """Settings that turn on the integration suite's record_results callback, writing task results and timings to ``log_path``."""
     return {
-        "ANSIBLE_CALLBACK_PLUGINS": str(PERF_DIR / "callback_plugins"),
-        "ANSIBLE_CALLBACKS_ENABLED": "perf_timer",
-        "PERF_TIMER_LOG": str(log_path),
+        "ANSIBLE_CALLBACK_PLUGINS": str(cvm_harness.INTEGRATION_DIR / "callback_plugins"),
+        "ANSIBLE_CALLBACKS_ENABLED": "record_results",
+        "QCLOUD_CVM_RESULT_LOG": str(log_path),
     }
 
 

@@ -9,8 +9,10 @@ name: record_results
 type: notification
 short_description: Write every task result of a run to a JSON-lines file
 description:
-  - Test helper of the qcloud.cvm integration suite, so that pytest can read what each task returned.
-  - One line per task result with the play, task name, host, outcome and the module's result.
+  - Test helper of the qcloud.cvm integration suite, so that pytest can read what each task returned,
+    and of the benchmarks (tests/perf), which read when each task started and ended.
+  - One line per task result with the task name, host, outcome, the epoch times the task started on the host
+    and its result arrived on the controller, and the module's result.
 options:
   path:
     description: The file to append to.
@@ -20,6 +22,7 @@ options:
 """
 
 import json
+import time
 
 from ansible.plugins.callback import CallbackBase
 
@@ -30,14 +33,25 @@ class CallbackModule(CallbackBase):
     CALLBACK_NAME = "record_results"
     CALLBACK_NEEDS_ENABLED = True
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._started = {}
+
+    def v2_runner_on_start(self, host, task):
+        self._started[(host.get_name(), task._uuid)] = time.time()  # pylint: disable=protected-access
+
     def _record(self, result, outcome):
+        ended = time.time()
         path = self.get_option("path")
         if not path:
             return
+        host = result._host.get_name()  # pylint: disable=protected-access
         entry = {
             "task": result.task_name,
-            "host": result._host.get_name(),  # pylint: disable=protected-access
+            "host": host,
             "outcome": outcome,
+            "started": self._started.get((host, result._task._uuid)),  # pylint: disable=protected-access
+            "ended": ended,
             "result": result._result,  # pylint: disable=protected-access
         }
         with open(path, "a", encoding="utf-8") as log:
