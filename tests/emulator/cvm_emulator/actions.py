@@ -2,196 +2,40 @@
 # Copyright: qcloud.cvm contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""The four emulated actions; each returns the payload placed beside code/message."""
+"""The legacy face's action table: names, the host each is signed for, and dispatch.
 
-import dataclasses
+Handlers live in one module per job (``instance_actions``); each takes
+``(region, params, notes)`` and returns the payload placed beside
+code/message.
+"""
 
-from . import catalog, prices
-from .errors import MISSING, NOT_ALLOWED, ApiError, invalid
-from .images import IMAGES
-from .network import SubnetView, basic_ip, public_ip
-from .params import list_values, optional_int, present
-from .records import CREATE_FAILED, CREATING, GONE, RETURNED, RETURNING, RUNNING, Instance, build_record
-from .validation import CreateRequest, validate
+from . import API_HOST
+from .instance_actions import InstanceActions
 
-ACTION_NAMES = ("RunInstancesHour", "DescribeInstances", "ReturnInstance", "InquiryInstancePriceHour")
-RETURNABLE = frozenset((1, 2, 4))
-MAX_LIMIT = 100
-SEED_IMAGE = "img-3wnd9xpl"
+ACTION_NAMES = (
+    "RunInstancesHour", "DescribeInstances", "ReturnInstance", "InquiryInstancePriceHour",
+)
+
+# Actions whose real host is not cvm.api.qcloud.com; the signature must name that host
+# (or the Host header as received).
+API_HOSTS = {}
+
+
+def api_host(action):
+    return API_HOSTS.get(action, API_HOST)
 
 
 class Actions:
     def __init__(self, store, config, faults, clock):
-        self.store = store
-        self.config = config
-        self.faults = faults
-        self.clock = clock
-        self._handlers = dict(zip(ACTION_NAMES, (self.run_instances_hour, self.describe_instances,
-                                                 self.return_instance, self.inquiry_instance_price_hour)))
+        self.instances = InstanceActions(store, config, faults, clock)
+        self._handlers = {}
+        for part in (self.instances,):
+            self._handlers.update(part.handlers())
+        assert set(self._handlers) == set(ACTION_NAMES), "ACTION_NAMES and the handlers disagree"
 
     def run(self, action, region, params, notes):
         """``notes`` receives {"fault": "create_fails"} when that fault was consumed."""
-        handler = self._handlers[action]
-        if action == "RunInstancesHour":
-            return handler(region, params, notes)
-        return handler(region, params)
-
-    # -- RunInstancesHour -------------------------------------------------------
-
-    def run_instances_hour(self, region, params, notes=None):
-        token = params.get("clientToken") or None
-        store = self.store
-        with store.lock:
-            now = self.clock()
-            if token is not None:
-                # [EMU] a known token answers its first successful answer, whatever else changed.
-                known = store.token_answer(token)
-                if known is not None:
-                    return {"unInstanceIds": list(known)}
-            view = SubnetView(store, now)
-            req = validate(params, region, view, self.config.balance)
-            final = RUNNING
-            if self.faults.take_create_fails():
-                final = CREATE_FAILED
-                if notes is not None:
-                    notes["fault"] = "create_fails"
-            instances = self._build(req, region, now, view, final)
-            ids = store.add(instances, token)
-        return {"unInstanceIds": ids}
-
-    def _build(self, req, region, now, view, final, status=None):
-        """``goods_num`` new instances; ``status`` fixes the status (seeding) instead of 3 -> final."""
-        store = self.store
-        if req.subnet is None:
-            lan_ips = [basic_ip(req.zone, store.next_counter(f"zone:{req.zone.zone_id}")) for _slot in range(req.goods_num)]
-        elif req.private_ip is not None:
-            lan_ips = [req.private_ip]
-        else:
-            lan_ips = view.allocate(req.subnet, req.goods_num)
-        taken = set()
-        instances = []
-        for lan_ip in lan_ips:
-            ids = {
-                "instance_id": store.new_id("ins-", taken),
-                "legacy_id": "qcvm" + store.new_uuid().replace("-", ""),
-                "uuid": store.new_uuid(),
-                "root_disk_id": store.new_id("disk-", taken),
-                "data_disk_id": store.new_id("disk-", taken),
-            }
-            network = {
-                "lan_ip": lan_ip,
-                "wan_ips": [public_ip(store.next_counter("public_ip"))] if req.public_ip else [],
-                "vpc": req.vpc,
-                "subnet": req.subnet,
-            }
-            record = build_record(ids, req, region, req.zone, network, now)
-            seq = store.next_counter("seq")
-            if status is None:
-                instances.append(Instance(record, seq, now, CREATING, now, final, now + self.config.create_delay))
-            else:
-                instances.append(Instance(record, seq, now, status, now))
-        return instances
-
-    # -- DescribeInstances ------------------------------------------------------
-
-    def describe_instances(self, region, params):
-        ids = list_values(params, "instanceIds")
-        ips = set(list_values(params, "lanIps"))
-        word = (params.get("searchWord") or "").casefold()
-        status = optional_int(params, "status")
-        project = optional_int(params, "projectId")
-        zone = optional_int(params, "zoneId")
-        offset = optional_int(params, "offset", 0)
-        limit = optional_int(params, "limit", 20)
-        simplify = optional_int(params, "simplify")
-        if zone is not None and (zone not in catalog.ZONES or catalog.ZONES[zone].region != region):
-            raise ApiError("InvalidParameter.InvaildZoneId", f"zoneId {zone} is not a zone of Region {region}")
-        if offset < 0:
-            raise invalid(f"offset must be >= 0, got {offset}")
-        if not 1 <= limit <= MAX_LIMIT:
-            raise invalid(f"limit must be between 1 and {MAX_LIMIT}, got {limit}")
-        if simplify not in (None, 0, 1):
-            raise invalid(f"simplify must be 0 or 1, got {simplify}", NOT_ALLOWED)
-        store = self.store
-        with store.lock:
-            now = self.clock()
-            forget = self.config.forget_delay
-            if ids:
-                found = {store.get(instance_id) for instance_id in ids} - {None}
-                candidates = sorted((inst for inst in found if inst.region == region),
-                                    key=lambda inst: inst.seq, reverse=True)
-            else:
-                candidates = reversed(store.region_instances(region))
-            total, end, selected = 0, offset + limit, []
-            for inst in candidates:
-                # Inlined Instance.effective: this loop runs over every instance of the region.
-                if inst.next_status is not None and now >= inst.next_at:
-                    current, since = inst.next_status, inst.next_at
-                else:
-                    current, since = inst.status, inst.status_time
-                if current in GONE and now >= since + forget:
-                    continue
-                record = inst.record
-                if status is not None and current != status:
-                    continue
-                if zone is not None and record["zoneId"] != zone:
-                    continue
-                if project is not None and record["projectId"] != project:
-                    continue
-                if word and word not in record["instanceName"].casefold():
-                    continue
-                if ips and record["lanIp"] not in ips and not ips.intersection(record["wanIpSet"]):
-                    continue
-                if offset <= total < end:
-                    selected.append(inst)
-                total += 1
-            page = [inst.view(now) for inst in selected]
-        return {"totalCount": total, "instanceSet": page}
-
-    # -- ReturnInstance -----------------------------------------------------------
-
-    def return_instance(self, region, params):
-        if not present(params, "instanceId"):
-            hint = " (singular; instanceIds.N is not accepted)" if any(
-                key.startswith("instanceIds") for key in params) else ""
-            raise invalid(f"missing required parameter instanceId{hint}", MISSING)
-        instance_id = params["instanceId"]
-        store = self.store
-        with store.lock:
-            now = self.clock()
-            inst = store.get(instance_id)
-            if inst is None or inst.region != region:
-                raise ApiError("ResourceNotFound", f"instance {instance_id} does not exist in Region {region}")
-            current, _since = inst.effective(now)
-            if current not in RETURNABLE:
-                raise ApiError("OperationConstraints.InvaildInstanceStatus", (
-                    f"instance {instance_id} has status {current}; only status 1 (fault), 2 (running) "
-                    "or 4 (stopped) can be returned"))
-            store.update(inst, status=RETURNING, status_time=now, next_status=RETURNED,
-                         next_at=now + self.config.return_delay)
-        return {}
-
-    # -- InquiryInstancePriceHour ---------------------------------------------------
-
-    def inquiry_instance_price_hour(self, region, params):
-        req = validate(params, region, for_price=True)
-        return {"data": prices.quote(req)}
-
-    # -- seeding (control API) ------------------------------------------------------
+        return self._handlers[action](region, params, notes)
 
     def seed(self, count, regions, name_prefix, status):
-        """``count`` instances with a fixed status, round-robin over regions, then over each region's zones."""
-        zones = {region: catalog.zones_of(region) for region in regions}
-        width = max(5, len(str(count - 1)))
-        base = CreateRequest(zone=None, cpu=1, mem=2, image=IMAGES[SEED_IMAGE], bandwidth=1, public_ip=True)
-        store = self.store
-        with store.lock:
-            now = self.clock()
-            instances = []
-            for index in range(count):
-                region = regions[index % len(regions)]
-                region_zones = zones[region]
-                zone = region_zones[(index // len(regions)) % len(region_zones)]
-                req = dataclasses.replace(base, zone=zone, name=f"{name_prefix}-{index:0{width}d}")
-                instances.extend(self._build(req, region, now, None, RUNNING, status=status))
-            return store.add(instances)
+        return self.instances.seed(count, regions, name_prefix, status)

@@ -20,6 +20,7 @@ from urllib.parse import parse_qs
 
 from . import catalog
 from .emulator import Reply
+from .records import legacy_record
 
 PREFIX = "/_emulator/"
 MAX_SEED = 200000
@@ -63,7 +64,7 @@ class Control:
         emulator = self.emulator
         with emulator.store.lock:
             now = emulator.clock()
-            found = [inst.view(now) for inst in reversed(emulator.store.all_instances())]
+            found = [legacy_record(inst, now) for inst in reversed(emulator.store.all_instances())]
         return {"instances": found}
 
     def requests(self, query, _body):

@@ -18,7 +18,7 @@
 import ipaddress
 
 from .errors import ApiError
-from .records import RELEASED
+from .states import RELEASED
 
 _PUBLIC_POOLS = (
     (ipaddress.IPv4Network("203.0.113.0/24"), 254),

@@ -2,25 +2,28 @@
 # Copyright: qcloud.cvm contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""One instance: its static DescribeInstances record and its lazily computed status.
+"""The legacy face's view of an instance: the DescribeInstances record (spec section 4.2).
 
-Status changes are stored as "status since T, becomes S2 at T2", so
-creating -> running and returning -> returned need no background thread and
-survive a restart unchanged.
+Rendered from the neutral ``model.InstanceState`` on every read; the key
+order is part of the answer and stays as it is.
 """
 
 import time
 
-from .images import IMAGE_TYPE_LABELS
-
-CREATING, RUNNING, STOPPED, FAULT, RETURNED, RETURNING, CREATE_FAILED = 3, 2, 4, 1, 5, 6, -1
-
-# Statuses in which an instance no longer holds its private IP.
-RELEASED = frozenset((RETURNING, RETURNED, CREATE_FAILED))
-# Statuses after which the instance drops out of DescribeInstances once forget_delay passed.
-GONE = frozenset((RETURNED, CREATE_FAILED))
+from . import catalog, states
+from .images import IMAGE_TYPE_LABELS, IMAGES
+from .vpcs import SUBNETS, VPCS
 
 _CHINA_OFFSET = 8 * 3600
+
+# neutral disk type <-> legacy storageType / rootType code
+DISK_CODES = {"local_basic": 1, "cloud_basic": 2, "local_ssd": 3, "cloud_ssd": 4, "cloud_premium": 5}
+DISK_TYPES = {code: name for name, code in DISK_CODES.items()}
+# neutral bandwidth charge <-> legacy bandwidthType, networkPayMode
+BANDWIDTH_TYPES = {"PayByHour": "by_hour", "PayByTraffic": "by_traffic"}
+NETWORK_PAY_MODES = {"by_traffic": 2, "by_hour": 3}
+# neutral charge type -> cvmPayMode (0 monthly post-paid, 1 prepaid, 2 hourly)
+CVM_PAY_MODES = {"postpaid_by_hour": 2, "spot": 2, "prepaid": 1}
 
 
 def china_time(epoch):
@@ -28,97 +31,59 @@ def china_time(epoch):
     return time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(epoch + _CHINA_OFFSET))
 
 
-class Instance:
-    __slots__ = ("record", "seq", "created_at", "status", "status_time", "next_status", "next_at")
-
-    def __init__(self, record, seq, created_at, status, status_time, next_status=None, next_at=None):
-        self.record = record
-        self.seq = seq
-        self.created_at = created_at
-        self.status = status
-        self.status_time = status_time
-        self.next_status = next_status
-        self.next_at = next_at
-
-    @property
-    def instance_id(self):
-        return self.record["unInstanceId"]
-
-    @property
-    def region(self):
-        return self.record["Region"]
-
-    def effective(self, now):
-        """(status, since) at time ``now``."""
-        if self.next_status is not None and now >= self.next_at:
-            return self.next_status, self.next_at
-        return self.status, self.status_time
-
-    def listed(self, now, forget_delay):
-        status, since = self.effective(now)
-        return status not in GONE or now < since + forget_delay
-
-    def view(self, now):
-        status, since = self.effective(now)
-        out = dict(self.record)
-        out["status"] = status
-        out["statusTime"] = china_time(since)
-        return out
-
-    def to_row(self):
-        return {
-            "record": self.record,
-            "seq": self.seq,
-            "created_at": self.created_at,
-            "status": self.status,
-            "status_time": self.status_time,
-            "next_status": self.next_status,
-            "next_at": self.next_at,
-        }
-
-    @classmethod
-    def from_row(cls, row):
-        return cls(row["record"], row["seq"], row["created_at"], row["status"], row["status_time"],
-                   row["next_status"], row["next_at"])
+def legacy_status(inst, now):
+    """(legacy status code, since) at ``now``."""
+    status, since = inst.effective(now)
+    return states.LEGACY_CODE[status], since
 
 
-def build_record(ids, req, region, zone, network, created_at):
-    """The DescribeInstances item for one new instance.
-
-    ``ids`` holds instance_id, legacy_id, uuid, root_disk_id, data_disk_id;
-    ``network`` holds lan_ip, wan_ips, vpc, subnet (vpc/subnet may be None).
-    """
-    vpc, subnet = network["vpc"], network["subnet"]
-    disk = {"rootId": ids["root_disk_id"], "rootSize": req.root_size, "rootType": req.storage_type}
-    if req.storage_size > 0:
-        disk.update(storageId=ids["data_disk_id"], storageSize=req.storage_size, storageType=req.storage_type)
+def legacy_record(inst, now):
+    """The DescribeInstances item: every field of spec 4.2 plus the [EMU] extras, then status."""
+    image = IMAGES[inst.image_id]
+    vpc = VPCS[inst.vpc_id] if inst.vpc_id else None
+    subnet = SUBNETS[inst.subnet_id] if inst.subnet_id else None
+    root = inst.system_disk
+    disk = {"rootId": root["disk_id"], "rootSize": root["size"], "rootType": DISK_CODES[root["type"]]}
+    if inst.data_disks:
+        data = inst.data_disks[0]
+        disk.update(storageId=data["disk_id"], storageSize=data["size"], storageType=DISK_CODES[data["type"]])
+    status, since = legacy_status(inst, now)
     return {
-        "unInstanceId": ids["instance_id"],
-        "instanceId": ids["legacy_id"],
-        "uuid": ids["uuid"],
-        "instanceName": req.name,
-        "instanceType": req.instance_type,
-        "zoneId": zone.zone_id,
-        "zoneName": zone.name,
-        "Region": region,
-        "lanIp": network["lan_ip"],
-        "wanIpSet": list(network["wan_ips"]),
-        "cpu": req.cpu,
-        "mem": req.mem,
-        "bandwidth": req.bandwidth,
-        "unImgId": req.image.image_id,
-        "imageType": IMAGE_TYPE_LABELS[req.image.image_type],
-        "os": req.image.os,
-        "createTime": china_time(created_at),
+        "unInstanceId": inst.instance_id,
+        "instanceId": inst.legacy_id,
+        "uuid": inst.uuid,
+        "instanceName": inst.name,
+        "instanceType": inst.family,
+        "zoneId": inst.zone_id,
+        "zoneName": catalog.ZONES[inst.zone_id].name,
+        "Region": inst.region,
+        "lanIp": inst.private_ip,
+        "wanIpSet": list(inst.public_ips),
+        "cpu": inst.cpu,
+        "mem": inst.mem,
+        "bandwidth": inst.bandwidth,
+        "unImgId": inst.image_id,
+        "imageType": IMAGE_TYPE_LABELS[image.image_type],
+        "os": image.os,
+        "createTime": china_time(inst.created_at),
         "deadlineTime": "0000-00-00 00:00",
         "autoRenew": 0,
-        "projectId": req.project_id,
-        "cvmPayMode": 2,
-        "networkPayMode": 2 if req.bandwidth_type == "PayByTraffic" else 3,
+        "projectId": inst.project_id,
+        "cvmPayMode": CVM_PAY_MODES[inst.charge_type],
+        "networkPayMode": NETWORK_PAY_MODES[inst.bandwidth_charge],
         "vpcId": vpc.numeric_id if vpc else 0,
         "subnetId": subnet.numeric_id if subnet else 0,
-        "unVpcId": vpc.vpc_id if vpc else "",
-        "unSubnetId": subnet.subnet_id if subnet else "",
-        "isVpcGateway": req.is_vpc_gateway,
+        "unVpcId": inst.vpc_id or "",
+        "unSubnetId": inst.subnet_id or "",
+        "isVpcGateway": 1 if inst.is_vpc_gateway else 0,
         "diskInfo": disk,
+        "status": status,
+        "statusTime": china_time(since),
     }
+
+
+def control_record(inst, now):
+    """``GET /_emulator/instances``: the legacy record plus the ordered security groups."""
+    record = legacy_record(inst, now)
+    record["securityGroupIds"] = list(inst.security_group_ids)
+    return record

@@ -2,7 +2,8 @@
 # Copyright: qcloud.cvm contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""Emulator state: instances, clientToken answers, counters; optional SQLite file.
+"""Emulator state: instances (``model.InstanceState``), clientToken answers,
+counters and added security groups; optional SQLite file.
 
 One re-entrant lock (``Store.lock``) guards everything; callers hold it
 across read-validate-write sequences so concurrent requests see a consistent
@@ -10,6 +11,10 @@ state.  Writes go to SQLite and are committed *before* memory changes, so a
 successful answer is never sent for state a hard kill could lose, and a
 failed write leaves memory untouched.  Reads never touch SQLite: per-region
 lists in creation order keep DescribeInstances fast at 10,000+ instances.
+
+The file holds the neutral instance state as JSON (schema version
+``SCHEMA_VERSION`` in table ``meta``); a file written by an emulator that
+stored legacy records is refused with a clear message instead of misread.
 """
 
 import json
@@ -19,14 +24,18 @@ import string
 import threading
 import uuid
 
-from .records import Instance
+from .model import InstanceState
 
 _ALPHABET = string.ascii_lowercase + string.digits
 
+SCHEMA_VERSION = 2
+_TABLES = ("instance_states", "client_tokens", "counters", "security_groups")
 _SCHEMA = (
-    "CREATE TABLE IF NOT EXISTS instances (id TEXT PRIMARY KEY, seq INTEGER NOT NULL, body TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS instance_states (id TEXT PRIMARY KEY, seq INTEGER NOT NULL, body TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS client_tokens (token TEXT PRIMARY KEY, ids TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS security_groups (id TEXT PRIMARY KEY, seq INTEGER NOT NULL, body TEXT NOT NULL)",
 )
 
 
@@ -42,8 +51,10 @@ class Store:
             # WAL + NORMAL survives a killed process (not a power cut), which is what tests need.
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
+            self._check_schema(path)
             for statement in _SCHEMA:
                 self._db.execute(statement)
+            self._db.execute("INSERT OR IGNORE INTO meta (name, value) VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
             self._load()
 
     def _clear_memory(self):
@@ -53,14 +64,31 @@ class Store:
         self._tokens = {}
         self._counters = {}
         self._subnet_ips = {}
+        self._groups = {}
+
+    def _check_schema(self, path):
+        tables = {name for (name,) in self._db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        found = None
+        if "meta" in tables:
+            row = self._db.execute("SELECT value FROM meta WHERE name = 'schema'").fetchone()
+            found = row[0] if row else None
+        elif "instances" in tables:
+            found = "1"
+        if found is not None and found != str(SCHEMA_VERSION):
+            self.close()
+            raise ValueError(f"state file {path} has schema version {found}, this emulator writes version "
+                             f"{SCHEMA_VERSION}; delete the file or use another --state-file")
 
     def _load(self):
-        for (body,) in self._db.execute("SELECT body FROM instances ORDER BY seq"):
-            self._install(Instance.from_row(json.loads(body)))
+        for (body,) in self._db.execute("SELECT body FROM instance_states ORDER BY seq"):
+            self._install(InstanceState.from_row(json.loads(body)))
         for token, ids in self._db.execute("SELECT token, ids FROM client_tokens"):
             self._tokens[token] = json.loads(ids)
         for name, value in self._db.execute("SELECT name, value FROM counters"):
             self._counters[name] = value
+        for (body,) in self._db.execute("SELECT body FROM security_groups ORDER BY seq"):
+            group = json.loads(body)
+            self._groups[group["sgId"]] = group
 
     def close(self):
         with self.lock:
@@ -84,6 +112,10 @@ class Store:
     def all_instances(self):
         return sorted(self.instances.values(), key=lambda inst: inst.seq)
 
+    def added_groups(self):
+        """Security groups added through the control API, oldest first."""
+        return list(self._groups.values())
+
     def token_answer(self, token):
         return self._tokens.get(token)
 
@@ -102,7 +134,7 @@ class Store:
     def new_id(self, prefix, taken):
         while True:
             candidate = prefix + "".join(self._random.choices(_ALPHABET, k=8))
-            if candidate not in taken and candidate not in self.instances:
+            if candidate not in taken and candidate not in self.instances and candidate not in self._groups:
                 taken.add(candidate)
                 return candidate
 
@@ -124,20 +156,36 @@ class Store:
         return ids
 
     def _write_add(self, db, instances, token, ids):
-        db.executemany("INSERT INTO instances (id, seq, body) VALUES (?, ?, ?)",
+        db.executemany("INSERT INTO instance_states (id, seq, body) VALUES (?, ?, ?)",
                        [(inst.instance_id, inst.seq, json.dumps(inst.to_row())) for inst in instances])
         if token is not None:
             db.execute("INSERT OR REPLACE INTO client_tokens (token, ids) VALUES (?, ?)", (token, json.dumps(ids)))
         db.executemany("INSERT OR REPLACE INTO counters (name, value) VALUES (?, ?)", list(self._counters.items()))
 
     def update(self, inst, **changes):
-        """Change status fields of one instance, durably first."""
+        """Change fields of one instance, durably first (counters too: they may have advanced)."""
+        self.update_many([(inst, changes)])
+
+    def update_many(self, pairs):
+        """``[(instance, {field: value})]`` in one transaction: all or nothing."""
         if self._db is not None:
-            row = dict(inst.to_row(), **changes)
-            self._write(lambda db: db.execute("UPDATE instances SET body = ? WHERE id = ?",
-                                              (json.dumps(row), inst.instance_id)))
-        for key, value in changes.items():
-            setattr(inst, key, value)
+            rows = [(json.dumps(dict(inst.to_row(), **changes)), inst.instance_id) for inst, changes in pairs]
+            self._write(lambda db: self._write_update(db, rows))
+        for inst, changes in pairs:
+            for key, value in changes.items():
+                setattr(inst, key, value)
+
+    def _write_update(self, db, rows):
+        db.executemany("UPDATE instance_states SET body = ? WHERE id = ?", rows)
+        db.executemany("INSERT OR REPLACE INTO counters (name, value) VALUES (?, ?)", list(self._counters.items()))
+
+    def add_group(self, group):
+        """Persist a security group added through the control API (a dict with ``sgId``)."""
+        if self._db is not None:
+            seq = len(self._groups)
+            self._write(lambda db: db.execute("INSERT INTO security_groups (id, seq, body) VALUES (?, ?, ?)",
+                                              (group["sgId"], seq, json.dumps(group))))
+        self._groups[group["sgId"]] = group
 
     def reset(self):
         if self._db is not None:
@@ -154,14 +202,13 @@ class Store:
         self._db.execute("COMMIT")
 
     def _install(self, inst):
-        record = inst.record
         self.instances[inst.instance_id] = inst
-        self._legacy[record["instanceId"]] = inst.instance_id
+        self._legacy[inst.legacy_id] = inst.instance_id
         self._by_region.setdefault(inst.region, []).append(inst)
-        if record["unSubnetId"]:
-            self._subnet_ips.setdefault(record["unSubnetId"], {})[record["lanIp"]] = inst.instance_id
+        if inst.subnet_id:
+            self._subnet_ips.setdefault(inst.subnet_id, {})[inst.private_ip] = inst.instance_id
 
 
 def _delete_everything(db):
-    for table in ("instances", "client_tokens", "counters"):
+    for table in _TABLES:
         db.execute(f"DELETE FROM {table}")

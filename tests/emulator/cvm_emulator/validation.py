@@ -54,6 +54,7 @@ class CreateRequest:
     bandwidth_type: str = "PayByHour"
     bandwidth: int = 0
     public_ip: bool = False
+    wan_ip: int = 1
     vpc: Optional[Vpc] = None
     subnet: Optional[Subnet] = None
     is_vpc_gateway: int = 0
@@ -127,8 +128,8 @@ def _ranges(params, ints, private_ips, for_price):
                         bandwidth=bandwidth, goods_num=goods_num)
     if for_price:
         return req
-    wan_ip = _enum("wanIp", ints.get("wanIp", 1), [0, 1])
-    req.public_ip = bandwidth > 0 and wan_ip == 1
+    req.wan_ip = _enum("wanIp", ints.get("wanIp", 1), [0, 1])
+    req.public_ip = bandwidth > 0 and req.wan_ip == 1
     req.is_vpc_gateway = _enum("isVpcGateway", ints.get("isVpcGateway", 0), [0, 1])
     for name in ("needSecurityAgent", "needMonitorAgent"):
         _enum(name, ints.get(name, 1), [0, 1])
