@@ -81,7 +81,8 @@ options:
     description:
       - Only instances in one of these zones, for example V(100003).
       - A zone is asked for in its own region only (the region follows from the leading digits of the zone ID, as for
-        every documented zone), so a zone of a region that is not listed matches nothing and is not asked for.
+        every documented zone, for example V(100003) is in V(ap-guangzhou)), so a zone of a region that is not listed
+        matches nothing and is not asked for.
         A zone whose region is not known is looked for in every listed region, in code.
     type: list
     elements: int
@@ -103,13 +104,14 @@ options:
     elements: str
   search_word:
     description:
-      - Only instances whose name contains this text (the API's fuzzy C(searchWord) match; checked case-insensitively).
+      - Only instances whose name contains this text, compared case-insensitively.
     type: str
   statuses:
     description:
-      - Only instances in one of these status codes, for example V(2) (running), V(3) (creating) and V(4) (stopped).
-      - When not set, every instance except those given back (V(5)) or being given back (V(6)).
-      - An empty list lists every status.
+      - Only instances in one of these states, for example V(running), V(pending) and V(stopped).
+      - When not set, every instance except those given back (V(terminated)) or being given back (V(terminating)).
+      - An empty list lists every state.
     type: list
-    elements: int
+    elements: str
+    choices: [pending, launch_failed, running, operating, stopped, starting, stopping, rebooting, terminating, terminated, fault, maintenance]
 """

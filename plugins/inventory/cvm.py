@@ -11,34 +11,47 @@ version_added: 0.1.0
 author:
   - qcloud.cvm developers (@qcloud-ansible)
 description:
-  - Lists the CVM instances of one or more regions through the legacy API call C(DescribeInstances)
-    and adds one host per instance, with the instance's fields as host variables and default groups
-    by region, zone and status.
+  - Lists the CVM instances of one or more regions (C(DescribeInstances)) and adds one host per instance, named by its
+    instance ID unless O(hostnames) says otherwise, with the instance's keys as host variables and default groups by
+    region, zone and state.
   - Uses a YAML configuration file whose name ends with C(cvm.yml) or C(cvm.yaml).
   - The credentials, region and endpoint options are the ones every module of the collection takes, with the
     same environment variables. They may be templates, for example a lookup or a variable given with
     C(--extra-vars); see the examples.
-  - "Host variables: every field of the instance record, in snake_case, prefixed with C(cvm_):
-    C(cvm_instance_id) (the C(ins-...) ID, the API's C(unInstanceId)), C(cvm_instance_name), C(cvm_instance_type),
-    C(cvm_status) (the numeric status code), C(cvm_status_name) (for example V(running), V(stopped);
-    V(maintenance) for a code the API does not document), C(cvm_status_time), C(cvm_region) (the legacy
-    short code, for example V(gz)), C(cvm_zone_id), C(cvm_zone_name), C(cvm_project_id), C(cvm_lan_ip),
-    C(cvm_wan_ips) (a list, empty without public IP), C(cvm_cpu), C(cvm_mem) (GB), C(cvm_bandwidth) (Mbps),
-    C(cvm_image_id), C(cvm_image_type), C(cvm_os), C(cvm_create_time), C(cvm_deadline_time), C(cvm_auto_renew),
-    C(cvm_cvm_pay_mode), C(cvm_network_pay_mode), C(cvm_vpc_id) and C(cvm_subnet_id) (the C(vpc-...) and
-    C(subnet-...) IDs where the API sends them), C(cvm_vpc_internal_id) and C(cvm_subnet_internal_id)
-    (the numeric IDs, V(0) in the basic network), C(cvm_is_vpc_gateway), C(cvm_legacy_instance_id)
-    (the old C(qcvm...) ID), C(cvm_legacy_image_id), C(cvm_uuid), C(cvm_device_class), C(cvm_root_id),
-    C(cvm_root_size), C(cvm_root_type), C(cvm_storage_id), C(cvm_storage_size) (V(0) without data disk)
-    and C(cvm_storage_type). A field the API does not send for an instance is absent or V(null);
-    a field it adds later appears under the same rule. These are the fields of the C(instances) that
-    M(qcloud.cvm.cvm_instance_info) and M(qcloud.cvm.cvm_instance_hour) return, with the C(cvm_) prefix."
+  - "Host variables: the keys of the instances that M(qcloud.cvm.cvm_instance_info) and M(qcloud.cvm.cvm_instance_hour)
+    return, the same on both APIs, each prefixed with C(cvm_):"
+  # BEGIN instance keys (scripts/render-instance-docs.py)
+  - "C(cvm_instance_id): The instance ID."
+  - "C(cvm_instance_name): The name."
+  - "C(cvm_uuid): The instance's UUID."
+  - "C(cvm_region): The region, as its API 3.0 name."
+  - "C(cvm_zone): The zone, as its API 3.0 name."
+  - "C(cvm_zone_id): The numeric zone ID, as O(qcloud.cvm.cvm_instance_hour#module:zone_id) takes it."
+  - "C(cvm_status): The state: V(pending), V(launch_failed), V(running), V(operating), V(stopped), V(starting), V(stopping), V(rebooting), V(terminating), V(terminated), V(fault) or V(maintenance)."
+  - "C(cvm_instance_type): The instance type (family, vCPUs and memory), as API 3.0 names it; V(null) when the API does not report the family."
+  - "C(cvm_instance_family): The instance family, as API 3.0 names it (O(qcloud.cvm.cvm_instance_hour#module:instance_type) V(CVM.S1) is V(S1)); V(null) when the API does not report it."
+  - "C(cvm_cpu): vCPUs."
+  - "C(cvm_memory): Memory in GB."
+  - "C(cvm_image_id): The image ID."
+  - "C(cvm_instance_charge_type): How the instance is billed; V(POSTPAID_BY_HOUR) for pay-by-hour instances."
+  - "C(cvm_private_ip): The primary private IP."
+  - "C(cvm_public_ips): The public IPs; empty when there are none."
+  - "C(cvm_vpc_id): The VPC ID; V(null) in the basic network."
+  - "C(cvm_subnet_id): The subnet ID; V(null) in the basic network."
+  - "C(cvm_vpc_gateway): Whether the instance is a public gateway of its VPC."
+  - "C(cvm_bandwidth): Public bandwidth in Mbps (the peak with V(PayByTraffic))."
+  - "C(cvm_bandwidth_type): How public bandwidth is billed, in the words of O(qcloud.cvm.cvm_instance_hour#module:bandwidth_type): V(PayByHour) or V(PayByTraffic) (another API 3.0 name for other billing)."
+  - "C(cvm_project_id): The project ID; V(0) is the default project."
+  - "C(cvm_system_disk): The system disk."
+  - "C(cvm_data_disks): The data disks; empty without one."
+  - "C(cvm_created_time): When the instance was created, ISO 8601 in UTC."
+  # END instance keys
   - "C(ansible_host) is set as O(connect_with) says; O(compose) can override it."
   - "A O(keyed_groups) key that is a number (for example C(cvm_zone_id)) is used as its text."
   - "Default groups, made without any configuration: C(cvm) holds every instance of this source;
-    its children C(cvm_region_<region>) (for example C(cvm_region_gz)) hold the zone groups
-    C(cvm_zone_<zone_id>) (for example C(cvm_zone_100003)), which hold the hosts; the children
-    C(cvm_status_<status_name>) (for example C(cvm_status_running)) of C(cvm) hold the hosts by status.
+    its children C(cvm_region_<region>) (for example C(cvm_region_ap_guangzhou)) hold the zone groups
+    C(cvm_zone_<zone>) (for example C(cvm_zone_ap_guangzhou_3)), which hold the hosts; the children
+    C(cvm_status_<status>) (for example C(cvm_status_running)) of C(cvm) hold the hosts by state.
     Group names are sanitised like every other group name."
 extends_documentation_fragment:
   - constructed
@@ -53,7 +66,7 @@ options:
     choices: [qcloud.cvm.cvm]
   regions:
     description:
-      - The regions to list, as legacy short codes (V(gz)) or current names (V(ap-guangzhou)).
+      - The regions to list, as legacy short codes (V(gz)) or API 3.0 names (V(ap-guangzhou)); hosts carry the 3.0 name.
       - The regions are listed concurrently (see O(max_workers)).
       - Default is the one region that O(region) (or E(TENCENTCLOUD_REGION)) configures.
     type: list
@@ -61,9 +74,8 @@ options:
   hostnames:
     description:
       - How to name the hosts, as a list of preferences; the first that gives a non-empty value wins.
-      - A preference is the name of a host variable field, with or without the C(cvm_) prefix (for example
-        V(instance_id), V(instance_name), V(lan_ip)), or V(wan_ip) (the first public IP), or V(private_ip)
-        (the same as V(lan_ip)), or V(public_ip) (the same as V(wan_ip)).
+      - A preference is the name of a host variable, with or without the C(cvm_) prefix (for example
+        V(instance_id), V(instance_name), V(private_ip), V(uuid)), or V(public_ip) (the first public IP).
       - Anything else is a Jinja2 expression over the host variables, for example
         V(cvm_instance_name ~ '-' ~ cvm_zone_id), or a template such as V({{ cvm_instance_name }}.example.com).
         An expression that fails counts as empty, unless O(strict) is true.
@@ -107,10 +119,11 @@ notes:
     page of instances that do not match). With more than 64 combinations in a region, the filter with the most
     values is checked in code instead. Every instance is also checked in code against every filter.
   - The default O(statuses) is checked in code, so it costs no extra request.
-  - "With O(cache), the raw records of C(DescribeInstances) are cached (they hold no credentials), and a cache hit
+  - "With O(cache), the instances (their host variables, which hold no credentials) are cached, and a cache hit
     rebuilds hosts, groups and composed variables from them without any API request.
-    The cache key is the configuration file's path; use C(--flush-cache) or C(meta: refresh_inventory)
-    after changing the file."
+    The cache key covers everything that changes the answer: the configuration file's path, the regions (after templating),
+    the API key's SecretId (never the key itself), the endpoint and the filters. Use C(--flush-cache) or
+    C(meta: refresh_inventory) to list again."
 seealso:
   - module: qcloud.cvm.cvm_instance_info
   - module: qcloud.cvm.cvm_instance_hour
@@ -123,19 +136,19 @@ plugin: qcloud.cvm.cvm
 # Several regions, only running instances, named by instance name, grouped by project and OS.
 plugin: qcloud.cvm.cvm
 regions: [gz, sh, ap-beijing]
-statuses: [2]
+statuses: [running]
 hostnames:
   - instance_name
   - instance_id
 keyed_groups:
   - key: cvm_project_id
     prefix: project
-  - key: cvm_os
-    prefix: os
+  - key: cvm_instance_family
+    prefix: family
 groups:
   big: cvm_cpu >= 8
 compose:
-  ansible_host: cvm_lan_ip
+  ansible_host: cvm_private_ip
   ansible_user: "'root'"
 
 # Exactly the instances a cvm_instance_hour task called "web" manages, connecting over the private network.
@@ -160,30 +173,28 @@ hostnames:
   - "cvm_instance_name ~ '-' ~ cvm_instance_id[-4:]"
 """
 
+import hashlib
+import json
 import re
 
 from ansible.errors import AnsibleError, AnsibleParserError
 from ansible.module_utils.common.text.converters import to_native
 from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
 
-from ansible_collections.qcloud.cvm.plugins.module_utils.cvm import normalize_instance
-from ansible_collections.qcloud.cvm.plugins.module_utils.cvm_filters import FILTER_OPTIONS, FilterError, InstanceFilter, list_instances
-from ansible_collections.qcloud.cvm.plugins.module_utils.qcloud_api import QcloudError
-from ansible_collections.qcloud.cvm.plugins.module_utils.qcloud_module import build_client, resolve_common_options
-from ansible_collections.qcloud.cvm.plugins.module_utils.regions import legacy_region
+from ansible_collections.qcloud.cvm.plugins.module_utils._ansible.options import checked_region, connection_from_options, resolve_common_options
+from ansible_collections.qcloud.cvm.plugins.module_utils._api.errors import QcloudError
+from ansible_collections.qcloud.cvm.plugins.module_utils._cvm.backends import open_backend
+from ansible_collections.qcloud.cvm.plugins.module_utils._cvm.filters import FILTER_OPTIONS, InstanceFilter
+from ansible_collections.qcloud.cvm.plugins.module_utils._cvm.listing import list_instances
+from ansible_collections.qcloud.cvm.plugins.module_utils._cvm.model import INSTANCE_KEYS
 
 HOSTVAR_PREFIX = "cvm_"
 TOP_GROUP = "cvm"
+# Bumped when the cached shape changes, so an old cache entry is never read as a new one.
+CACHE_FORMAT = 2
 
-# The documented host variable fields (without prefix); hostnames preferences may name any of them.
-HOSTVAR_FIELDS = frozenset((
-    "instance_id", "instance_name", "instance_type", "status", "status_name", "status_time", "region", "zone_id",
-    "zone_name", "project_id", "lan_ip", "wan_ips", "cpu", "mem", "bandwidth", "image_id", "image_type", "os",
-    "create_time", "deadline_time", "auto_renew", "cvm_pay_mode", "network_pay_mode", "vpc_id", "subnet_id",
-    "vpc_internal_id", "subnet_internal_id", "is_vpc_gateway", "legacy_instance_id", "legacy_image_id", "uuid",
-    "device_class", "root_id", "root_size", "root_type", "storage_id", "storage_size", "storage_type",
-))
-HOSTNAME_ALIASES = {"private_ip": "lan_ip", "public_ip": "wan_ip", "wan_ip": "wan_ip"}
+# A hostnames preference may name any instance key, or public_ip (the first public IP).
+HOSTNAME_FIELDS = INSTANCE_KEYS | {"public_ip"}
 
 # Options that may hold templates (credentials from lookups or vaulted extra vars).
 TEMPLATABLE_OPTIONS = ("secret_id", "secret_key", "security_token", "region", "endpoint")
@@ -201,40 +212,53 @@ def _first(value):
 
 
 def field_preference(field):
-    """A hostnames preference reading one field of the normalized instance."""
-    if field == "wan_ip":
-        return lambda instance, hostvars: _first(instance.get("wan_ips"))
+    """A hostnames preference reading one key of the instance."""
+    if field == "public_ip":
+        return lambda instance, hostvars: _first(instance.get("public_ips"))
     return lambda instance, hostvars: _first(instance.get(field))
 
 
 def ansible_host_for(instance, connect_with):
-    """The address ``connect_with`` picks for one normalized instance, or None."""
+    """The address ``connect_with`` picks for one instance (a dict of its keys), or None."""
     if connect_with == "inventory_hostname":
         return None
-    wan_ips = instance.get("wan_ips") or []
+    public_ips = instance.get("public_ips") or []
     if connect_with == "private_ip":
-        return instance.get("lan_ip") or None
-    if wan_ips:
-        return wan_ips[0]
+        return instance.get("private_ip") or None
+    if public_ips:
+        return public_ips[0]
     if connect_with == "public_ip":
         return None
-    return instance.get("lan_ip") or None
+    return instance.get("private_ip") or None
 
 
 def default_group_names(instance):
-    """(region group, zone group, status group) of one normalized instance, unsanitised; None where unknown."""
+    """(region group, zone group, status group) of one instance, unsanitised; None where unknown."""
     region = instance.get("region")
-    zone = instance.get("zone_id")
-    status = instance.get("status_name")
+    zone = instance.get("zone")
+    status = instance.get("status")
     return (
-        "cvm_region_{0}".format(region) if region not in (None, "") else None,
-        "cvm_zone_{0}".format(zone) if zone not in (None, "") else None,
+        "cvm_region_{0}".format(region) if region else None,
+        "cvm_zone_{0}".format(zone) if zone else None,
         "cvm_status_{0}".format(status) if status else None,
     )
 
 
 def prefixed_hostvars(instance):
     return {HOSTVAR_PREFIX + key: value for key, value in instance.items()}
+
+
+def cache_key_material(path, connection, regions, instance_filter):
+    """Everything that changes the answer, as text: never a secret (the SecretId is not one, the key is)."""
+    return json.dumps({
+        "format": CACHE_FORMAT,
+        "path": path,
+        "api": connection.api,
+        "secret_id": connection.credentials.secret_id,
+        "endpoint": connection.endpoint,
+        "regions": regions,
+        "filters": instance_filter.as_key(),
+    }, sort_keys=True)
 
 
 class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
@@ -250,27 +274,32 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         self._read_config_data(path)
         try:
             instance_filter = InstanceFilter.from_options({name: self.get_option(name) for name in FILTER_OPTIONS})
-        except FilterError as error:
+            options = self._common_options()
+            regions = self._regions(options)
+            # The options are checked once, here, so that a bad one fails before any thread starts.
+            connection = connection_from_options(dict(options, region=regions[0]), read_only=True)
+        except QcloudError as error:
             raise AnsibleParserError(to_native(error)) from None
         preferences = self._hostname_preferences(self.get_option("hostnames") or ["instance_id"])
 
-        cache_key = self.get_cache_key(path)
+        digest = hashlib.sha256(cache_key_material(path, connection, regions, instance_filter).encode("utf-8")).hexdigest()
+        cache_key = "{0}_{1}".format(self.get_cache_key(path), digest[:16])
         use_cache = self.get_option("cache")
-        records = None
+        instances = None
         update_cache = False
         if use_cache and cache:
             try:
-                records = self._cache[cache_key]
+                instances = self._cache[cache_key]
             except KeyError:
                 update_cache = True
         elif use_cache:
             # --flush-cache or meta: refresh_inventory: list again and store the result.
             update_cache = True
-        if records is None:
-            records, complete = self._fetch(instance_filter)
+        if instances is None:
+            instances, complete = self._fetch(connection, regions, instance_filter)
             if update_cache and complete:
-                self._cache[cache_key] = records
-        self._populate(records, preferences)
+                self._cache[cache_key] = instances
+        self._populate(instances, preferences)
 
     # -- options ---------------------------------------------------------
 
@@ -279,7 +308,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
 
         On ansible-core 2.19 and later only strings trusted as templates are
         rendered: those of the configuration file, which core loads as trusted,
-        never values from the environment or from API records. Older cores
+        never values from the environment or from API answers. Older cores
         render any template string.
         """
         if isinstance(value, str) and ("{{" in value or "{%" in value):
@@ -297,16 +326,15 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         return resolve_common_options(get_option)
 
     def _regions(self, options):
+        """The regions to list, as 3.0 names, after templating; ConfigError for an unknown one."""
         names = [self._template(name) for name in (self.get_option("regions") or [])]
         if not names:
             if not options.get("region"):
                 raise AnsibleParserError("no region to list: set 'regions', 'region' or the environment variable TENCENTCLOUD_REGION")
-            names = [options["region"]]
+            return [checked_region(options["region"])]
         regions = []
         for name in names:
-            region = legacy_region(str(name))
-            if region is None:
-                raise AnsibleParserError("option 'regions': unknown region {0!r}".format(name))
+            region = checked_region(str(name), option="regions")
             if region not in regions:
                 regions.append(region)
         return regions
@@ -320,11 +348,10 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                 raise AnsibleParserError("option 'hostnames': {0!r} is not a field name or an expression".format(preference))
             if _IDENTIFIER.match(preference):
                 field = preference[len(HOSTVAR_PREFIX):] if preference.startswith(HOSTVAR_PREFIX) and \
-                    preference[len(HOSTVAR_PREFIX):] in HOSTVAR_FIELDS | set(HOSTNAME_ALIASES) else preference
-                field = HOSTNAME_ALIASES.get(field, field)
-                if field not in HOSTVAR_FIELDS and field != "wan_ip":
+                    preference[len(HOSTVAR_PREFIX):] in HOSTNAME_FIELDS else preference
+                if field not in HOSTNAME_FIELDS:
                     raise AnsibleParserError("option 'hostnames': unknown field {0!r}; use one of {1}, or a Jinja2 expression".format(
-                        preference, ", ".join(sorted(HOSTVAR_FIELDS | set(HOSTNAME_ALIASES)))))
+                        preference, ", ".join(sorted(HOSTNAME_FIELDS))))
                 compiled.append(field_preference(field))
             else:
                 compiled.append(self._expression_preference(preference))
@@ -357,33 +384,26 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
 
     # -- listing ---------------------------------------------------------
 
-    def _fetch(self, instance_filter):
-        """(records, complete): the matching records of every region; complete is False when a region was skipped."""
-        try:
-            options = self._common_options()
-            regions = self._regions(options)
-            # Check the options once, here, so that a bad option fails before any thread starts.
-            build_client(dict(options, region=regions[0]))
-        except QcloudError as error:
-            raise AnsibleParserError(to_native(error)) from None
+    def _fetch(self, connection, regions, instance_filter):
+        """(instances, complete): the matching instances of every region, as dicts; complete is False when a region was skipped."""
         max_workers = self.get_option("max_workers")
         if max_workers is None or max_workers < 1:
             raise AnsibleParserError("option 'max_workers' must be 1 or more, got {0}".format(max_workers))
-        if not options.get("validate_certs", True):
+        if not connection.validate_certs:
             self.display.warning("qcloud.cvm.cvm: validate_certs is false: the endpoint's TLS certificate is not verified. Use it for tests only.")
         outside = instance_filter.zones_outside(regions)
         if outside:
             self.display.warning("qcloud.cvm.cvm: zone_ids {0} belong to regions that are not listed ({1}); they match nothing".format(
                 ", ".join(str(zone) for zone in outside), ", ".join(regions)))
         try:
-            listing = list_instances(lambda region: build_client(dict(options, region=region)), regions, instance_filter,
+            listing = list_instances(lambda region: open_backend(connection.for_region(region)), regions, instance_filter,
                                      max_workers=max_workers, skip_failing_regions=self.get_option("skip_failing_regions"))
         except QcloudError as error:
             raise AnsibleError("qcloud.cvm.cvm: listing CVM instances failed in {0}".format(to_native(error))) from None
         for failure in listing.failed_regions:
             self.display.warning("qcloud.cvm.cvm: skipping region {0}: listing its CVM instances failed: {1}".format(
                 failure.region, to_native(failure.error)))
-        return listing.records, not listing.failed_regions
+        return [instance.as_dict() for instance in listing.instances], not listing.failed_regions
 
     # -- hosts and groups --------------------------------------------------
 
@@ -405,7 +425,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             return str(result)
         return result
 
-    def _populate(self, records, preferences):
+    def _populate(self, instances, preferences):
         inventory = self.inventory
         top = inventory.add_group(TOP_GROUP)
         connect_with = self.get_option("connect_with")
@@ -425,8 +445,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                 known_groups[name] = sanitised
             return sanitised
 
-        for record in records:
-            instance = normalize_instance(record)
+        for instance in instances:
             hostvars = prefixed_hostvars(instance)
             instance_id = instance.get("instance_id")
             hostname = None

@@ -368,89 +368,140 @@ instance_ids:
   sample: [ins-a19qoqqk, ins-0f3kq8xz]
 instances:
   description:
-    - One dict per ID of RV(instance_ids), as C(DescribeInstances) last returned it, with snake_case keys.
-    - The IDs that matter are C(instance_id) (the C(ins-...) ID) and C(image_id) (the C(img-...) ID);
-      the API's numeric C(vpcId)/C(subnetId) are C(vpc_internal_id)/C(subnet_internal_id). C(diskInfo) is flattened.
-    - Every other key of the API's record is there as well, in snake_case.
-    - Without O(wait), new instances are as the API listed them just after the create (usually status 3, creating),
+    - One dict per ID of RV(instance_ids), as the API last listed it, in the collection's instance shape (the same keys
+      on both APIs, and the same keys as the inventory's host variables without their C(cvm_) prefix).
+    - Without O(wait), new instances are as the API listed them just after the create (usually V(pending)),
       and an instance it did not list yet is missing.
   returned: always
   type: list
   elements: dict
   contains:
+    # BEGIN instance keys (scripts/render-instance-docs.py)
     instance_id:
-      description: The instance ID.
+      description: "The instance ID."
       type: str
-      sample: ins-a19qoqqk
+      sample: "ins-a19qoqqk"
     instance_name:
-      description: The name.
+      description: "The name."
       type: str
-      sample: web
+      sample: "web"
+    uuid:
+      description: "The instance's UUID."
+      type: str
+      sample: "6a1f3c1e-0d7b-4c55-9f1e-3b4a2f0e9d11"
+    region:
+      description: "The region, as its API 3.0 name."
+      type: str
+      sample: "ap-guangzhou"
+    zone:
+      description: "The zone, as its API 3.0 name."
+      type: str
+      sample: "ap-guangzhou-3"
     zone_id:
-      description: The zone ID.
+      description: "The numeric zone ID, as O(qcloud.cvm.cvm_instance_hour#module:zone_id) takes it."
       type: int
       sample: 100003
-    zone_name:
-      description: The zone's name.
-      type: str
-      sample: 广州三区
-    region:
-      description: The legacy region code.
-      type: str
-      sample: gz
     status:
-      description: The status code; 2 running, 3 creating, -1 creation failed, 1 fault, 4 stopped, ...
-      type: int
-      sample: 2
-    status_name:
-      description: The status as a word; V(maintenance) for codes without a documented name.
+      description: "The state: V(pending), V(launch_failed), V(running), V(operating), V(stopped), V(starting), V(stopping), V(rebooting), V(terminating), V(terminated), V(fault) or V(maintenance)."
       type: str
-      sample: running
-    lan_ip:
-      description: The primary private IP.
+      sample: "running"
+    instance_type:
+      description: "The instance type (family, vCPUs and memory), as API 3.0 names it; V(null) when the API does not report the family."
       type: str
-      sample: 10.3.0.17
-    wan_ips:
-      description: The public IPs; empty when there are none.
-      type: list
-      elements: str
-      sample: [203.0.113.10]
+      sample: "S1.SMALL2"
+    instance_family:
+      description: "The instance family, as API 3.0 names it (O(qcloud.cvm.cvm_instance_hour#module:instance_type) V(CVM.S1) is V(S1)); V(null) when the API does not report it."
+      type: str
+      sample: "S1"
     cpu:
-      description: vCPUs.
+      description: "vCPUs."
       type: int
       sample: 1
-    mem:
-      description: Memory in GB.
+    memory:
+      description: "Memory in GB."
       type: int
       sample: 2
+    image_id:
+      description: "The image ID."
+      type: str
+      sample: "img-3wnd9xpl"
+    instance_charge_type:
+      description: "How the instance is billed; V(POSTPAID_BY_HOUR) for pay-by-hour instances."
+      type: str
+      sample: "POSTPAID_BY_HOUR"
+    private_ip:
+      description: "The primary private IP."
+      type: str
+      sample: "10.3.0.17"
+    public_ips:
+      description: "The public IPs; empty when there are none."
+      type: list
+      elements: str
+      sample: ["203.0.113.10"]
+    vpc_id:
+      description: "The VPC ID; V(null) in the basic network."
+      type: str
+      sample: "vpc-gzdemo01"
+    subnet_id:
+      description: "The subnet ID; V(null) in the basic network."
+      type: str
+      sample: "subnet-gz3web01"
+    vpc_gateway:
+      description: "Whether the instance is a public gateway of its VPC."
+      type: bool
+      sample: false
     bandwidth:
-      description: Public bandwidth in Mbps.
+      description: "Public bandwidth in Mbps (the peak with V(PayByTraffic))."
       type: int
       sample: 10
-    image_id:
-      description: The image ID.
+    bandwidth_type:
+      description: "How public bandwidth is billed, in the words of O(qcloud.cvm.cvm_instance_hour#module:bandwidth_type): V(PayByHour) or V(PayByTraffic) (another API 3.0 name for other billing)."
       type: str
-      sample: img-3wnd9xpl
-    os:
-      description: The OS name.
-      type: str
-      sample: centos7.2x86_64
+      sample: "PayByTraffic"
     project_id:
-      description: The project ID.
+      description: "The project ID; V(0) is the default project."
       type: int
       sample: 0
-    create_time:
-      description: When the instance was created (China time, C(YYYY-MM-DD HH:MM:SS)).
+    system_disk:
+      description: "The system disk."
+      type: dict
+      sample: {"disk_id": "disk-8s6m0k2a", "disk_type": "LOCAL_BASIC", "disk_size": 20}
+      contains:
+        disk_id:
+          description: "The disk's ID."
+          type: str
+          sample: "disk-8s6m0k2a"
+        disk_type:
+          description: "V(LOCAL_BASIC), V(CLOUD_BASIC), V(LOCAL_SSD), V(CLOUD_SSD), V(CLOUD_PREMIUM), ... (the API 3.0 names)."
+          type: str
+          sample: "CLOUD_PREMIUM"
+        disk_size:
+          description: "Size in GB."
+          type: int
+          sample: 50
+    data_disks:
+      description: "The data disks; empty without one."
+      type: list
+      elements: dict
+      sample: []
+      contains:
+        disk_id:
+          description: "The disk's ID."
+          type: str
+          sample: "disk-8s6m0k2a"
+        disk_type:
+          description: "V(LOCAL_BASIC), V(CLOUD_BASIC), V(LOCAL_SSD), V(CLOUD_SSD), V(CLOUD_PREMIUM), ... (the API 3.0 names)."
+          type: str
+          sample: "CLOUD_PREMIUM"
+        disk_size:
+          description: "Size in GB."
+          type: int
+          sample: 50
+    created_time:
+      description: "When the instance was created, ISO 8601 in UTC."
       type: str
-      sample: "2024-05-01 10:00:00"
-    root_size:
-      description: System disk size in GB.
-      type: int
-      sample: 20
-    storage_size:
-      description: Data disk size in GB, 0 without a data disk.
-      type: int
-      sample: 0
+      sample: "2024-05-01T02:00:00Z"
+    # END instance keys
 created_instance_ids:
   description:
     - The IDs the create returned in this run, in the order of RV(instance_ids); empty when nothing was created (and always in check mode).
@@ -508,7 +559,7 @@ diff:
   type: dict
   sample: {"before": {"count": 1, "instance_ids": [ins-a19qoqqk]}, "after": {"count": 2, "instance_ids": [ins-a19qoqqk, ins-0f3kq8xz]}}
 api_error:
-  description: The API's answer when a call failed with an error code, as structured fields.
+  description: The API's answer when a call failed with an error, as structured fields (the same on both APIs).
   returned: on failure, when the API answered with an error
   type: dict
   contains:
@@ -517,17 +568,17 @@ api_error:
       type: str
       sample: RunInstancesHour
     code:
-      description: The API's public error code.
-      type: int
-      sample: 4000
-    code_desc:
-      description: The API's C(codeDesc), the error class.
+      description: The API's error class, for example C(InvalidParameter.InvaildZoneId) (legacy) or C(InvalidZone.MismatchRegion) (API 3.0).
       type: str
       sample: InvalidParameter.InvaildZoneId
     message:
-      description: The API's C(message).
+      description: The API's message (on the legacy API followed by its numeric code).
       type: str
-      sample: (100011)zoneId 200001 is not a zone of Region gz
+      sample: "(100011)zoneId 200001 is not a zone of Region gz (code 4000)"
+    request_id:
+      description: The API's request ID, where it sends one.
+      type: str
+      sample: 3c140219-cfe9-470e-b241-907877d6fb03
 transport_error:
   description: What went wrong when no usable answer came back (connection, timeout, HTTP error, not JSON).
   returned: on failure, when the API could not be reached or answered something unusable
@@ -547,93 +598,21 @@ transport_error:
       sample: "DescribeInstances failed: HTTP 502 from https://cvm.api.qcloud.com/v2/index.php"
 """
 
-from ansible.module_utils.basic import AnsibleModule
-
-from ansible_collections.qcloud.cvm.plugins.module_utils.cvm import (
-    STATUS_CREATING,
-    STATUS_FAILED,
-    STATUS_GONE,
-    STATUS_NAMES,
-    STATUS_RUNNING,
-    InstanceWaitError,
-    describe_instances,
-    find_matching_instances,
-    instance_status,
-    normalize_instance,
-    price_parameters,
-    run_instances_hour_parameters,
-    wait_until_running,
+from ansible_collections.qcloud.cvm.plugins.module_utils._ansible.instance_options import (
+    instance_argument_spec,
+    option_errors,
+    spec_from_options,
 )
-from ansible_collections.qcloud.cvm.plugins.module_utils.cvm_client_token import derive_client_token
-from ansible_collections.qcloud.cvm.plugins.module_utils.cvm_instance_hour_rules import option_errors
-from ansible_collections.qcloud.cvm.plugins.module_utils.qcloud_api import QcloudApiError, QcloudError, QcloudTransportError
-from ansible_collections.qcloud.cvm.plugins.module_utils.qcloud_module import QcloudModule, common_argument_spec
+from ansible_collections.qcloud.cvm.plugins.module_utils._ansible.module import QcloudModule
+from ansible_collections.qcloud.cvm.plugins.module_utils._api.errors import ConfigError, QcloudError, TaskFailure, TransportError
+from ansible_collections.qcloud.cvm.plugins.module_utils._cvm.client_token import derive_client_token
+from ansible_collections.qcloud.cvm.plugins.module_utils._cvm.matching import matches_spec
+from ansible_collections.qcloud.cvm.plugins.module_utils._cvm.model import FAILED_STATUSES, GONE_STATUSES
+from ansible_collections.qcloud.cvm.plugins.module_utils._cvm.waiting import InstanceWaitError, wait_for_status
 
-INSTANCE_TYPES = ["CVM.S1", "CVM.S2", "CVM.I1", "CVM.I2", "CVM.M1", "CVM.M2", "CVM.C2"]
-# ReturnInstance's answer for an instance in the wrong state; for one already
-# returning or returned it means an earlier give-back went through.
-INVALID_STATUS = "OperationConstraints.InvaildInstanceStatus"
-STATUS_CREATION_FAILED = -1
 # What ends a wait: running, for present; for absent also failure and give-back.
-STATUS_SETTLED_RUNNING = frozenset((STATUS_RUNNING,))
-STATUS_SETTLED = STATUS_SETTLED_RUNNING | STATUS_FAILED | STATUS_GONE
-# A status that is none of the API's, for "could not be read".
-STATUS_UNKNOWN = "unknown"
-
-
-def argument_spec():
-    spec = common_argument_spec()
-    spec.update(
-        state=dict(type="str", default="present", choices=["present", "absent"]),
-        zone_id=dict(type="int", required=True, aliases=["zoneId"]),
-        cpu=dict(type="int", required=True),
-        mem=dict(type="int", required=True),
-        image_id=dict(type="str", required=True, aliases=["imageId"]),
-        image_type=dict(type="int", default=2, choices=[1, 2, 3, 4], aliases=["imageType"]),
-        instance_type=dict(type="str", default="CVM.S1", choices=INSTANCE_TYPES, aliases=["instanceType"]),
-        storage_type=dict(type="int", default=1, choices=[1, 2, 3], aliases=["storageType"]),
-        storage_size=dict(type="int", default=0, aliases=["storageSize"]),
-        root_size=dict(type="int", aliases=["rootSize"]),
-        bandwidth_type=dict(type="str", default="PayByHour", choices=["PayByHour", "PayByTraffic"], aliases=["bandwidthType"]),
-        bandwidth=dict(type="int", default=0),
-        wan_ip=dict(type="bool", aliases=["wanIp"]),
-        vpc_id=dict(type="str", aliases=["vpcId"]),
-        subnet_id=dict(type="str", aliases=["subnetId"]),
-        is_vpc_gateway=dict(type="bool", default=False, aliases=["isVpcGateway"]),
-        private_ip_addresses=dict(type="list", elements="str", aliases=["privateIpAddresses"]),
-        password=dict(type="str", no_log=True),
-        key_id=dict(type="str", no_log=False, aliases=["keyId"]),
-        need_security_agent=dict(type="bool", default=True, aliases=["needSecurityAgent"]),
-        need_monitor_agent=dict(type="bool", default=True, aliases=["needMonitorAgent"]),
-        project_id=dict(type="int", default=0, aliases=["projectId"]),
-        instance_name=dict(type="str", aliases=["instanceName"]),
-        goods_num=dict(type="int", default=1, aliases=["goodsNum"]),
-        client_token=dict(type="str", no_log=False, aliases=["clientToken"]),
-        wait=dict(type="bool", default=True),
-        wait_timeout=dict(type="int", default=300),
-        max_hourly_price=dict(type="float"),
-    )
-    return spec
-
-
-def parse_quote(answer, goods_num):
-    """The price dict of RETURN from an InquiryInstancePriceHour answer (prices are strings, spec 5.2)."""
-    data = answer.get("data")
-    if isinstance(data, list):
-        data = data[0] if data else {}
-    cvm = (data or {}).get("cvm") or {}
-    bandwidth = (data or {}).get("bandwidth") or {}
-    instance_price = float(cvm["price"])
-    bandwidth_price = float(bandwidth.get("price") or 0)
-    unit = bandwidth.get("price_unit") or "HOUR"
-    hourly = instance_price + (bandwidth_price if unit.upper() == "HOUR" else 0)
-    return {
-        "goods_num": goods_num,
-        "instance_price": instance_price,
-        "bandwidth_price": bandwidth_price,
-        "bandwidth_price_unit": unit,
-        "hourly_price": round(hourly, 6),
-    }
+SETTLED_RUNNING = frozenset(("running",))
+SETTLED_ANY = SETTLED_RUNNING | FAILED_STATUSES | GONE_STATUSES
 
 
 def placeholders(count):
@@ -641,250 +620,226 @@ def placeholders(count):
 
 
 class InstanceHour(QcloudModule):
-    """One run of the module: look up, then create the missing instances or give them all back."""
+    """Look the task's instances up, then create the missing ones or give them all back."""
 
-    def __init__(self, module):
-        super().__init__(module)
-        self.params = module.params
-        self.request = run_instances_hour_parameters(module.params)
-        self.result = dict(changed=False, instance_ids=[], instances=[], created_instance_ids=[],
-                           returned_instance_ids=[], client_token=None)
+    module_kwargs = dict(
+        mutually_exclusive=[("password", "key_id")],
+        required_together=[("vpc_id", "subnet_id")],
+        required_if=[("is_vpc_gateway", True, ("vpc_id",))],
+    )
+
+    @staticmethod
+    def argument_spec():
+        spec = instance_argument_spec()
+        spec.update(
+            state=dict(type="str", default="present", choices=["present", "absent"]),
+            goods_num=dict(type="int", default=1, aliases=["goodsNum"]),
+            client_token=dict(type="str", no_log=False, aliases=["clientToken"]),
+            wait=dict(type="bool", default=True),
+            wait_timeout=dict(type="int", default=300),
+            max_hourly_price=dict(type="float"),
+        )
+        return spec
+
+    def __init__(self):
+        super().__init__()
+        self.result.update(instance_ids=[], instances=[], created_instance_ids=[], returned_instance_ids=[], client_token=None)
+        self.spec = None
+        self.instances = {}
         self.before_ids = []
         self.given_back_ids = []
-        self.records = {}
 
-    def failed(self, msg, error=None):
-        """Fail with everything known so far (IDs created, IDs managed) and the error's structured fields."""
-        for key in ("instance_ids", "created_instance_ids"):
-            self.result[key] = self.ordered(self.result[key])
-        self.result["instances"] = self.instances(self.result["instance_ids"])
-        details = error.result() if isinstance(error, QcloudError) else {}
-        details.update(self.result)
-        self.module.fail_json(msg=msg or str(error), **details)
+    def check(self):
+        errors = option_errors(self.params)
+        if errors:
+            raise ConfigError("; ".join(errors))
 
-    def instances(self, instance_ids):
-        return [normalize_instance(self.records[i]) for i in instance_ids if i in self.records]
-
-    def ordered(self, instance_ids):
-        """Oldest first (create time, then ID), so every run lists the same instances in the same order.
-
-        IDs without a record (placeholders, instances not listed yet) keep their order, at the end.
-        """
-        def key(instance_id):
-            record = self.records.get(instance_id)
-            return (str(record.get("createTime") or ""), instance_id) if record else ("\uffff", "")
-        return sorted(instance_ids, key=key)
-
-    def finish(self, after_ids):
-        after_ids = self.ordered(after_ids)
-        self.result["instance_ids"] = after_ids
-        self.result["created_instance_ids"] = self.ordered(self.result["created_instance_ids"])
-        self.result["instances"] = self.instances(after_ids)
-        if self.module._diff:
-            self.result["diff"] = {
-                "before": {"count": len(self.before_ids), "instance_ids": list(self.before_ids)},
-                "after": {"count": len(after_ids), "instance_ids": list(after_ids)},
-            }
-        self.module.exit_json(**self.result)
-
-    def run(self):
-        try:
-            matching = find_matching_instances(self.client, self.request)
-        except QcloudError as error:
-            self.failed(None, error)
-        self.records = {record["unInstanceId"]: record for record in matching}
-        self.before_ids = self.ordered(record["unInstanceId"] for record in matching if instance_status(record) not in STATUS_GONE)
-        # Given back, but still listed: part of the derived clientToken, so that a
-        # create after a give-back is a new request to the API (see create()).
-        self.given_back_ids = sorted(record["unInstanceId"] for record in matching if instance_status(record) in STATUS_GONE)
-        self.result["instance_ids"] = list(self.before_ids)
+    def execute(self):
+        self.spec = spec_from_options(self.params)
+        matching = [i for i in self.backend.find([self.spec.zone_id], self.spec.instance_name) if matches_spec(i, self.spec)]
+        self.instances = {instance.instance_id: instance for instance in matching}
+        self.before_ids = self.ordered(i.instance_id for i in matching if not i.gone)
+        # Given back, but still listed: part of the derived client token, so that
+        # a create after a give-back is a new request to the API (see create()).
+        self.given_back_ids = sorted(i.instance_id for i in matching if i.gone)
+        self.report(self.before_ids)
         if self.params["state"] == "absent":
             self.absent()
         else:
             self.present()
 
-    def wait_for(self, instance_ids, settled=STATUS_SETTLED_RUNNING):
-        """Wait until ``instance_ids`` run; on failure, fail with the IDs (the records seen are kept)."""
+    # -- reporting -------------------------------------------------------------
+
+    def ordered(self, instance_ids):
+        """Oldest first (create time, then ID), so every run lists the same instances in the same order.
+
+        IDs without an instance (placeholders, instances not listed yet) keep their order, at the end.
+        """
+        def key(instance_id):
+            instance = self.instances.get(instance_id)
+            return (instance.created_time or "", instance_id) if instance else ("\uffff", "")
+        return sorted(instance_ids, key=key)
+
+    def report(self, after_ids):
+        """Put what is known into the result (also what a failure reports)."""
+        after_ids = self.ordered(after_ids)
+        self.result["instance_ids"] = after_ids
+        self.result["created_instance_ids"] = self.ordered(self.result["created_instance_ids"])
+        self.result["instances"] = [self.instances[i].as_dict() for i in after_ids if i in self.instances]
+        if self.module._diff:
+            self.result["diff"] = {
+                "before": {"count": len(self.before_ids), "instance_ids": list(self.before_ids)},
+                "after": {"count": len(after_ids), "instance_ids": list(after_ids)},
+            }
+
+    def wait_for(self, instance_ids, settled=SETTLED_RUNNING):
+        """Wait until ``instance_ids`` settle; the instances seen are kept either way."""
         try:
-            self.records.update(wait_until_running(self.client, instance_ids, self.params["wait_timeout"], settled=settled))
+            self.instances.update(wait_for_status(self.backend, instance_ids, settled, self.params["wait_timeout"]))
         except InstanceWaitError as error:
-            self.records.update(error.records)
-            self.failed(str(error))
+            self.instances.update(error.instances)
+            raise
         except QcloudError as error:
-            self.failed("waiting for instance(s) {0}: {1}".format(", ".join(instance_ids), error), error)
+            raise TaskFailure("waiting for instance(s) {0}: {1}".format(", ".join(instance_ids), error), error) from None
 
-    def creating(self, instance_ids):
-        return [i for i in instance_ids if instance_status(self.records.get(i, {})) == STATUS_CREATING]
+    def pending(self, instance_ids):
+        return [i for i in instance_ids if i in self.instances and self.instances[i].status == "pending"]
 
-    # present
+    # -- present ---------------------------------------------------------------
 
     def present(self):
         for instance_id in self.before_ids:
-            status = instance_status(self.records[instance_id])
-            if status in STATUS_FAILED:
-                self.module.warn("instance {0} is {1} (status {2}); it still counts towards goods_num. Give it back with state=absent "
-                                 "and run again to replace it.".format(instance_id, STATUS_NAMES[status], status))
+            status = self.instances[instance_id].status
+            if status in FAILED_STATUSES:
+                self.warn("instance {0} is {1}; it still counts towards goods_num. Give it back with state=absent "
+                          "and run again to replace it.".format(instance_id, status))
         missing = self.params["goods_num"] - len(self.before_ids)
         if missing < 0:
-            self.module.warn("{0} instances match this task, more than goods_num={1}; state=present never gives instances back, so all are "
-                             "kept and reported: {2}".format(len(self.before_ids), self.params["goods_num"], ", ".join(self.before_ids)))
-        if missing <= 0:
-            if self.params["wait"] and not self.module.check_mode and self.creating(self.before_ids):
-                self.wait_for(self.creating(self.before_ids))
-            self.finish(self.before_ids)
-        self.create(missing)
+            self.warn("{0} instances match this task, more than goods_num={1}; state=present never gives instances back, so all are "
+                      "kept and reported: {2}".format(len(self.before_ids), self.params["goods_num"], ", ".join(self.before_ids)))
+        if missing > 0:
+            self.create(missing)
+        elif self.params["wait"] and not self.module.check_mode and self.pending(self.before_ids):
+            self.wait_for(self.pending(self.before_ids))
+            self.report(self.before_ids)
 
     def create(self, count):
-        params = dict(self.request, goodsNum=count)
-        params.pop("clientToken", None)
-        token = self.params["client_token"] or derive_client_token(self.client.region, params, self.before_ids + self.given_back_ids)
-        params["clientToken"] = token
+        token = self.params["client_token"] or derive_client_token(self.backend.region, self.spec, count,
+                                                                   self.before_ids + self.given_back_ids)
         self.result["client_token"] = token
         if self.module.check_mode or self.params["max_hourly_price"] is not None:
-            self.check_price(params, count)
+            self.check_price(count)
         if self.module.check_mode:
             self.result["changed"] = True
-            self.finish(self.before_ids + placeholders(count))
+            self.report(self.before_ids + placeholders(count))
+            return
         try:
-            answer = self.client.call("RunInstancesHour", params)
-        except QcloudTransportError as error:
-            self.lost_create(error)
-        except QcloudError as error:
-            self.failed(None, error)
-        created = list(answer.get("unInstanceIds") or [])
+            created = self.backend.create(self.spec, count, token)
+        except TransportError as error:
+            raise self.lost_create(error) from None
         stale = [i for i in created if i in self.given_back_ids]
         if stale:
-            self.failed("the API answered clientToken {0} with instances that were given back ({1}): the token was used by an earlier "
-                        "create. A client_token is good for one create; unset it to let the module derive one".format(token, ", ".join(stale)))
+            raise TaskFailure("the API answered client_token {0} with instances that were given back ({1}): the token was used by an "
+                              "earlier create. A client_token is good for one create; unset it to let the module derive one".format(
+                                  token, ", ".join(stale)))
         self.result.update(changed=True, created_instance_ids=created)
         again = [i for i in created if i in self.before_ids]
         if again:
-            self.module.warn("the API answered clientToken {0} with instances that already existed ({1}): a client_token is good for one create; "
-                             "unset it to let the module derive one".format(token, ", ".join(again)))
+            self.warn("the API answered client_token {0} with instances that already existed ({1}): a client_token is good for one create; "
+                      "unset it to let the module derive one".format(token, ", ".join(again)))
         if len(created) != count:
-            self.module.warn("asked the API for {0} instance(s), it answered {1} ID(s)".format(count, len(created)))
-        after_ids = self.before_ids + [i for i in created if i not in self.before_ids]
-        self.result["instance_ids"] = after_ids
+            self.warn("asked the API for {0} instance(s), it answered {1} ID(s)".format(count, len(created)))
         new_ids = [i for i in created if i not in self.before_ids]
-        if self.params["wait"]:
-            self.wait_for(self.creating(self.before_ids) + new_ids)
-        elif new_ids:
-            try:
-                self.records.update((r["unInstanceId"], r) for r in describe_instances(self.client, {"instanceIds": new_ids}))
-            except QcloudError as error:
-                self.failed("instances {0} were created, but listing them failed: {1}".format(", ".join(new_ids), error), error)
-        self.finish(after_ids)
+        after_ids = self.before_ids + new_ids
+        self.report(after_ids)
+        try:
+            if self.params["wait"]:
+                self.wait_for(self.pending(self.before_ids) + new_ids)
+            elif new_ids:
+                self.instances.update((i.instance_id, i) for i in self.backend.get(new_ids))
+        except QcloudError as error:
+            self.report(after_ids)
+            raise TaskFailure("instance(s) {0} were created, but {1}".format(", ".join(new_ids), error), error) from None
+        self.report(after_ids)
 
     def lost_create(self, error):
-        """Fail after a create that got no usable answer, reporting what a look-up finds it made.
+        """The failure after a create that got no usable answer, reporting what a look-up finds it made.
 
         The create may have gone through (a lost answer, a timeout after the API
-        committed), so the matching instances are looked up once more; any that
+        committed), so the task's instances are looked up once more; any that
         were not there before the create are reported as created.
         """
-        again = "run the task again: it finds the instances this create made, or sends the same clientToken again if there are none"
+        again = "run the task again: it finds the instances this create made, or sends the same client token again if there are none"
         try:
-            matching = find_matching_instances(self.client, self.request)
+            found = self.backend.find([self.spec.zone_id], self.spec.instance_name)
         except QcloudError as lookup_error:
-            self.failed("{0}. The create may have gone through, and looking up its instances failed too ({1}); {2}".format(
-                error, lookup_error, again), error)
+            raise TaskFailure("{0}. The create may have gone through, and looking up its instances failed too ({1}); {2}".format(
+                error, lookup_error, again), error) from None
         known = set(self.before_ids) | set(self.given_back_ids)
-        new = [record for record in matching if record["unInstanceId"] not in known and instance_status(record) not in STATUS_GONE]
+        new = [i for i in found if matches_spec(i, self.spec) and i.instance_id not in known and not i.gone]
         if not new:
-            self.failed("{0}. The create may have gone through, though a look-up right after found no new matching instance; {1}".format(
+            return TaskFailure("{0}. The create may have gone through, though a look-up right after found no new matching instance; {1}".format(
                 error, again), error)
-        self.records.update((record["unInstanceId"], record) for record in new)
-        new_ids = [record["unInstanceId"] for record in new]
-        self.result.update(changed=True, created_instance_ids=new_ids, instance_ids=self.before_ids + new_ids)
-        self.failed("{0}. The create went through nevertheless: a look-up found {1} new matching instance(s), {2} (in created_instance_ids); "
-                    "{3}".format(error, len(new_ids), ", ".join(self.ordered(new_ids)), again), error)
+        self.instances.update((i.instance_id, i) for i in new)
+        new_ids = self.ordered(i.instance_id for i in new)
+        self.result.update(changed=True, created_instance_ids=new_ids)
+        self.report(self.before_ids + new_ids)
+        return TaskFailure("{0}. The create went through nevertheless: a look-up found {1} new matching instance(s), {2} (in created_instance_ids); "
+                          "{3}".format(error, len(new_ids), ", ".join(new_ids), again), error)
 
-    def check_price(self, params, count):
+    def check_price(self, count):
         """Quote the create; enforce max_hourly_price. A failing quote only warns, unless a limit must be checked."""
         limit = self.params["max_hourly_price"]
         try:
-            price = parse_quote(self.client.call("InquiryInstancePriceHour", price_parameters(params)), count)
+            quote = self.backend.quote(self.spec, count)
         except QcloudError as error:
             if limit is not None:
-                self.failed("max_hourly_price is set but the price could not be quoted, so nothing was created: {0}".format(error), error)
-            self.module.warn("could not quote the price: {0}".format(error))
+                raise TaskFailure("max_hourly_price is set but the price could not be quoted, so nothing was created: {0}".format(error),
+                                  error) from None
+            self.warn("could not quote the price: {0}".format(error))
             return
-        except (KeyError, TypeError, ValueError, AttributeError) as error:
-            if limit is not None:
-                self.failed("max_hourly_price is set but the quote could not be read ({0!r}), so nothing was created".format(error))
-            self.module.warn("could not read the price quote: {0!r}".format(error))
-            return
-        self.result["price"] = price
-        if limit is not None and price["hourly_price"] > limit:
-            self.failed("the {0} instance(s) to create cost {1} per hour, above max_hourly_price {2}; nothing was created".format(
-                count, price["hourly_price"], limit))
+        self.result["price"] = quote.as_dict()
+        if limit is not None and quote.hourly_price > limit:
+            raise TaskFailure("the {0} instance(s) to create cost {1} per hour, above max_hourly_price {2}; nothing was created".format(
+                count, quote.hourly_price, limit))
 
-    # absent
+    # -- absent ----------------------------------------------------------------
 
     def absent(self):
         if not self.before_ids:
-            self.finish([])
+            self.report([])
+            return
         if self.module.check_mode:
             self.result.update(changed=True, returned_instance_ids=list(self.before_ids))
-            self.finish([])
-        creating = self.creating(self.before_ids)
+            self.report([])
+            return
+        creating = self.pending(self.before_ids)
         if creating and not self.params["wait"]:
-            self.failed("instance(s) {0} are still being created and cannot be given back yet; set wait: true to wait for them, "
-                        "or run again later".format(", ".join(creating)))
+            raise TaskFailure("instance(s) {0} are still being created and cannot be given back yet; set wait: true to wait for them, "
+                              "or run again later".format(", ".join(creating)))
         if creating:
-            # Creating ends in running (then give it back) or in failure (nothing to give back, see give_back).
-            self.wait_for(creating, settled=STATUS_SETTLED)
+            # Pending ends in running (then give it back) or in failure.
+            self.wait_for(creating, settled=SETTLED_ANY)
         remaining = list(self.before_ids)
-        for instance_id in self.before_ids:
-            if self.give_back(instance_id):
-                remaining.remove(instance_id)
-                self.result["returned_instance_ids"].append(instance_id)
-                self.result.update(changed=True, instance_ids=list(remaining))
-        self.finish(remaining)
-
-    def give_back(self, instance_id):
-        """ReturnInstance for one instance: True once given back, False when the API refuses a failed creation."""
-        try:
-            self.client.call("ReturnInstance", {"instanceId": instance_id})
-            return True
-        except QcloudApiError as error:
-            if error.code_desc == INVALID_STATUS:
-                status = self.current_status(instance_id)
-                if status is None or status in STATUS_GONE:
-                    return True
-                if status == STATUS_CREATION_FAILED:
-                    self.module.warn("instance {0} failed to create (status -1) and the API refuses to give it back ({1}); "
-                                     "it is left as it is".format(instance_id, error))
-                    return False
-            self.failed("giving back {0}: {1}".format(instance_id, error), error)
-        except QcloudError as error:
-            self.failed("giving back {0}: {1}".format(instance_id, error), error)
-        return False
-
-    def current_status(self, instance_id):
-        """The instance's status now; None when it is no longer listed, STATUS_UNKNOWN when the listing fails."""
-        try:
-            records = describe_instances(self.client, {"instanceIds": [instance_id]})
-        except QcloudError:
-            return STATUS_UNKNOWN
-        if not records:
-            return None
-        self.records[instance_id] = records[0]
-        return instance_status(records[0])
+        failures = []
+        for outcome in self.backend.give_back(self.before_ids):
+            if outcome.ok:
+                remaining.remove(outcome.instance_id)
+                self.result["returned_instance_ids"].append(outcome.instance_id)
+                self.result["changed"] = True
+            elif self.instances[outcome.instance_id].status == "launch_failed":
+                self.warn("instance {0} failed to create and the API refuses to give it back ({1}); it is left as it is".format(
+                    outcome.instance_id, outcome.error))
+            else:
+                failures.append(outcome)
+        self.report(remaining)
+        if failures:
+            first = failures[0]
+            raise TaskFailure("giving back {0}: {1}".format(", ".join(o.instance_id for o in failures), first.error), first.error)
 
 
 def main():
-    module = AnsibleModule(
-        argument_spec=argument_spec(),
-        mutually_exclusive=[("password", "key_id")],
-        required_together=[("vpc_id", "subnet_id")],
-        required_if=[("is_vpc_gateway", True, ("vpc_id",))],
-        supports_check_mode=True,
-    )
-    errors = option_errors(module.params)
-    if errors:
-        module.fail_json(msg="; ".join(errors))
-    InstanceHour(module).run()
+    InstanceHour().run()
 
 
 if __name__ == "__main__":

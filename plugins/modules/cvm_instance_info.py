@@ -53,7 +53,7 @@ EXAMPLES = r"""
 - name: List the running instances of zones 100003 and 100004
   qcloud.cvm.cvm_instance_info:
     zone_ids: [100003, 100004]
-    statuses: [2]
+    statuses: [running]
   register: running
 
 - name: Find the instances a cvm_instance_hour task with instance_name "web" manages
@@ -63,7 +63,7 @@ EXAMPLES = r"""
 
 - name: Show their IDs and addresses
   ansible.builtin.debug:
-    msg: "{{ item.instance_id }}: {{ item.lan_ip }} {{ item.wan_ips | join(',') }}"
+    msg: "{{ item.instance_id }}: {{ item.private_ip }} {{ item.public_ips | join(',') }}"
   loop: "{{ web.instances }}"
 
 - name: Look two instances up by ID, whatever their status
@@ -76,90 +76,141 @@ EXAMPLES = r"""
 RETURN = r"""
 instances:
   description:
-    - The matching instances, newest first, as C(DescribeInstances) returned them, with snake_case keys
-      (the same shape as the RV(qcloud.cvm.cvm_instance_hour#module:instances) of M(qcloud.cvm.cvm_instance_hour)).
-    - The IDs that matter are C(instance_id) (the C(ins-...) ID) and C(image_id) (the C(img-...) ID);
-      the API's numeric C(vpcId)/C(subnetId) are C(vpc_internal_id)/C(subnet_internal_id). C(diskInfo) is flattened.
-    - Every other key of the API's record is there as well, in snake_case.
+    - The matching instances, newest first, in the collection's instance shape (the same keys on both APIs, the same as the
+      RV(qcloud.cvm.cvm_instance_hour#module:instances) of M(qcloud.cvm.cvm_instance_hour), and as the inventory's host variables
+      without their C(cvm_) prefix).
   returned: always
   type: list
   elements: dict
   contains:
+    # BEGIN instance keys (scripts/render-instance-docs.py)
     instance_id:
-      description: The instance ID.
+      description: "The instance ID."
       type: str
-      sample: ins-a19qoqqk
+      sample: "ins-a19qoqqk"
     instance_name:
-      description: The name.
+      description: "The name."
       type: str
-      sample: web
+      sample: "web"
+    uuid:
+      description: "The instance's UUID."
+      type: str
+      sample: "6a1f3c1e-0d7b-4c55-9f1e-3b4a2f0e9d11"
+    region:
+      description: "The region, as its API 3.0 name."
+      type: str
+      sample: "ap-guangzhou"
+    zone:
+      description: "The zone, as its API 3.0 name."
+      type: str
+      sample: "ap-guangzhou-3"
     zone_id:
-      description: The zone ID.
+      description: "The numeric zone ID, as O(qcloud.cvm.cvm_instance_hour#module:zone_id) takes it."
       type: int
       sample: 100003
-    zone_name:
-      description: The zone's name.
-      type: str
-      sample: 广州三区
-    region:
-      description: The legacy region code.
-      type: str
-      sample: gz
     status:
-      description: The status code; 2 running, 3 creating, -1 creation failed, 1 fault, 4 stopped, ...
-      type: int
-      sample: 2
-    status_name:
-      description: The status as a word; V(maintenance) for codes without a documented name.
+      description: "The state: V(pending), V(launch_failed), V(running), V(operating), V(stopped), V(starting), V(stopping), V(rebooting), V(terminating), V(terminated), V(fault) or V(maintenance)."
       type: str
-      sample: running
-    lan_ip:
-      description: The primary private IP.
+      sample: "running"
+    instance_type:
+      description: "The instance type (family, vCPUs and memory), as API 3.0 names it; V(null) when the API does not report the family."
       type: str
-      sample: 10.3.0.17
-    wan_ips:
-      description: The public IPs; empty when there are none.
-      type: list
-      elements: str
-      sample: [203.0.113.10]
+      sample: "S1.SMALL2"
+    instance_family:
+      description: "The instance family, as API 3.0 names it (O(qcloud.cvm.cvm_instance_hour#module:instance_type) V(CVM.S1) is V(S1)); V(null) when the API does not report it."
+      type: str
+      sample: "S1"
     cpu:
-      description: vCPUs.
+      description: "vCPUs."
       type: int
       sample: 1
-    mem:
-      description: Memory in GB.
+    memory:
+      description: "Memory in GB."
       type: int
       sample: 2
+    image_id:
+      description: "The image ID."
+      type: str
+      sample: "img-3wnd9xpl"
+    instance_charge_type:
+      description: "How the instance is billed; V(POSTPAID_BY_HOUR) for pay-by-hour instances."
+      type: str
+      sample: "POSTPAID_BY_HOUR"
+    private_ip:
+      description: "The primary private IP."
+      type: str
+      sample: "10.3.0.17"
+    public_ips:
+      description: "The public IPs; empty when there are none."
+      type: list
+      elements: str
+      sample: ["203.0.113.10"]
+    vpc_id:
+      description: "The VPC ID; V(null) in the basic network."
+      type: str
+      sample: "vpc-gzdemo01"
+    subnet_id:
+      description: "The subnet ID; V(null) in the basic network."
+      type: str
+      sample: "subnet-gz3web01"
+    vpc_gateway:
+      description: "Whether the instance is a public gateway of its VPC."
+      type: bool
+      sample: false
     bandwidth:
-      description: Public bandwidth in Mbps.
+      description: "Public bandwidth in Mbps (the peak with V(PayByTraffic))."
       type: int
       sample: 10
-    image_id:
-      description: The image ID.
+    bandwidth_type:
+      description: "How public bandwidth is billed, in the words of O(qcloud.cvm.cvm_instance_hour#module:bandwidth_type): V(PayByHour) or V(PayByTraffic) (another API 3.0 name for other billing)."
       type: str
-      sample: img-3wnd9xpl
-    os:
-      description: The OS name.
-      type: str
-      sample: centos7.2x86_64
+      sample: "PayByTraffic"
     project_id:
-      description: The project ID.
+      description: "The project ID; V(0) is the default project."
       type: int
       sample: 0
-    create_time:
-      description: When the instance was created (China time, C(YYYY-MM-DD HH:MM:SS)).
+    system_disk:
+      description: "The system disk."
+      type: dict
+      sample: {"disk_id": "disk-8s6m0k2a", "disk_type": "LOCAL_BASIC", "disk_size": 20}
+      contains:
+        disk_id:
+          description: "The disk's ID."
+          type: str
+          sample: "disk-8s6m0k2a"
+        disk_type:
+          description: "V(LOCAL_BASIC), V(CLOUD_BASIC), V(LOCAL_SSD), V(CLOUD_SSD), V(CLOUD_PREMIUM), ... (the API 3.0 names)."
+          type: str
+          sample: "CLOUD_PREMIUM"
+        disk_size:
+          description: "Size in GB."
+          type: int
+          sample: 50
+    data_disks:
+      description: "The data disks; empty without one."
+      type: list
+      elements: dict
+      sample: []
+      contains:
+        disk_id:
+          description: "The disk's ID."
+          type: str
+          sample: "disk-8s6m0k2a"
+        disk_type:
+          description: "V(LOCAL_BASIC), V(CLOUD_BASIC), V(LOCAL_SSD), V(CLOUD_SSD), V(CLOUD_PREMIUM), ... (the API 3.0 names)."
+          type: str
+          sample: "CLOUD_PREMIUM"
+        disk_size:
+          description: "Size in GB."
+          type: int
+          sample: 50
+    created_time:
+      description: "When the instance was created, ISO 8601 in UTC."
       type: str
-      sample: "2024-05-01 10:00:00"
-    root_size:
-      description: System disk size in GB.
-      type: int
-      sample: 20
-    storage_size:
-      description: Data disk size in GB, 0 without a data disk.
-      type: int
-      sample: 0
+      sample: "2024-05-01T02:00:00Z"
+    # END instance keys
 api_error:
-  description: The API's answer when a call failed with an error code, as structured fields.
+  description: The API's answer when a call failed with an error, as structured fields (the same on both APIs).
   returned: on failure, when the API answered with an error
   type: dict
   contains:
@@ -168,17 +219,17 @@ api_error:
       type: str
       sample: DescribeInstances
     code:
-      description: The API's public error code.
-      type: int
-      sample: 4000
-    code_desc:
-      description: The API's C(codeDesc), the error class.
+      description: The API's error class.
       type: str
       sample: InvalidParameter
     message:
-      description: The API's C(message).
+      description: The API's message (on the legacy API followed by its numeric code).
       type: str
-      sample: (100006)limit must be at most 100
+      sample: "(100004)limit must be between 1 and 100, got 200 (code 4000)"
+    request_id:
+      description: The API's request ID, where it sends one.
+      type: str
+      sample: 3c140219-cfe9-470e-b241-907877d6fb03
 transport_error:
   description: What went wrong when no usable answer came back (connection, timeout, HTTP error, not JSON).
   returned: on failure, when no usable answer came back
@@ -198,32 +249,41 @@ transport_error:
       sample: "DescribeInstances failed: HTTP 500 from https://cvm.api.qcloud.com/v2/index.php"
 """
 
-from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.qcloud.cvm.plugins.module_utils._ansible.module import QcloudModule
+from ansible_collections.qcloud.cvm.plugins.module_utils._cvm.filters import InstanceFilter, filter_argument_spec
+from ansible_collections.qcloud.cvm.plugins.module_utils._cvm.listing import RegionError, list_instances
 
-from ansible_collections.qcloud.cvm.plugins.module_utils.cvm import normalize_instance
-from ansible_collections.qcloud.cvm.plugins.module_utils.cvm_filters import FilterError, InstanceFilter, RegionError, filter_argument_spec, list_instances
-from ansible_collections.qcloud.cvm.plugins.module_utils.qcloud_module import QcloudModule, common_argument_spec
+
+class InstanceInfo(QcloudModule):
+    """List the instances the filters select, in one region."""
+
+    @staticmethod
+    def argument_spec():
+        return filter_argument_spec()
+
+    def __init__(self):
+        super().__init__()
+        self.result["instances"] = []
+        self.instance_filter = None
+
+    def check(self):
+        self.instance_filter = InstanceFilter.from_options(self.params)
+
+    def execute(self):
+        region = self.backend.region
+        outside = self.instance_filter.zones_outside([region])
+        if outside:
+            self.warn("zone_ids {0} are not in region {1}; they match nothing".format(", ".join(str(zone) for zone in outside), region))
+        try:
+            # One worker: the module's one backend (and its HTTP session) is only ever used by one thread.
+            listing = list_instances(lambda _region: self.backend, [region], self.instance_filter, max_workers=1)
+        except RegionError as error:
+            raise error.error from None
+        self.result["instances"] = [instance.as_dict() for instance in listing.instances]
 
 
 def main():
-    argument_spec = common_argument_spec()
-    argument_spec.update(filter_argument_spec())
-    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
-    qcloud = QcloudModule(module)
-    try:
-        instance_filter = InstanceFilter.from_options(module.params)
-    except FilterError as error:
-        module.fail_json(msg=str(error))
-    region = qcloud.client.region
-    outside = instance_filter.zones_outside([region])
-    if outside:
-        module.warn("zone_ids {0} are not in region {1}; they match nothing".format(", ".join(str(zone) for zone in outside), region))
-    try:
-        # One worker: the module's one client (and its HTTP session) is only ever used by one thread.
-        listing = list_instances(lambda _region: qcloud.client, [region], instance_filter, max_workers=1)
-    except RegionError as error:
-        qcloud.fail(error.error, instances=[])
-    module.exit_json(changed=False, instances=[normalize_instance(record) for record in listing.records])
+    InstanceInfo().run()
 
 
 if __name__ == "__main__":

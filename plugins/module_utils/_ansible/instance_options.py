@@ -2,11 +2,14 @@
 # Copyright: qcloud.cvm contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""The rules of the cvm_instance_hour options that an argument spec cannot say.
+"""The instance options of cvm_instance_hour: their argument spec, the rules a spec cannot say, and the InstanceSpec they make.
 
-``option_errors(params)`` runs before any client exists, so a bad value fails
-the task without a request. Each message names the option and the rule.
-Section numbers refer to ``spec/legacy-cvm-api.md``.
+Private: may change without notice. ``option_errors(params)`` runs before
+any request, so a bad value fails the task without one; each message names
+the option and the rule. The options keep the names and the vocabulary of
+the legacy RunInstancesHour (with the API's names as aliases), on every API:
+the same task runs on either. Section numbers refer to
+``docs/api-notes/legacy.md``.
 
 Left to the server, because only it knows them: the CPU/memory pairs of each
 family (3.4), whether a zone belongs to the region, the image's OS and type,
@@ -18,6 +21,11 @@ from __future__ import annotations
 
 import ipaddress
 import string
+
+from ansible_collections.qcloud.cvm.plugins.module_utils._cvm.instance_types import DISK_TYPE_NAMES, LEGACY_FAMILIES, family_of_option, option_of_family
+from ansible_collections.qcloud.cvm.plugins.module_utils._cvm.model import UNNAMED_INSTANCE, InstanceSpec
+
+INSTANCE_TYPES = [option_of_family(family) for family in LEGACY_FAMILIES]
 
 # The password characters spec 3.3 allows. Linux/BSD allows the pipe,
 # Windows does not; the module cannot know the image's OS, so it takes the
@@ -121,3 +129,60 @@ def option_errors(params):
     _private_ips(errors, params)
     _network(errors, params)
     return errors
+
+
+def instance_argument_spec():
+    """The options that describe the instances (every one with the API's own name as an alias)."""
+    return dict(
+        zone_id=dict(type="int", required=True, aliases=["zoneId"]),
+        cpu=dict(type="int", required=True),
+        mem=dict(type="int", required=True),
+        image_id=dict(type="str", required=True, aliases=["imageId"]),
+        image_type=dict(type="int", default=2, choices=[1, 2, 3, 4], aliases=["imageType"]),
+        instance_type=dict(type="str", default="CVM.S1", choices=INSTANCE_TYPES, aliases=["instanceType"]),
+        storage_type=dict(type="int", default=1, choices=[1, 2, 3], aliases=["storageType"]),
+        storage_size=dict(type="int", default=0, aliases=["storageSize"]),
+        root_size=dict(type="int", aliases=["rootSize"]),
+        bandwidth_type=dict(type="str", default="PayByHour", choices=["PayByHour", "PayByTraffic"], aliases=["bandwidthType"]),
+        bandwidth=dict(type="int", default=0),
+        wan_ip=dict(type="bool", aliases=["wanIp"]),
+        vpc_id=dict(type="str", aliases=["vpcId"]),
+        subnet_id=dict(type="str", aliases=["subnetId"]),
+        is_vpc_gateway=dict(type="bool", default=False, aliases=["isVpcGateway"]),
+        private_ip_addresses=dict(type="list", elements="str", aliases=["privateIpAddresses"]),
+        password=dict(type="str", no_log=True),
+        key_id=dict(type="str", no_log=False, aliases=["keyId"]),
+        need_security_agent=dict(type="bool", default=True, aliases=["needSecurityAgent"]),
+        need_monitor_agent=dict(type="bool", default=True, aliases=["needMonitorAgent"]),
+        project_id=dict(type="int", default=0, aliases=["projectId"]),
+        instance_name=dict(type="str", aliases=["instanceName"]),
+    )
+
+
+def spec_from_options(params):
+    """The InstanceSpec the options describe (checked by option_errors first)."""
+    addresses = params.get("private_ip_addresses") or []
+    return InstanceSpec(
+        zone_id=params["zone_id"],
+        instance_family=family_of_option(params["instance_type"]),
+        cpu=params["cpu"],
+        memory=params["mem"],
+        image_id=params["image_id"],
+        instance_name=params.get("instance_name") or UNNAMED_INSTANCE,
+        image_type=params["image_type"],
+        disk_type=DISK_TYPE_NAMES[params["storage_type"]],
+        data_disk_size=params["storage_size"],
+        system_disk_size=params.get("root_size"),
+        bandwidth_type=params["bandwidth_type"],
+        bandwidth=params["bandwidth"],
+        public_ip=params.get("wan_ip"),
+        vpc_id=params.get("vpc_id"),
+        subnet_id=params.get("subnet_id"),
+        vpc_gateway=bool(params.get("is_vpc_gateway")),
+        private_ip=addresses[0] if addresses else None,
+        password=params.get("password"),
+        key_id=params.get("key_id"),
+        security_agent=params["need_security_agent"],
+        monitor_agent=params["need_monitor_agent"],
+        project_id=params["project_id"],
+    )

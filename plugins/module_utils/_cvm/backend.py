@@ -1,0 +1,118 @@
+# -*- coding: utf-8 -*-
+# Copyright: qcloud.cvm contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The backend interface: everything the modules and the inventory ask of an API.
+
+Private: may change without notice. A backend serves one API in one region.
+It takes and returns neutral values only (``Instance``, ``InstanceSpec``,
+``Quote``, ``Page``), so the code above it never sees a parameter name, a
+status code or a record of either API. ``open_backend`` (in
+``_cvm/backends.py``) picks the implementation for the ``api`` option.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from typing import Any, List, Optional, Sequence
+
+from ansible_collections.qcloud.cvm.plugins.module_utils._cvm.model import Instance, InstanceSpec
+
+# The most instances one listing page holds, on both APIs.
+MAX_PAGE_SIZE = 100
+
+
+@dataclasses.dataclass
+class Page:
+    """One page of a listing: how many instances match in all, and this page's."""
+
+    total: int
+    instances: List[Instance]
+
+
+@dataclasses.dataclass
+class Quote:
+    """The API's price for ``count`` instances of a spec."""
+
+    count: int
+    instance_price: float
+    bandwidth_price: float
+    bandwidth_price_unit: str
+    # The instances, plus the bandwidth when it is billed by the hour.
+    hourly_price: float
+
+    def as_dict(self):
+        return {
+            "goods_num": self.count,
+            "instance_price": self.instance_price,
+            "bandwidth_price": self.bandwidth_price,
+            "bandwidth_price_unit": self.bandwidth_price_unit,
+            "hourly_price": self.hourly_price,
+        }
+
+
+@dataclasses.dataclass
+class Outcome:
+    """What happened to one instance in a change that touches many; ``error`` is None on success."""
+
+    instance_id: str
+    error: Optional[Exception] = None
+
+    @property
+    def ok(self):
+        return self.error is None
+
+
+class Backend:
+    """One API in one region. Every method may raise the errors of ``_api/errors.py``."""
+
+    api: str = ""
+    region: str = ""
+
+    @property
+    def request_count(self) -> int:
+        """HTTP requests sent so far (benchmarks and tests read it)."""
+        raise NotImplementedError
+
+    # -- reading -------------------------------------------------------------
+
+    def list_queries(self, instance_filter) -> List[Any]:
+        """The request streams that list what ``instance_filter`` asks for in this region (opaque to callers).
+
+        An empty list means nothing can match here. The streams may list more
+        than the filter asks for; callers check every instance with the filter.
+        """
+        raise NotImplementedError
+
+    def list_page(self, query: Any, offset: int, limit: int = MAX_PAGE_SIZE) -> Page:
+        """One page of one stream of ``list_queries``."""
+        raise NotImplementedError
+
+    def find(self, zone_ids: Sequence[int], instance_name: str) -> List[Instance]:
+        """Every listed instance named exactly ``instance_name`` in one of the zones, in any status."""
+        raise NotImplementedError
+
+    def get(self, instance_ids: Sequence[str]) -> List[Instance]:
+        """The listed instances among ``instance_ids`` (an ID the API does not list is simply absent)."""
+        raise NotImplementedError
+
+    # -- buying --------------------------------------------------------------
+
+    def quote(self, spec: InstanceSpec, count: int) -> Quote:
+        """The price of ``count`` instances of ``spec``; raises ApiError when the API refuses the parameters."""
+        raise NotImplementedError
+
+    def create(self, spec: InstanceSpec, count: int, client_token: str) -> List[str]:
+        """Buy ``count`` instances of ``spec`` in one request; the IDs the API answered.
+
+        ``client_token`` makes the request idempotent: the same token gets the
+        same answer back and buys nothing more.
+        """
+        raise NotImplementedError
+
+    # -- giving back ---------------------------------------------------------
+
+    def give_back(self, instance_ids: Sequence[str]) -> List[Outcome]:
+        """Give the instances back; one Outcome per ID, in order. An instance already gone counts as given back."""
+        raise NotImplementedError

@@ -1,0 +1,62 @@
+# -*- coding: utf-8 -*-
+# Copyright: qcloud.cvm contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Which backend serves a task: the ``api`` option, the credentials, the region and the endpoint.
+
+Private: may change without notice. The one place that knows every backend;
+modules and the inventory get theirs from ``open_backend``.
+"""
+
+from __future__ import annotations
+
+from ansible_collections.qcloud.cvm.plugins.module_utils._api.endpoint import parse_endpoint
+from ansible_collections.qcloud.cvm.plugins.module_utils._api.errors import ConfigError
+from ansible_collections.qcloud.cvm.plugins.module_utils._api.legacy import LegacyClient
+from ansible_collections.qcloud.cvm.plugins.module_utils._api.retries import RetryPolicy
+from ansible_collections.qcloud.cvm.plugins.module_utils._cvm.legacy.backend import LegacyBackend
+from ansible_collections.qcloud.cvm.plugins.module_utils._cvm.regions import legacy_code
+
+APIS = ("legacy",)
+DEFAULT_API = "legacy"
+LEGACY_ENDPOINT = "https://cvm.api.qcloud.com/v2/index.php"
+
+
+class Connection:
+    """Everything a backend needs to reach its API, checked by the options layer."""
+
+    __slots__ = ("api", "credentials", "region", "endpoint", "validate_certs", "timeout", "retries", "read_only")
+
+    def __init__(self, api, credentials, region, endpoint=None, validate_certs=True, timeout=30, retries=4, read_only=False):
+        self.api = api
+        self.credentials = credentials
+        # The region's API 3.0 name.
+        self.region = region
+        # The endpoint option's value; None for the API's default.
+        self.endpoint = endpoint
+        self.validate_certs = validate_certs
+        self.timeout = timeout
+        self.retries = retries
+        self.read_only = read_only
+
+    def for_region(self, region):
+        """The same connection in another region (the inventory lists several)."""
+        return Connection(self.api, self.credentials, region, self.endpoint, self.validate_certs, self.timeout, self.retries, self.read_only)
+
+
+def default_endpoint(api, region):
+    return LEGACY_ENDPOINT
+
+
+def open_backend(connection, session=None):
+    """The backend for ``connection``; ConfigError when its options cannot work together."""
+    if connection.api not in APIS:
+        raise ConfigError("option 'api': {0!r} is not one of {1}".format(connection.api, ", ".join(APIS)))
+    endpoint = parse_endpoint(connection.endpoint or default_endpoint(connection.api, connection.region))
+    code = legacy_code(connection.region)
+    if code is None:
+        raise ConfigError("option 'region': {0} has no short code on the legacy API".format(connection.region))
+    client = LegacyClient(connection.credentials, code, endpoint, validate_certs=connection.validate_certs,
+                          timeout=connection.timeout, retry_policy=RetryPolicy(retries=connection.retries),
+                          session=session, read_only=connection.read_only)
+    return LegacyBackend(client, connection.region)
