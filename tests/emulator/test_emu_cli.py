@@ -30,7 +30,7 @@ def test_help_documents_credentials():
                             capture_output=True, text=True, check=True, timeout=60)
     for text in ("AKIDEMULATOR00000000000000000000000000", "emulator-secret-key-0000000000000000", "--port-file",
                  "--state-file", "--create-delay", "--forget-delay", "--timestamp-window", "--tls-cert", "--balance",
-                 "--security-token"):
+                 "--security-token", "--power-delay", "UpdateInstanceBandwidthHour", "ModifySecurityGroupsOfInstance"):
         assert text in result.stdout
 
 
@@ -76,6 +76,38 @@ def test_state_file_survives_kill_9(cli, tmp_path):
     statuses = {item["unInstanceId"]: item["status"] for item in Control(_url(third)).instances()}
     assert statuses[ids[0]] == 6 or statuses[ids[0]] == 5
     assert len(statuses) == 3
+
+
+def test_state_file_keeps_changes(cli, tmp_path):
+    """Power transitions, bandwidth, public IPs, security groups and added groups survive kill -9."""
+    state = str(tmp_path / "state.sqlite")
+    first = cli("--state-file", state, "--create-delay", "0", "--power-delay", "0.5", name="first")
+    client, control = Client(_url(first)), Control(_url(first))
+    stopping, grown = client.call("RunInstancesHour", dict(CREATE, goodsNum="2", bandwidth="0"))["unInstanceIds"]
+    group = control.post("security_groups", {"region": "gz", "name": "kept"})["security_group"]["sgId"]
+    stopped = client.call("StopInstances", {"instanceIds.0": stopping})["detail"][stopping]
+    assert stopped["code"] == 0
+    assert client.call("UpdateInstanceBandwidthHour", {"instanceId": grown, "bandwidth": "8"})["code"] == 0
+    assert client.call("ModifySecurityGroupsOfInstance", {
+        "instanceSet.0.instanceId": grown, "instanceSet.0.sgIds.0": group,
+        "instanceSet.0.sgIds.1": "sg-gzweb001"})["code"] == 0
+    before = {item["unInstanceId"]: item for item in control.instances()}
+    assert before[stopping]["status"] == 9
+    first.kill(signal.SIGKILL)
+
+    second = cli("--state-file", state, name="second")
+    client, control = Client(_url(second)), Control(_url(second))
+    after = {item["unInstanceId"]: item for item in control.instances()}
+    assert after[grown]["bandwidth"] == 8 and after[grown]["wanIpSet"] == before[grown]["wanIpSet"] != []
+    assert after[grown]["securityGroupIds"] == [group, "sg-gzweb001"]
+    # The stop's delay, fixed when it was accepted, runs on across the restart.
+    wait_for(lambda: {item["unInstanceId"]: item["status"] for item in control.instances()}[stopping] == 4)
+    members = client.call("DescribeInstancesOfSecurityGroup", {"sgId": group})
+    assert members["data"] == [{"instanceId": grown}]
+    assert group in [item["sgId"] for item in client.call("DescribeSecurityGroupEx")["data"]["detail"]]
+    # Task ids keep counting instead of starting over.
+    started = client.call("StartInstances", {"instanceIds.0": stopping})["detail"][stopping]["requestId"]
+    assert int(started) == int(stopped["requestId"]) + 1
 
 
 def test_state_file_reset_persists(cli, tmp_path):

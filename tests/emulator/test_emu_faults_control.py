@@ -108,10 +108,33 @@ def test_fault_list_and_clear(emu):
     assert emu.control.get("faults")["faults"] == []
 
 
+@pytest.mark.parametrize("kind, code, code_desc", [
+    ("internal_error", 6000, "InternalError"), ("request_limit", 4400, "RequestLimitExceeded")])
+def test_error_kinds(emu, kind, code, code_desc):
+    emu.control.post("faults", {"action": "RunInstancesHour", "kind": kind})
+    answer = emu.client.create()
+    assert answer["code"] == code and answer["codeDesc"] == code_desc and "injected" in answer["message"]
+    assert emu.control.instances() == []
+    assert emu.control.requests()[-1]["fault"] == kind
+
+
+@pytest.mark.parametrize("action", [
+    "StartInstances", "StopInstances", "RestartInstances", "UpdateInstanceBandwidthHour",
+    "ModifySecurityGroupsOfInstance", "DescribeSecurityGroupEx", "DescribeInstancesOfSecurityGroup"])
+def test_faults_for_new_actions(emu, action):
+    emu.control.post("faults", {"action": action, "kind": "busy"})
+    emu.client.call("DescribeInstances")
+    assert len(emu.control.get("faults")["faults"]) == 1
+    answer = emu.client.call(action, {"sgId": "sg-gzweb001"})
+    assert answer["codeDesc"] == "OperationFail.SystemBusy"
+    assert emu.control.get("faults")["faults"] == []
+
+
 @pytest.mark.parametrize("body", [
     {"kind": "explode"}, {"action": "Nope", "kind": "busy"}, {"kind": "busy", "times": 0},
     {"kind": "delay", "seconds": -1}, {"kind": "create_fails", "action": "DescribeInstances"},
-    {"kind": "busy", "extra": 1}, ["busy"]])
+    {"kind": "busy", "extra": 1}, ["busy"], {"kind": "busy", "instance_id": ""},
+    {"kind": "busy", "instance_id": 7}, {"kind": "create_fails", "instance_id": "ins-abcdefgh"}])
 def test_fault_validation(emu, body):
     assert "error" in emu.control.post("faults", body, expect=400)
 

@@ -188,9 +188,10 @@ def test_version_param_rejected(emu):
 
 
 def test_unknown_action(emu):
-    answer = emu.client.call("StartInstances", {"instanceIds.0": "ins-00000000"})
+    # ResizeInstanceHour is a real legacy action the emulator does not serve.
+    answer = emu.client.call("ResizeInstanceHour", {"instanceId": "ins-00000000"})
     assert _code(answer) == (6100, "InvalidAction")
-    assert "StartInstances" in answer["message"]
+    assert "ResizeInstanceHour" in answer["message"]
 
 
 @pytest.mark.parametrize("region", ["gz", "ap-guangzhou"])

@@ -17,8 +17,12 @@ The one key pair it accepts (override with ``--secret-id`` / ``--secret-key``):
 * SecretKey: ``emulator-secret-key-0000000000000000``
 
 Actions: RunInstancesHour, DescribeInstances, ReturnInstance,
-InquiryInstancePriceHour.  A JSON control API without authentication lives
-under ``/_emulator/`` (instances, requests, faults, config, seed, reset).
+InquiryInstancePriceHour, StartInstances, StopInstances, RestartInstances,
+UpdateInstanceBandwidthHour, and the dfw.api.qcloud.com actions
+ModifySecurityGroupsOfInstance, DescribeSecurityGroupEx,
+DescribeInstancesOfSecurityGroup (same port and path).  A JSON control API
+without authentication lives under ``/_emulator/`` (instances, requests,
+faults, config, seed, security_groups, reset).
 ``tests/emulator/README.md`` documents flags, tables and every emulator choice.
 
 Embedding in a test process::

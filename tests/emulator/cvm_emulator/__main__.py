@@ -18,8 +18,10 @@ STOP_POLL = 0.2
 
 DESCRIPTION = f"""\
 Local emulator of Tencent Cloud's legacy CVM API (/v2/index.php): RunInstancesHour,
-DescribeInstances, ReturnInstance, InquiryInstancePriceHour, plus a JSON control API
-under /_emulator/.
+DescribeInstances, ReturnInstance, InquiryInstancePriceHour, StartInstances,
+StopInstances, RestartInstances, UpdateInstanceBandwidthHour, and the dfw actions
+ModifySecurityGroupsOfInstance, DescribeSecurityGroupEx, DescribeInstancesOfSecurityGroup;
+plus a JSON control API under /_emulator/.
 
 Default credentials (the one accepted key pair):
   SecretId  {DEFAULT_SECRET_ID}
@@ -41,6 +43,9 @@ def parse_args(argv):
         help="creating (3) -> running (2) after this long (default %(default)s)")
     add("--return-delay", type=float, default=1.0, metavar="SECONDS",
         help="returning (6) -> returned (5) after this long (default %(default)s)")
+    add("--power-delay", type=float, default=1.0, metavar="SECONDS",
+        help="stopping (9) -> stopped (4), starting (8) -> running (2), rebooting (7) -> running (2) "
+             "after this long (default %(default)s)")
     add("--forget-delay", type=float, default=60.0, metavar="SECONDS",
         help="returned instances stay in DescribeInstances this long (default %(default)s)")
     add("--timestamp-window", type=float, default=7200.0, metavar="SECONDS",
@@ -54,7 +59,7 @@ def parse_args(argv):
     args = parser.parse_args(argv)
     if bool(args.tls_cert) != bool(args.tls_key):
         parser.error("--tls-cert and --tls-key go together")
-    for name in ("create_delay", "return_delay", "forget_delay", "timestamp_window"):
+    for name in ("create_delay", "return_delay", "power_delay", "forget_delay", "timestamp_window"):
         if getattr(args, name) < 0:
             parser.error(f"--{name.replace('_', '-')} must be >= 0")
     return Settings(**vars(args))

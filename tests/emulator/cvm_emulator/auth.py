@@ -23,7 +23,9 @@ _UINT = re.compile(r"[0-9]+")
 
 
 class Authenticator:
-    def __init__(self, secret_id, secret_key, security_token, window, clock):
+    def __init__(self, secret_id, secret_key, security_token, window, clock, host_for=None):
+        """``host_for(action)``: the real host an action is signed for (default cvm.api.qcloud.com)."""
+        self.host_for = host_for or (lambda _action: signing.API_HOST)
         self.secret_id = secret_id
         self.secret_key = secret_key
         self.security_token = security_token
@@ -50,7 +52,7 @@ class Authenticator:
             if not hmac.compare_digest(token.encode("utf-8"), self.security_token.encode("utf-8")):
                 raise ApiError("AuthFailure.TokenFailure",
                                "Token is missing or wrong for these temporary credentials")
-        hosts = signing.candidate_hosts(host_header)
+        hosts = signing.candidate_hosts(host_header, self.host_for(params["Action"]))
         if not signing.verify(method, hosts, params, self.secret_key):
             algorithm = "HmacSHA256" if signing.digest_name(params) == "sha256" else "HmacSHA1"
             raise ApiError("AuthFailure", (

@@ -23,6 +23,7 @@ class Settings:
     security_token: Optional[str] = None
     create_delay: float = 1.0
     return_delay: float = 1.0
+    power_delay: float = 1.0
     forget_delay: float = 60.0
     timestamp_window: float = 7200.0
     state_file: Optional[str] = None
@@ -32,16 +33,16 @@ class Settings:
     access_log: bool = False
 
 
-RUNTIME_KEYS = ("create_delay", "return_delay", "forget_delay", "balance")
+RUNTIME_KEYS = ("create_delay", "return_delay", "power_delay", "forget_delay", "balance")
 
 
 class RuntimeConfig:
-    """Delays and balance; ``POST /_emulator/config`` changes them, reset restores them."""
+    """Delays, balance and switches; ``POST /_emulator/config`` changes them, reset restores them."""
 
     def __init__(self, settings):
         self._settings = settings
         self._lock = threading.Lock()
-        self.create_delay = self.return_delay = self.forget_delay = 0.0
+        self.create_delay = self.return_delay = self.power_delay = self.forget_delay = 0.0
         self.balance = Decimal(0)
         self.restore()
 
@@ -64,6 +65,7 @@ class RuntimeConfig:
             return {
                 "create_delay": self.create_delay,
                 "return_delay": self.return_delay,
+                "power_delay": self.power_delay,
                 "forget_delay": self.forget_delay,
                 "balance": str(self.balance),
             }

@@ -9,9 +9,11 @@
   GET    /_emulator/faults      pending faults
   POST   /_emulator/faults      {"action", "kind", "times", "seconds"}
   DELETE /_emulator/faults      clear pending faults
-  GET    /_emulator/config      current delays and balance
-  POST   /_emulator/config      {"create_delay", "return_delay", "forget_delay", "balance"}
+  GET    /_emulator/config      current delays, balance and switches
+  POST   /_emulator/config      any of the keys GET shows
   POST   /_emulator/seed        {"count", "regions", "name_prefix", "status"}
+  GET    /_emulator/security_groups   the table plus added groups, all regions
+  POST   /_emulator/security_groups   {"region", "name", "project_id", "remark"} adds one
   POST   /_emulator/reset       empty everything
 """
 
@@ -20,7 +22,7 @@ from urllib.parse import parse_qs
 
 from . import catalog
 from .emulator import Reply
-from .records import legacy_record
+from .records import control_record
 
 PREFIX = "/_emulator/"
 MAX_SEED = 200000
@@ -43,6 +45,8 @@ class Control:
             ("GET", "config"): self.get_config,
             ("POST", "config"): self.set_config,
             ("POST", "seed"): self.seed,
+            ("GET", "security_groups"): self.list_security_groups,
+            ("POST", "security_groups"): self.add_security_group,
             ("POST", "reset"): self.reset,
         }
 
@@ -64,7 +68,7 @@ class Control:
         emulator = self.emulator
         with emulator.store.lock:
             now = emulator.clock()
-            found = [legacy_record(inst, now) for inst in reversed(emulator.store.all_instances())]
+            found = [control_record(inst, now) for inst in reversed(emulator.store.all_instances())]
         return {"instances": found}
 
     def requests(self, query, _body):
@@ -117,6 +121,22 @@ class Control:
             raise BadRequest("status must be -1 or an integer 1-20")
         ids = self.emulator.actions.seed(count, normalised, prefix, status)
         return {"count": len(ids), "ids": ids}
+
+    def list_security_groups(self, _query, _body):
+        with self.emulator.store.lock:
+            return {"security_groups": [dict(group) for group in self.emulator.actions.security_groups.book.everything()]}
+
+    def add_security_group(self, _query, body):
+        if not isinstance(body, dict):
+            raise BadRequest("body must be a JSON object")
+        unknown = set(body) - {"region", "name", "project_id", "remark"}
+        if unknown:
+            raise BadRequest(f"unknown keys: {', '.join(sorted(unknown))}")
+        if "region" not in body or "name" not in body:
+            raise BadRequest("region and name are required")
+        group = self.emulator.actions.security_groups.book.add(
+            body["region"], body["name"], body.get("project_id", 0), body.get("remark", ""), self.emulator.clock())
+        return {"security_group": group}
 
     def reset(self, _query, _body):
         self.emulator.reset()

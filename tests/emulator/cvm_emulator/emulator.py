@@ -5,11 +5,12 @@
 """The request pipeline: decode -> common checks -> fault -> action -> answer, all logged."""
 
 import json
+import re
 import time
 import traceback
 
 from . import catalog
-from .actions import ACTION_NAMES, Actions
+from .actions import ACTION_NAMES, PER_ITEM_FAULTS, Actions, api_host
 from .auth import Authenticator
 from .config import RuntimeConfig
 from .errors import NOT_ALLOWED, ApiError, invalid
@@ -22,6 +23,16 @@ FORM_TYPE = "application/x-www-form-urlencoded"
 # A truncated success answer: what a proxy cutting the body short would deliver.
 MALFORMED_BODY = b'{"code":0,"message":"","codeDesc":"Succ'
 HTTP_500_BODY = b"<html><head><title>500 Internal Server Error</title></head><body>nginx</body></html>\n"
+# Faults answered without processing: kind -> (codeDesc, text) of the JSON error, or None for a non-JSON reply.
+SHORT_CIRCUIT = {
+    "busy": ("OperationFail.SystemBusy", "the purchase system is busy, retry later (injected fault)"),
+    "internal_error": ("InternalError", "internal error, retry later (injected fault)"),
+    "request_limit": ("RequestLimitExceeded", "request rate limit exceeded, retry with back-off (injected fault)"),
+    "http_500": None,
+    "malformed": None,
+}
+# Parameters through which a call names instances (fault ``instance_id`` matching).
+_NAMING_KEY = re.compile(r"instanceId|instanceIds\.\d+|instanceSet\.\d+\.instanceId")
 
 
 class Reply:
@@ -51,7 +62,7 @@ class Emulator:
         self.config = RuntimeConfig(settings)
         self.store = Store(settings.state_file)
         self.auth = Authenticator(settings.secret_id, settings.secret_key, settings.security_token,
-                                  settings.timestamp_window, clock)
+                                  settings.timestamp_window, clock, host_for=api_host)
         self.log = RequestLog()
         self.faults = FaultBook(ACTION_NAMES)
         self.actions = Actions(self.store, self.config, self.faults, clock)
@@ -84,8 +95,10 @@ class Emulator:
             self.auth.check(method, host_header, params)
             action, region = self._route(params)
             self.log.finish(entry, region=region)
-            fault = self.faults.take(action)
-            if fault is not None and fault.kind in ("busy", "http_500", "malformed"):
+            fault = self.faults.take(action, self._named_instances(params))
+            if fault is not None and fault.kind == "busy" and fault.instance_id and action in PER_ITEM_FAULTS:
+                notes["busy_instance"] = fault.instance_id
+            elif fault is not None and fault.kind in SHORT_CIRCUIT:
                 return self._short_circuit(entry, fault)
             if fault is not None and fault.kind == "delay":
                 time.sleep(fault.seconds)
@@ -99,6 +112,18 @@ class Emulator:
             return Reply(200, b"", drop=True)
         self.log.finish(entry, code=code, fault=kind)
         return Reply.json(payload)
+
+    def _named_instances(self, params):
+        """Every id (ins- and qcvm forms) of the instances a call names; empty unless a fault needs it."""
+        if not self.faults.wants_instances():
+            return frozenset()
+        named = {value for key, value in params.items() if value and _NAMING_KEY.fullmatch(key)}
+        with self.store.lock:
+            for value in list(named):
+                inst = self.store.get(value)
+                if inst is not None:
+                    named.update((inst.instance_id, inst.legacy_id))
+        return frozenset(named)
 
     def _route(self, params):
         if "Version" in params:
@@ -123,8 +148,9 @@ class Emulator:
             raise ApiError("InternalError", "emulator bug: " + traceback.format_exc(limit=3).replace("\n", " | ")) from None
 
     def _short_circuit(self, entry, fault):
-        if fault.kind == "busy":
-            error = ApiError("OperationFail.SystemBusy", "the purchase system is busy, retry later (injected fault)")
+        answer = SHORT_CIRCUIT[fault.kind]
+        if answer is not None:
+            error = ApiError(*answer)
             self.log.finish(entry, code=error.code, fault=fault.kind)
             return Reply.json(error.body())
         self.log.finish(entry, fault=fault.kind)

@@ -30,6 +30,7 @@ TABLE = {
     "AuthFailure": (4100, 100100),
     "AuthFailure.SecretIdNotFound": (4104, 100104),
     "AuthFailure.TokenFailure": (4105, 100105),
+    "RequestLimitExceeded": (4400, 100400),
     "InvalidRequest.ReplayAttack": (4500, 100500),
     "ResourceNotFound": (5000, 100020),
     "OperationFail.SystemBusy": (5100, 100021),
@@ -39,22 +40,38 @@ TABLE = {
     "InnerError.VpcError": (6000, 100025),
     "InternalError": (6000, 100026),
     "InvalidAction": (6100, 100610),
+    # Batch-async answers (Start/Stop/RestartInstances): outer code when all / some items failed.
+    "OperationFail": (5100, 100027),
+    "OperationFail.PartialFailure": (5400, 100028),
+    "UnsupportedOperation.InstanceChargeType": (5100, 100030),
+    # Security groups (dfw): 7000 "security group backend error", 7003 "instance state forbids association".
+    "InvalidSecurityGroupId.NotFound": (7000, 100040),
+    "LimitExceeded.AssociateUSGLimitExceeded": (7000, 100041),
+    "OperationConstraints.InstanceStatusForbidsAssociation": (7003, 100042),
 }
 
 
 class ApiError(Exception):
     """An answer with ``code != 0``; raised anywhere, rendered by the pipeline."""
 
-    def __init__(self, code_desc, text, module=None):
+    def __init__(self, code_desc, text, module=None, extra=None):
         code, default_module = TABLE[code_desc]
         self.code = code
         self.code_desc = code_desc
         self.module = default_module if module is None else module
         self.text = text
+        # Payload keys that travel beside code/message even in an error (a batch answer's ``detail``).
+        self.extra = extra or {}
         super().__init__(f"{code} {code_desc}: {text}")
 
+    @property
+    def message(self):
+        return f"({self.module}){self.text}"
+
     def body(self):
-        return {"code": self.code, "message": f"({self.module}){self.text}", "codeDesc": self.code_desc}
+        body = {"code": self.code, "message": self.message, "codeDesc": self.code_desc}
+        body.update(self.extra)
+        return body
 
 
 def invalid(text, module=RULE):

@@ -6,37 +6,46 @@
 
 Kinds:
   busy               answer 5100 OperationFail.SystemBusy without processing
+  internal_error     answer 6000 InternalError without processing
+  request_limit      answer 4400 RequestLimitExceeded without processing
   http_500           HTTP 500 with a non-JSON body, no processing
   malformed          HTTP 200 whose body is not JSON, no processing
   delay              sleep ``seconds`` (default 1.0), then process normally
   drop_after_commit  process and commit, then close the connection without an answer
   create_fails       RunInstancesHour only: the created instances end in status -1
                      instead of 2; consumed only by a call that really creates
+
+``instance_id`` (optional) narrows a fault to calls that name that instance
+(``instanceId``, ``instanceIds.N`` or ``instanceSet.N.instanceId``, by its
+``ins-`` or ``qcvm`` id); in a batch action (Start/Stop/RestartInstances) a
+``busy`` fault with an ``instance_id`` fails only that instance's item.
 """
 
 import itertools
 import threading
 
-KINDS = ("busy", "http_500", "malformed", "delay", "drop_after_commit", "create_fails")
+KINDS = ("busy", "internal_error", "request_limit", "http_500", "malformed", "delay", "drop_after_commit",
+         "create_fails")
 DEFAULT_DELAY = 1.0
 
 
 class Fault:
-    __slots__ = ("fault_id", "action", "kind", "times", "seconds")
+    __slots__ = ("fault_id", "action", "kind", "times", "seconds", "instance_id")
 
-    def __init__(self, fault_id, action, kind, times, seconds):
+    def __init__(self, fault_id, action, kind, times, seconds, instance_id=None):
         self.fault_id = fault_id
         self.action = action
         self.kind = kind
         self.times = times
         self.seconds = seconds
+        self.instance_id = instance_id
 
-    def matches(self, action):
-        return self.action in ("*", action)
+    def matches(self, action, named=frozenset()):
+        return self.action in ("*", action) and (self.instance_id is None or self.instance_id in named)
 
     def as_dict(self):
         return {"id": self.fault_id, "action": self.action, "kind": self.kind, "times": self.times,
-                "seconds": self.seconds}
+                "seconds": self.seconds, "instance_id": self.instance_id}
 
 
 class FaultBook:
@@ -50,7 +59,7 @@ class FaultBook:
         """Validate a ``POST /_emulator/faults`` body; raises ValueError."""
         if not isinstance(spec, dict):
             raise ValueError("body must be a JSON object")
-        unknown = set(spec) - {"action", "kind", "times", "seconds"}
+        unknown = set(spec) - {"action", "kind", "times", "seconds", "instance_id"}
         if unknown:
             raise ValueError(f"unknown keys: {', '.join(sorted(unknown))}")
         action = spec.get("action", "*")
@@ -67,8 +76,13 @@ class FaultBook:
         seconds = spec.get("seconds", DEFAULT_DELAY if kind == "delay" else 0)
         if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or not 0 <= seconds <= 3600:
             raise ValueError("seconds must be a number between 0 and 3600")
+        instance_id = spec.get("instance_id")
+        if instance_id is not None and (not isinstance(instance_id, str) or not instance_id):
+            raise ValueError("instance_id must be a non-empty string (an ins- or qcvm id)")
+        if instance_id is not None and kind == "create_fails":
+            raise ValueError("create_fails cannot name an instance_id (a create names no instance)")
         with self._lock:
-            fault = Fault(next(self._ids), action, kind, times, float(seconds))
+            fault = Fault(next(self._ids), action, kind, times, float(seconds), instance_id)
             self._pending.append(fault)
             return fault.as_dict()
 
@@ -80,9 +94,17 @@ class FaultBook:
         with self._lock:
             self._pending.clear()
 
-    def take(self, action):
-        """The first pending request-level fault for ``action`` (one use consumed), or None."""
-        return self._take(lambda fault: fault.kind != "create_fails" and fault.matches(action))
+    def take(self, action, named=frozenset()):
+        """The first pending request-level fault for ``action`` (one use consumed), or None.
+
+        ``named``: every id (both forms) of the instances the call names.
+        """
+        return self._take(lambda fault: fault.kind != "create_fails" and fault.matches(action, named))
+
+    def wants_instances(self):
+        """Whether any pending fault is narrowed to an instance (then the caller computes ``named``)."""
+        with self._lock:
+            return any(fault.instance_id is not None for fault in self._pending)
 
     def take_create_fails(self):
         return self._take(lambda fault: fault.kind == "create_fails") is not None

@@ -72,3 +72,50 @@ def list_values(params, name):
             indexed.append((int(suffix), value))
     indexed.sort(key=lambda item: item[0])
     return [value for _index, value in indexed]
+
+
+def nested_list(params, name, scalars, lists):
+    """``name.N.key`` and ``name.N.key.M`` -> ``[(N, {key: value or [values]})]`` ordered by N.
+
+    ``scalars`` and ``lists`` name the allowed keys; list values are ordered
+    by numeric M, gaps ignored, empty values skipped.  Anything else under
+    ``name.`` (unknown key, missing or non-numeric index) is a client bug and
+    answers 4000 ([EMU], as ``list_values``).
+    """
+    if present(params, name):
+        raise invalid(f"{name} is a list: send it as {name}.0.<field>, {name}.1.<field>, ...", RULE)
+    prefix = name + "."
+    expected = ", ".join([*scalars, *(f"{key}.M" for key in lists)])
+    items = {}
+    for key, value in params.items():
+        if not key.startswith(prefix):
+            continue
+        parts = key[len(prefix):].split(".")
+        if not _index(parts[0]) or len(parts) < 2:
+            raise invalid(f"{key}: expected {name}.N.<field> with a non-negative integer N", RULE)
+        field = parts[1]
+        if field in scalars and len(parts) == 2:
+            slot = None
+        elif field in lists and len(parts) == 3 and _index(parts[2]):
+            slot = int(parts[2])
+        else:
+            raise invalid(f"{key}: unknown or malformed field (expected {prefix}N.<{expected}>)", RULE)
+        if value == "":
+            continue
+        item = items.setdefault(int(parts[0]), {})
+        if slot is None:
+            item[field] = value
+        else:
+            item.setdefault(field, []).append((slot, value))
+    ordered = []
+    for index in sorted(items):
+        item = items[index]
+        for field in lists:
+            if field in item:
+                item[field] = [value for _slot, value in sorted(item[field], key=lambda pair: pair[0])]
+        ordered.append((index, item))
+    return ordered
+
+
+def _index(text):
+    return text.isdigit() and text.isascii()

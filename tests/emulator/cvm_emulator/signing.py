@@ -43,9 +43,9 @@ def verify(method, hosts, params, secret_key):
     return matched
 
 
-def candidate_hosts(host_header):
-    """The Host header as received (``127.0.0.1:port`` locally) and the real API host."""
-    hosts = [API_HOST]
-    if host_header and host_header != API_HOST:
+def candidate_hosts(host_header, api_host=API_HOST):
+    """The Host header as received (``127.0.0.1:port`` locally) and the action's real API host."""
+    hosts = [api_host]
+    if host_header and host_header != api_host:
         hosts.insert(0, host_header)
     return hosts

@@ -116,6 +116,9 @@ class Store:
         """Security groups added through the control API, oldest first."""
         return list(self._groups.values())
 
+    def added_group(self, sg_id):
+        return self._groups.get(sg_id)
+
     def token_answer(self, token):
         return self._tokens.get(token)
 
