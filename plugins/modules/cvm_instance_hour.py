@@ -7,38 +7,75 @@ from __future__ import annotations
 
 DOCUMENTATION = r"""
 module: cvm_instance_hour
-short_description: Create, ensure and give back Tencent Cloud CVM pay-by-hour instances
+short_description: Buy, keep in shape and give back Tencent Cloud CVM pay-by-hour instances
 version_added: 0.1.0
 description:
-  - Ensures that a number of pay-by-hour CVM instances of one configuration exist in a zone, through the legacy
-    C(RunInstancesHour) API, or gives them back (C(ReturnInstance)).
-  - "Idempotent: the instances a task manages are those in the same zone (O(zone_id)) with exactly the same name
-    (O(instance_name)) and the same configuration, that are not given back (every status except returning (6) and
-    returned (5)). The configuration compared is O(cpu), O(mem), O(image_id), O(project_id), O(bandwidth),
-    O(storage_size), O(storage_type) (of the data disk, when O(storage_size) is above 0), O(root_size) (when set),
-    and, when the API's instance records carry them, O(instance_type), O(vpc_id) and O(subnet_id); O(private_ip_addresses)
-    is compared with the instance's private IP when set. The other options only shape a create and do not tell
-    instances apart."
-  - With O(state=present), O(goods_num) is the desired total (like C(exact_count)). Only the missing number is created;
-    when nothing is missing, nothing is sent but look-ups and the task reports no change. When more instances match than
-    O(goods_num), the module reports them all and warns; it never gives anything back with O(state=present).
+  - Keeps a named set of pay-by-hour CVM instances in the state the task describes: buys the missing ones
+    (legacy C(RunInstancesHour)), changes what can change in place, starts, stops or restarts them, and gives them
+    back (C(ReturnInstance)).
+  - "B(Identity.) The instances a task manages are those in its region and zone (O(zone_id)) whose name is exactly
+    O(instance_name), in any configuration and any state except given back (V(terminating), V(terminated)). Name your
+    tasks: without O(instance_name) the API names instances C(未命名) (\"unnamed\"), and every unnamed instance of the
+    zone belongs to every task without a name. All of a task's instances are counted, reported, reconciled and given back
+    by O(state=absent)."
+  - "B(Count.) O(goods_num) is the number of instances the task wants (like C(exact_count)); only the missing number is
+    bought. Instances that failed to create (V(launch_failed)) are reported but not counted. When more instances exist
+    than O(goods_num), they are all kept and reported with a warning: the module gives nothing back unless asked with
+    O(state=absent)."
+  - "B(Drift.) Every instance is compared with the task, for every option the API reports back. O(bandwidth) and
+    O(security_group_ids) are changed in place, and the power state follows O(state); each such change is reported in
+    RV(changes) with its before and after. Any other difference (O(image_id), O(cpu)/O(mem), O(instance_type),
+    O(storage_type), O(storage_size), O(root_size), O(vpc_id)/O(subnet_id), O(private_ip_addresses), O(project_id),
+    O(bandwidth_type), O(wan_ip), O(is_vpc_gateway)) refuses the task before anything is bought or changed, naming each
+    option with the current and the wanted value and the instances that differ; unless O(replace_drifted=true)."
+  - "B(Replacement.) With O(replace_drifted=true), drifted instances are replaced: replacements with the new settings are
+    bought, waited for until they run, and only then are the drifted ones given back. A failure at any step leaves at
+    least as many running instances as before, and the result reports every ID."
+  - "B(Create-time only.) O(password), O(key_id), O(need_security_agent), O(need_monitor_agent) and O(image_type) only
+    shape new instances: no API reports them back, so changing them changes no existing instance."
   - Every rule that the argument spec cannot express (sizes and their steps, the password rules, one valid private IP, ...)
     is checked before any request is sent; a bad value fails with a message that names the option and the rule.
     Rules only the API can judge (the CPU/memory pairs of each O(instance_type), whether the zone belongs to the
-    region, the image's type and OS, VPC and subnet, the balance) fail with the API's C(code), C(codeDesc) and C(message)
-    in RV(ignore:api_error).
+    region, the image's type and OS, VPC and subnet, the balance) fail with the API's error in RV(ignore:api_error).
 options:
   state:
     description:
-      - V(present) ensures O(goods_num) matching instances exist, creating the missing ones.
-      - V(absent) gives back (C(ReturnInstance), one call per instance) every matching instance.
-        An instance still being created (status 3) cannot be given back yet; with O(wait=true) the module first
-        waits for it to run, with O(wait=false) the task fails and names it.
-        Give-back is accepted once the API answers; the module does not wait for returning (6) to turn into returned (5).
-        An instance that failed to create (status -1) and that the API refuses to give back is left as it is, with a warning.
+      - V(present) ensures O(goods_num) instances exist; new ones run, existing ones keep their power state (a stopped one
+        stays stopped, with a warning).
+      - V(running) also starts stopped ones (C(StartInstances)); V(stopped) stops running ones (C(StopInstances)), new ones
+        included once they run; V(restarted) restarts running ones (C(RestartInstances)) and starts stopped ones, and
+        always reports a change. With O(wait), the module waits until every instance has settled.
+      - V(absent) gives back every instance of the task (C(ReturnInstance), one call per instance). An instance in a passing
+        state (being created, started, stopped) is waited for first with O(wait=true); with O(wait=false) the task fails and
+        names it. Give-back is accepted once the API answers; the module does not wait for V(terminating) to end.
+        An instance that failed to create and that the API refuses to give back is left as it is, with a warning.
     type: str
-    choices: [present, absent]
+    choices: [present, running, stopped, restarted, absent]
     default: present
+  security_group_ids:
+    description:
+      - The security groups of the instances, in priority order, for example V([sg-gzweb001, sg-gzssh001]); each must exist
+        in O(region) (checked before anything is bought or changed).
+      - New instances are bound to them before the task reports success (on the legacy API right after they run,
+        C(ModifySecurityGroupsOfInstance); a failed bind fails the task and still reports the instances); existing ones
+        that differ are changed in place.
+      - The legacy API reports an instance's groups without their order, so there the groups are compared as a set.
+      - If not set, the module leaves the groups alone. On the legacy API new instances then get no group at all and
+        every port is open; the module warns when it creates such instances.
+    type: list
+    elements: str
+  replace_drifted:
+    description:
+      - What to do with instances that differ from the task in a setting that cannot change in place (see Drift above).
+      - V(false) refuses the task before anything is bought or changed.
+      - V(true) buys replacements with the task's settings, waits until they run, then gives the drifted instances back.
+    type: bool
+    default: false
+  force_stop:
+    description:
+      - With O(state=stopped) and O(state=restarted), whether the API may stop an instance hard when a soft stop fails.
+    type: bool
+    default: false
   zone_id:
     description:
       - The availability zone, a numeric zone ID such as V(100003) (Guangzhou zone 3). It must belong to O(region).
@@ -189,7 +226,7 @@ options:
     aliases: [instanceName]
   goods_num:
     description:
-      - How many matching instances should exist, from V(1) to V(100). The missing number is created in one request.
+      - How many instances the task wants, from V(1) to V(100). The missing number is bought in one request.
     type: int
     default: 1
     aliases: [goodsNum]
@@ -197,24 +234,30 @@ options:
     description:
       - The idempotency token of the create, at most 64 characters. The API treats requests with the same token as
         one request, so a create whose answer was lost is not repeated when it is sent again.
-      - If not set, the module derives one, C(ansible-) and a SHA-256 hash of the region, the create parameters
-        (without O(password)) and the IDs of the matching instances the look-up found, including given-back ones the API
-        still lists. Every retry of one create sends the same token, and a later run that finds other instances
-        (for example after a give-back) sends a new one.
-      - A token given here is sent as is with every create, so it is good for one create only; a later create with the
-        same token gets the first create's instances back. The module warns when those are still managed, and fails
-        when they were given back.
+      - "If not set, the module derives one: C(ansible-) and a SHA-256 hash of the region, the settings (never O(password)),
+        the number to buy and the IDs of every listed instance of the task, given-back and failed ones included. Every retry
+        of one create, and a re-run after a lost answer, sends the same token."
+      - "A token never replays a finished create: when the API answers a create with instances that are not new (listed
+        before the create, given back, failed, or no longer listed, as after a teardown), that token belonged to an earlier
+        create; the module then sends the create again with the next token of a chain that also hashes those IDs
+        (reported in RV(stale_client_tokens)). A run that lost such an answer walks the same chain, so nothing is ever
+        bought twice."
+      - A token given here is sent as is, so it is good for one create only. When the API answers it with instances of an
+        earlier create, the task fails, naming the token, and nothing is bought.
     type: str
     aliases: [clientToken]
   wait:
     description:
-      - Whether to wait until the created instances, and matching ones still being created by an earlier run, are
-        running (status 2).
-      - The module polls C(DescribeInstances) with a capped backoff, 0.5 s after the create, then every second for the
-        first 5 seconds (where most creates finish), then each poll 1.5 times as late as the one before, at most 60 s
-        apart. It fails when an instance fails to create (status -1) or turns faulty (1), or after O(wait_timeout);
+      - Whether to wait until new instances run, and until instances that were started, stopped or restarted have
+        settled.
+      - The module polls C(DescribeInstances) with a capped backoff, 0.5 s after the change, then every second for the
+        first 5 seconds (where most changes finish), then each poll 1.5 times as late as the one before, at most 60 s
+        apart. It fails when an instance fails to create (V(launch_failed)) or turns faulty, or after O(wait_timeout);
         the IDs created are still returned.
-      - With O(state=absent), whether to wait for instances still being created before giving them back.
+      - Some steps wait whatever this says, since they cannot go on before the instances run; replacing drifted instances
+        (O(replace_drifted)), stopping new instances (O(state=stopped)), and binding O(security_group_ids) to new
+        instances on the legacy API.
+      - With O(state=absent), whether to wait for instances in a passing state before giving them back.
     type: bool
     default: true
   wait_timeout:
@@ -224,10 +267,10 @@ options:
     default: 300
   max_hourly_price:
     description:
-      - The most the instances to create may cost per hour, in the account's currency.
-      - When set, the module asks C(InquiryInstancePriceHour) for the price of the instances it is about to create
-        (the instances, plus the bandwidth with O(bandwidth_type=PayByHour); traffic is billed per GB and not
-        included) and fails without creating anything when the quote is higher, or when the price cannot be quoted.
+      - The most the instances to buy may cost per hour, in the account's currency.
+      - When set, the module asks the API for the price of the instances it is about to buy (the instances, plus the
+        bandwidth with O(bandwidth_type=PayByHour); traffic is billed per GB and not included) and fails without buying
+        anything when the quote is higher, or when the price cannot be quoted.
     type: float
 extends_documentation_fragment:
   - qcloud.cvm.qcloud
@@ -237,13 +280,15 @@ attributes:
   check_mode:
     support: full
     details:
-      - Nothing is created or given back; the client refuses every call that changes something.
-      - A create reports RV(price) when the API quotes it; a failing quote only adds a warning.
+      - Nothing is bought, changed or given back; the backend refuses every call that changes something.
+      - The result shows the plan (RV(plan), RV(changes)) and the price of what would be bought (RV(price)).
+      - Check mode fails where the real run would fail, before any change, for drift that cannot change in place, unknown
+        security groups, and a create the API refuses to price for a parameter reason.
   diff_mode:
     support: full
     details:
-      - Before and after as the count and the IDs of the managed instances. In check mode, instances that would be
-        created appear in the after IDs as placeholders C(<new instance N>).
+      - Before and after per instance (state, family, CPU, memory, image, disk type, bandwidth, security groups);
+        instances to buy appear in the after as C(<new instance N>).
   platform:
     platforms: all
     description: Runs where the task runs (usually the controller, with C(connection=local)) and talks to the API over HTTPS.
@@ -253,9 +298,8 @@ attributes:
       - qcloud.cvm.cvm
 notes:
   - Pay-by-hour instances are billed until they are given back. Use O(state=absent) to give them back.
-  - The module does not change existing instances. An instance whose configuration differs is not managed by the task at all
-    (it does not count towards O(goods_num) and is never given back by it); give it back with a task of its own configuration.
-  - Instances that failed to create (status -1) or are faulty (1) still count towards O(goods_num); the module warns about them.
+  - Two runs of one task at the same time can both buy; after a create the module lists the task's instances again and
+    warns, naming them, when there are more than it knows of. It never gives any of them back on its own.
 seealso:
   - name: RunInstancesHour (legacy API)
     description: The API call this module makes to create instances.
@@ -358,7 +402,7 @@ EXAMPLES = r"""
 RETURN = r"""
 instance_ids:
   description:
-    - The IDs (C(unInstanceId)) of every instance the task manages after it ran, oldest first (by create time, then by ID),
+    - The IDs of every instance the task manages after it ran, oldest first (by create time, then by ID),
       so every run lists the same instances in the same order.
     - In check mode, the instances a create would add appear at the end as placeholders C(<new instance N>).
     - Empty after O(state=absent), unless an instance could not be given back.
@@ -501,13 +545,19 @@ instances:
       description: "When the instance was created, ISO 8601 in UTC."
       type: str
       sample: "2024-05-01T02:00:00Z"
+    security_group_ids:
+      description: "The security groups bound to the instance, in priority order where the API reports one (API 3.0; the legacy API lists them in the order it lists the groups); empty when none is bound (on the legacy API every port is then open)."
+      type: list
+      elements: str
+      sample: ["sg-gzweb001"]
     # END instance keys
 created_instance_ids:
   description:
-    - The IDs the create returned in this run, in the order of RV(instance_ids); empty when nothing was created (and always in check mode).
-    - Also returned when the task fails after a create (for example while waiting), so nothing is lost track of.
+    - The IDs bought in this run, in the order of RV(instance_ids); empty when nothing was bought (and always in check mode).
+    - Also returned when the task fails after a create (for example while waiting or binding security groups), so nothing
+      is lost track of.
     - When the create got no usable answer after every retry (a lost connection, a timeout, an answer that is not JSON),
-      the create may still have gone through; the module then looks up the matching instances once more and returns
+      the create may still have gone through; the module then looks up the task's instances once more and returns
       those that were not there before the create here (the task still fails).
   returned: always
   type: list
@@ -515,21 +565,108 @@ created_instance_ids:
   sample: [ins-0f3kq8xz]
 returned_instance_ids:
   description:
-    - The IDs given back in this run with O(state=absent) (in check mode, the ones that would be); empty otherwise.
+    - The IDs given back in this run, by O(state=absent) or as replaced drifted instances (in check mode, the ones that
+      would be); empty otherwise.
   returned: always
   type: list
   elements: str
   sample: [ins-a19qoqqk]
+changes:
+  description:
+    - Every in-place change of this run, one per instance and attribute, in the order they were made.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    instance_id:
+      description: The instance.
+      type: str
+      sample: ins-a19qoqqk
+    attribute:
+      description: The option that changed (V(bandwidth), V(security_group_ids)), or V(status) for a power change.
+      type: str
+      sample: bandwidth
+    before:
+      description: The value before.
+      type: raw
+      sample: 1
+    after:
+      description: The value after (V(restarted) for a restart).
+      type: raw
+      sample: 10
+    result:
+      description: V(changed), V(failed) (see RV(changes[].error)), or V(planned) in check mode.
+      type: str
+      sample: changed
+    error:
+      description: Why the change failed.
+      type: str
+      returned: when RV(changes[].result) is V(failed)
+      sample: "UpdateInstanceBandwidthHour failed: OperationFail.SystemBusy: ..."
+plan:
+  description:
+    - What the task does (in check mode, would do), computed before any change.
+  returned: always, unless the task fails before the look-up
+  type: dict
+  contains:
+    create:
+      description: How many instances to buy.
+      type: int
+      sample: 1
+    change:
+      description: The in-place changes planned, as in RV(changes) (without RV(changes[].result)).
+      type: list
+      elements: dict
+      sample: [{"instance_id": "ins-a19qoqqk", "attribute": "bandwidth", "before": 1, "after": 10}]
+    start:
+      description: The instances to start.
+      type: list
+      elements: str
+      sample: []
+    stop:
+      description: The instances to stop.
+      type: list
+      elements: str
+      sample: []
+    restart:
+      description: The instances to restart.
+      type: list
+      elements: str
+      sample: []
+    replace:
+      description: The drifted instances to give back once their replacements run (with O(replace_drifted)).
+      type: list
+      elements: str
+      sample: []
+    give_back:
+      description: The instances to give back (O(state=absent)).
+      type: list
+      elements: str
+      sample: []
+    refused:
+      description: The instances whose differences refuse the task, each with its C(differences) (C(option), C(current), C(wanted)).
+      type: list
+      elements: dict
+      sample: [{"instance_id": "ins-a19qoqqk", "differences": [{"option": "cpu", "current": 1, "wanted": 2}]}]
 client_token:
   description:
-    - The C(clientToken) the create sent (in check mode, would send). V(null) when nothing had to be created.
+    - The client token of the create that bought the instances (in check mode V(null) unless given). V(null) when nothing
+      had to be bought.
   returned: always
   type: str
   sample: ansible-5c0e0b3c8f1e4b8f9a8d0f1e2d3c4b5a69788776655443322110ffeeddcc
+stale_client_tokens:
+  description:
+    - The derived tokens the API answered with an earlier create whose instances are gone, before the token of
+      RV(client_token) bought the instances (see O(client_token)).
+  returned: when the create had to skip such tokens
+  type: list
+  elements: str
+  sample: [ansible-7f1e0b3c8f1e4b8f9a8d0f1e2d3c4b5a69788776655443322110ffeeddcc]
 price:
   description:
-    - The API's quote (C(InquiryInstancePriceHour)) for the instances to create.
-  returned: when instances were (or in check mode would be) created and the API quoted the price, which it is asked
+    - The API's quote for the instances to buy.
+  returned: when instances were (or in check mode would be) bought and the API quoted the price, which it is asked
     in check mode and whenever O(max_hourly_price) is set
   type: dict
   contains:
@@ -554,10 +691,12 @@ price:
       type: float
       sample: 0.2
 diff:
-  description: Before and after, each the C(count) and the C(instance_ids) of the managed instances.
+  description: Before and after, each the C(count) of instances and C(instances), a summary of each by ID.
   returned: in diff mode
   type: dict
-  sample: {"before": {"count": 1, "instance_ids": [ins-a19qoqqk]}, "after": {"count": 2, "instance_ids": [ins-a19qoqqk, ins-0f3kq8xz]}}
+  sample: {"before": {"count": 1, "instances": {"ins-a19qoqqk": {"status": "running", "bandwidth": 1}}},
+           "after": {"count": 2, "instances": {"ins-a19qoqqk": {"status": "running", "bandwidth": 10},
+                                               "<new instance 1>": {"status": "running", "bandwidth": 10}}}}
 api_error:
   description: The API's answer when a call failed with an error, as structured fields (the same on both APIs).
   returned: on failure, when the API answered with an error
@@ -604,23 +743,13 @@ from ansible_collections.qcloud.cvm.plugins.module_utils._ansible.instance_optio
     spec_from_options,
 )
 from ansible_collections.qcloud.cvm.plugins.module_utils._ansible.module import QcloudModule
-from ansible_collections.qcloud.cvm.plugins.module_utils._api.errors import ConfigError, QcloudError, TaskFailure, TransportError
-from ansible_collections.qcloud.cvm.plugins.module_utils._cvm.client_token import derive_client_token
-from ansible_collections.qcloud.cvm.plugins.module_utils._cvm.matching import matches_spec
-from ansible_collections.qcloud.cvm.plugins.module_utils._cvm.model import FAILED_STATUSES, GONE_STATUSES
-from ansible_collections.qcloud.cvm.plugins.module_utils._cvm.waiting import InstanceWaitError, wait_for_status
-
-# What ends a wait: running, for present; for absent also failure and give-back.
-SETTLED_RUNNING = frozenset(("running",))
-SETTLED_ANY = SETTLED_RUNNING | FAILED_STATUSES | GONE_STATUSES
-
-
-def placeholders(count):
-    return ["<new instance {0}>".format(number) for number in range(1, count + 1)]
+from ansible_collections.qcloud.cvm.plugins.module_utils._api.errors import ConfigError
+from ansible_collections.qcloud.cvm.plugins.module_utils._cvm.reconcile import STATES, Desired
+from ansible_collections.qcloud.cvm.plugins.module_utils._cvm.task import InstanceTask, TaskSettings
 
 
 class InstanceHour(QcloudModule):
-    """Look the task's instances up, then create the missing ones or give them all back."""
+    """Options -> checks -> the task's plan, carried out -> one exit."""
 
     module_kwargs = dict(
         mutually_exclusive=[("password", "key_id")],
@@ -632,8 +761,11 @@ class InstanceHour(QcloudModule):
     def argument_spec():
         spec = instance_argument_spec()
         spec.update(
-            state=dict(type="str", default="present", choices=["present", "absent"]),
+            state=dict(type="str", default="present", choices=list(STATES)),
             goods_num=dict(type="int", default=1, aliases=["goodsNum"]),
+            security_group_ids=dict(type="list", elements="str"),
+            replace_drifted=dict(type="bool", default=False),
+            force_stop=dict(type="bool", default=False),
             client_token=dict(type="str", no_log=False, aliases=["clientToken"]),
             wait=dict(type="bool", default=True),
             wait_timeout=dict(type="int", default=300),
@@ -641,201 +773,19 @@ class InstanceHour(QcloudModule):
         )
         return spec
 
-    def __init__(self):
-        super().__init__()
-        self.result.update(instance_ids=[], instances=[], created_instance_ids=[], returned_instance_ids=[], client_token=None)
-        self.spec = None
-        self.instances = {}
-        self.before_ids = []
-        self.given_back_ids = []
-
     def check(self):
         errors = option_errors(self.params)
         if errors:
             raise ConfigError("; ".join(errors))
 
     def execute(self):
-        self.spec = spec_from_options(self.params)
-        matching = [i for i in self.backend.find([self.spec.zone_id], self.spec.instance_name) if matches_spec(i, self.spec)]
-        self.instances = {instance.instance_id: instance for instance in matching}
-        self.before_ids = self.ordered(i.instance_id for i in matching if not i.gone)
-        # Given back, but still listed: part of the derived client token, so that
-        # a create after a give-back is a new request to the API (see create()).
-        self.given_back_ids = sorted(i.instance_id for i in matching if i.gone)
-        self.report(self.before_ids)
-        if self.params["state"] == "absent":
-            self.absent()
-        else:
-            self.present()
-
-    # -- reporting -------------------------------------------------------------
-
-    def ordered(self, instance_ids):
-        """Oldest first (create time, then ID), so every run lists the same instances in the same order.
-
-        IDs without an instance (placeholders, instances not listed yet) keep their order, at the end.
-        """
-        def key(instance_id):
-            instance = self.instances.get(instance_id)
-            return (instance.created_time or "", instance_id) if instance else ("\uffff", "")
-        return sorted(instance_ids, key=key)
-
-    def report(self, after_ids):
-        """Put what is known into the result (also what a failure reports)."""
-        after_ids = self.ordered(after_ids)
-        self.result["instance_ids"] = after_ids
-        self.result["created_instance_ids"] = self.ordered(self.result["created_instance_ids"])
-        self.result["instances"] = [self.instances[i].as_dict() for i in after_ids if i in self.instances]
-        if self.module._diff:
-            self.result["diff"] = {
-                "before": {"count": len(self.before_ids), "instance_ids": list(self.before_ids)},
-                "after": {"count": len(after_ids), "instance_ids": list(after_ids)},
-            }
-
-    def wait_for(self, instance_ids, settled=SETTLED_RUNNING):
-        """Wait until ``instance_ids`` settle; the instances seen are kept either way."""
-        try:
-            self.instances.update(wait_for_status(self.backend, instance_ids, settled, self.params["wait_timeout"]))
-        except InstanceWaitError as error:
-            self.instances.update(error.instances)
-            raise
-        except QcloudError as error:
-            raise TaskFailure("waiting for instance(s) {0}: {1}".format(", ".join(instance_ids), error), error) from None
-
-    def pending(self, instance_ids):
-        return [i for i in instance_ids if i in self.instances and self.instances[i].status == "pending"]
-
-    # -- present ---------------------------------------------------------------
-
-    def present(self):
-        for instance_id in self.before_ids:
-            status = self.instances[instance_id].status
-            if status in FAILED_STATUSES:
-                self.warn("instance {0} is {1}; it still counts towards goods_num. Give it back with state=absent "
-                          "and run again to replace it.".format(instance_id, status))
-        missing = self.params["goods_num"] - len(self.before_ids)
-        if missing < 0:
-            self.warn("{0} instances match this task, more than goods_num={1}; state=present never gives instances back, so all are "
-                      "kept and reported: {2}".format(len(self.before_ids), self.params["goods_num"], ", ".join(self.before_ids)))
-        if missing > 0:
-            self.create(missing)
-        elif self.params["wait"] and not self.module.check_mode and self.pending(self.before_ids):
-            self.wait_for(self.pending(self.before_ids))
-            self.report(self.before_ids)
-
-    def create(self, count):
-        token = self.params["client_token"] or derive_client_token(self.backend.region, self.spec, count,
-                                                                   self.before_ids + self.given_back_ids)
-        self.result["client_token"] = token
-        if self.module.check_mode or self.params["max_hourly_price"] is not None:
-            self.check_price(count)
-        if self.module.check_mode:
-            self.result["changed"] = True
-            self.report(self.before_ids + placeholders(count))
-            return
-        try:
-            created = self.backend.create(self.spec, count, token)
-        except TransportError as error:
-            raise self.lost_create(error) from None
-        stale = [i for i in created if i in self.given_back_ids]
-        if stale:
-            raise TaskFailure("the API answered client_token {0} with instances that were given back ({1}): the token was used by an "
-                              "earlier create. A client_token is good for one create; unset it to let the module derive one".format(
-                                  token, ", ".join(stale)))
-        self.result.update(changed=True, created_instance_ids=created)
-        again = [i for i in created if i in self.before_ids]
-        if again:
-            self.warn("the API answered client_token {0} with instances that already existed ({1}): a client_token is good for one create; "
-                      "unset it to let the module derive one".format(token, ", ".join(again)))
-        if len(created) != count:
-            self.warn("asked the API for {0} instance(s), it answered {1} ID(s)".format(count, len(created)))
-        new_ids = [i for i in created if i not in self.before_ids]
-        after_ids = self.before_ids + new_ids
-        self.report(after_ids)
-        try:
-            if self.params["wait"]:
-                self.wait_for(self.pending(self.before_ids) + new_ids)
-            elif new_ids:
-                self.instances.update((i.instance_id, i) for i in self.backend.get(new_ids))
-        except QcloudError as error:
-            self.report(after_ids)
-            raise TaskFailure("instance(s) {0} were created, but {1}".format(", ".join(new_ids), error), error) from None
-        self.report(after_ids)
-
-    def lost_create(self, error):
-        """The failure after a create that got no usable answer, reporting what a look-up finds it made.
-
-        The create may have gone through (a lost answer, a timeout after the API
-        committed), so the task's instances are looked up once more; any that
-        were not there before the create are reported as created.
-        """
-        again = "run the task again: it finds the instances this create made, or sends the same client token again if there are none"
-        try:
-            found = self.backend.find([self.spec.zone_id], self.spec.instance_name)
-        except QcloudError as lookup_error:
-            raise TaskFailure("{0}. The create may have gone through, and looking up its instances failed too ({1}); {2}".format(
-                error, lookup_error, again), error) from None
-        known = set(self.before_ids) | set(self.given_back_ids)
-        new = [i for i in found if matches_spec(i, self.spec) and i.instance_id not in known and not i.gone]
-        if not new:
-            return TaskFailure("{0}. The create may have gone through, though a look-up right after found no new matching instance; {1}".format(
-                error, again), error)
-        self.instances.update((i.instance_id, i) for i in new)
-        new_ids = self.ordered(i.instance_id for i in new)
-        self.result.update(changed=True, created_instance_ids=new_ids)
-        self.report(self.before_ids + new_ids)
-        return TaskFailure("{0}. The create went through nevertheless: a look-up found {1} new matching instance(s), {2} (in created_instance_ids); "
-                          "{3}".format(error, len(new_ids), ", ".join(new_ids), again), error)
-
-    def check_price(self, count):
-        """Quote the create; enforce max_hourly_price. A failing quote only warns, unless a limit must be checked."""
-        limit = self.params["max_hourly_price"]
-        try:
-            quote = self.backend.quote(self.spec, count)
-        except QcloudError as error:
-            if limit is not None:
-                raise TaskFailure("max_hourly_price is set but the price could not be quoted, so nothing was created: {0}".format(error),
-                                  error) from None
-            self.warn("could not quote the price: {0}".format(error))
-            return
-        self.result["price"] = quote.as_dict()
-        if limit is not None and quote.hourly_price > limit:
-            raise TaskFailure("the {0} instance(s) to create cost {1} per hour, above max_hourly_price {2}; nothing was created".format(
-                count, quote.hourly_price, limit))
-
-    # -- absent ----------------------------------------------------------------
-
-    def absent(self):
-        if not self.before_ids:
-            self.report([])
-            return
-        if self.module.check_mode:
-            self.result.update(changed=True, returned_instance_ids=list(self.before_ids))
-            self.report([])
-            return
-        creating = self.pending(self.before_ids)
-        if creating and not self.params["wait"]:
-            raise TaskFailure("instance(s) {0} are still being created and cannot be given back yet; set wait: true to wait for them, "
-                              "or run again later".format(", ".join(creating)))
-        if creating:
-            # Pending ends in running (then give it back) or in failure.
-            self.wait_for(creating, settled=SETTLED_ANY)
-        remaining = list(self.before_ids)
-        failures = []
-        for outcome in self.backend.give_back(self.before_ids):
-            if outcome.ok:
-                remaining.remove(outcome.instance_id)
-                self.result["returned_instance_ids"].append(outcome.instance_id)
-                self.result["changed"] = True
-            elif self.instances[outcome.instance_id].status == "launch_failed":
-                self.warn("instance {0} failed to create and the API refuses to give it back ({1}); it is left as it is".format(
-                    outcome.instance_id, outcome.error))
-            else:
-                failures.append(outcome)
-        self.report(remaining)
-        if failures:
-            first = failures[0]
-            raise TaskFailure("giving back {0}: {1}".format(", ".join(o.instance_id for o in failures), first.error), first.error)
+        params = self.params
+        desired = Desired(state=params["state"], count=params["goods_num"], replace_drifted=params["replace_drifted"],
+                          groups_ordered=self.backend.groups_ordered)
+        settings = TaskSettings(wait=params["wait"], wait_timeout=params["wait_timeout"], client_token=params["client_token"],
+                                max_hourly_price=params["max_hourly_price"], force_stop=params["force_stop"],
+                                check_mode=self.module.check_mode, diff=self.module._diff)
+        InstanceTask(self.backend, spec_from_options(params), desired, settings, self.result, self.warn).run()
 
 
 def main():

@@ -208,6 +208,11 @@ instances:
       description: "When the instance was created, ISO 8601 in UTC."
       type: str
       sample: "2024-05-01T02:00:00Z"
+    security_group_ids:
+      description: "The security groups bound to the instance, in priority order where the API reports one (API 3.0; the legacy API lists them in the order it lists the groups); empty when none is bound (on the legacy API every port is then open)."
+      type: list
+      elements: str
+      sample: ["sg-gzweb001"]
     # END instance keys
 api_error:
   description: The API's answer when a call failed with an error, as structured fields (the same on both APIs).

@@ -101,6 +101,23 @@ def _network(errors, params):
         errors.append("option 'is_vpc_gateway': a public gateway needs a public IP: 'bandwidth' greater than 0 and 'wan_ip' not false")
 
 
+MAX_SECURITY_GROUPS = 5
+
+
+def _security_groups(errors, params):
+    groups = params.get("security_group_ids")
+    if groups is None:
+        return
+    if len(groups) > MAX_SECURITY_GROUPS:
+        errors.append("option 'security_group_ids' takes at most {0} groups (an instance can be in at most {0}), got {1}".format(
+            MAX_SECURITY_GROUPS, len(groups)))
+    if len(set(groups)) != len(groups):
+        errors.append("option 'security_group_ids' lists a group twice")
+    malformed = [group for group in groups if not group.startswith("sg-") or len(group) < 4]
+    if malformed:
+        errors.append("option 'security_group_ids': {0} is not a security group ID (sg-...)".format(", ".join(repr(g) for g in malformed)))
+
+
 def option_errors(params):
     """Every rule ``params`` (the module's options) breaks, as messages; empty when all hold."""
     errors = []
@@ -128,6 +145,7 @@ def option_errors(params):
             errors.append(error)
     _private_ips(errors, params)
     _network(errors, params)
+    _security_groups(errors, params)
     return errors
 
 
@@ -185,4 +203,5 @@ def spec_from_options(params):
         security_agent=params["need_security_agent"],
         monitor_agent=params["need_monitor_agent"],
         project_id=params["project_id"],
+        security_group_ids=params.get("security_group_ids"),
     )

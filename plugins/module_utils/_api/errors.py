@@ -39,8 +39,10 @@ class ApiError(QcloudError):
     ``retryable`` and ``throttled`` are decided by the protocol that decoded it.
     """
 
-    def __init__(self, action, code, message, request_id=None, retryable=False, throttled=False, hint=None):
+    def __init__(self, action, code, message, request_id=None, retryable=False, throttled=False, hint=None, payload=None):
         self.action = action
+        # The whole decoded answer, for protocols whose errors carry more (legacy batch ``detail``).
+        self.payload = payload or {}
         self.code = code
         self.api_message = message
         self.request_id = request_id

@@ -137,4 +137,4 @@ def legacy_error(action, code, answer, scrub):
         hint = "check this machine's clock: the request's timestamp must be within the server's window, and each nonce used once"
     return ApiError(action, code_class, "{0} (code {1})".format(scrub(answer.get("message", "")), code),
                     request_id=answer.get("requestId"), retryable=code in RETRYABLE_CODES or code_class in RETRYABLE_CLASSES,
-                    throttled=code == THROTTLED_CODE, hint=hint)
+                    throttled=code == THROTTLED_CODE, hint=hint, payload=answer)

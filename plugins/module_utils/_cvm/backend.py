@@ -69,6 +69,12 @@ class Backend:
 
     api: str = ""
     region: str = ""
+    # Whether a new instance without security groups has every port open (legacy: no group is bound at create).
+    open_without_security_groups: bool = False
+    # Whether a create binds security groups itself (else they are bound once the instances run).
+    binds_security_groups_at_create: bool = True
+    # Whether listings report an instance's security groups in priority order.
+    groups_ordered: bool = True
 
     @property
     def request_count(self) -> int:
@@ -103,12 +109,44 @@ class Backend:
         """The price of ``count`` instances of ``spec``; raises ApiError when the API refuses the parameters."""
         raise NotImplementedError
 
+    def dry_run(self, spec: InstanceSpec, count: int) -> None:
+        """Have the API check a create without buying, where it can (check mode); raises ApiError when it would refuse."""
+
     def create(self, spec: InstanceSpec, count: int, client_token: str) -> List[str]:
         """Buy ``count`` instances of ``spec`` in one request; the IDs the API answered.
 
         ``client_token`` makes the request idempotent: the same token gets the
         same answer back and buys nothing more.
         """
+        raise NotImplementedError
+
+    def security_groups(self, instances: Sequence[Instance]) -> None:
+        """Fill ``security_group_ids`` of ``instances`` where the listing does not report them (legacy: extra requests)."""
+
+    def unknown_security_groups(self, group_ids: Sequence[str]) -> List[str]:
+        """The IDs among ``group_ids`` that are no security group of this region (empty where the API cannot tell cheaply)."""
+        return []
+
+    # -- changing in place -----------------------------------------------------
+
+    def set_bandwidth(self, instance_ids: Sequence[str], bandwidth: int) -> List[Outcome]:
+        """Change the public bandwidth (Mbps) of each instance; one Outcome per ID, in order."""
+        raise NotImplementedError
+
+    def set_security_groups(self, instance_ids: Sequence[str], group_ids: Sequence[str]) -> List[Outcome]:
+        """Bind exactly ``group_ids`` (in priority order) to each instance; one Outcome per ID, in order."""
+        raise NotImplementedError
+
+    def start(self, instance_ids: Sequence[str]) -> List[Outcome]:
+        """Start stopped instances; one Outcome per ID, in order."""
+        raise NotImplementedError
+
+    def stop(self, instance_ids: Sequence[str], force: bool = False) -> List[Outcome]:
+        """Stop running instances (``force``: hard stop when a soft one fails); one Outcome per ID, in order."""
+        raise NotImplementedError
+
+    def restart(self, instance_ids: Sequence[str], force: bool = False) -> List[Outcome]:
+        """Restart running instances; one Outcome per ID, in order."""
         raise NotImplementedError
 
     # -- giving back ---------------------------------------------------------

@@ -20,6 +20,9 @@ from ansible_collections.qcloud.cvm.plugins.module_utils._cvm.regions import leg
 APIS = ("legacy",)
 DEFAULT_API = "legacy"
 LEGACY_ENDPOINT = "https://cvm.api.qcloud.com/v2/index.php"
+LEGACY_HOST = "cvm.api.qcloud.com"
+# The legacy security-group actions are served by another host (api-notes/v3.md 6.2).
+LEGACY_SECURITY_GROUP_HOST = "dfw.api.qcloud.com"
 
 
 class Connection:
@@ -56,7 +59,15 @@ def open_backend(connection, session=None):
     code = legacy_code(connection.region)
     if code is None:
         raise ConfigError("option 'region': {0} has no short code on the legacy API".format(connection.region))
-    client = LegacyClient(connection.credentials, code, endpoint, validate_certs=connection.validate_certs,
-                          timeout=connection.timeout, retry_policy=RetryPolicy(retries=connection.retries),
-                          session=session, read_only=connection.read_only)
-    return LegacyBackend(client, connection.region)
+
+    def client_for(client_endpoint):
+        return LegacyClient(connection.credentials, code, client_endpoint, validate_certs=connection.validate_certs,
+                            timeout=connection.timeout, retry_policy=RetryPolicy(retries=connection.retries),
+                            session=session, read_only=connection.read_only)
+
+    # Tencent's own host moves to dfw for security groups; any other endpoint
+    # (a proxy, the emulator) is taken to serve every action itself.
+    group_endpoint = endpoint.with_host(LEGACY_SECURITY_GROUP_HOST) if endpoint.hostname == LEGACY_HOST else endpoint
+    client = client_for(endpoint)
+    group_client = client_for(group_endpoint) if group_endpoint is not endpoint else client
+    return LegacyBackend(client, connection.region, group_client)

@@ -98,6 +98,10 @@ class Instance:
     data_disks: List[Dict[str, Any]] = _field("The data disks; empty without one.", [], factory=list, elements="dict",
                                               contains=DISK_CONTAINS)
     created_time: Optional[str] = _field("When the instance was created, ISO 8601 in UTC.", "2024-05-01T02:00:00Z")
+    security_group_ids: List[str] = _field("The security groups bound to the instance, in priority order where the API reports "
+                                           "one (API 3.0; the legacy API lists them in the order it lists the groups); empty when none "
+                                           "is bound (on the legacy API every port is then open).", ["sg-gzweb001"], factory=list,
+                                           elements="str")
 
     def as_dict(self):
         """The instance as the plain dict modules return and hosts carry (a copy)."""
@@ -151,6 +155,8 @@ class InstanceSpec:
     security_agent: bool = True
     monitor_agent: bool = True
     project_id: int = 0
+    # None: the task does not manage the instances' security groups.
+    security_group_ids: Optional[List[str]] = None
 
     def fingerprint(self):
         """The spec's values without secrets, in a stable order (for the derived client token)."""

@@ -25,19 +25,40 @@ from ansible_collections.qcloud.cvm.plugins.module_utils._cvm.legacy.requests im
 INVALID_STATUS = "OperationConstraints.InvaildInstanceStatus"
 
 
+# ModifySecurityGroupsOfInstance takes at most 20 instances per call (api-notes/v3.md 6.2);
+# the power actions document no limit, 100 is the API's usual one.
+MAX_SECURITY_GROUP_BATCH = 20
+MAX_POWER_BATCH = 100
+# The security-group listings document a default page of 20 rows and no
+# maximum (api-notes/v3.md 6.5); 100 is the maximum of every other legacy listing.
+MAX_GROUP_PAGE = 100
+
+
 class LegacyBackend(Backend):
-    """RunInstancesHour, DescribeInstances, ReturnInstance and InquiryInstancePriceHour of one region."""
+    """The legacy CVM actions of one region, and the security-group actions of the dfw host."""
 
     api = "legacy"
+    # RunInstancesHour binds no security group: new instances have every port
+    # open until one is bound (api-notes/legacy.md 3), which needs them running.
+    open_without_security_groups = True
+    binds_security_groups_at_create = False
+    groups_ordered = False
 
-    def __init__(self, client, region):
+    def __init__(self, client, region, security_group_client=None):
         self.client = client
-        # The 3.0 name; the client sends the legacy short code.
+        # The security-group actions live on dfw.api.qcloud.com (api-notes/v3.md 6.2).
+        self.security_group_client = security_group_client or client
+        # The 3.0 name; the clients send the legacy short code.
         self.region = region
+        # The region's group IDs, listed once per backend (they are what a task's group IDs are checked against).
+        self._group_id_list = None
 
     @property
     def request_count(self):
-        return self.client.request_count
+        count = self.client.request_count
+        if self.security_group_client is not self.client:
+            count += self.security_group_client.request_count
+        return count
 
     # -- reading -------------------------------------------------------------
 
@@ -75,6 +96,104 @@ class LegacyBackend(Backend):
         answer = self.client.call("RunInstancesHour", run_instances_hour_parameters(spec, count, client_token))
         return list(answer.get("unInstanceIds") or [])
 
+    def security_groups(self, instances):
+        """The legacy DescribeInstances reports no groups: list the region's groups and their members (api-notes/v3.md 6.5).
+
+        One DescribeSecurityGroupEx page per 100 groups, and one
+        DescribeInstancesOfSecurityGroup page per 100 members of each group;
+        an instance's groups come in the order the groups are listed (the
+        legacy API has no call that tells an instance's priority order).
+        """
+        if not instances:
+            return
+        wanted = {instance.instance_id: [] for instance in instances}
+        for group_id in self._group_ids():
+            for member in self._members(group_id):
+                if member in wanted:
+                    wanted[member].append(group_id)
+        for instance in instances:
+            instance.security_group_ids = wanted[instance.instance_id]
+
+    def unknown_security_groups(self, group_ids):
+        known = set(self._group_ids())
+        return [group_id for group_id in group_ids if group_id not in known]
+
+    def _group_ids(self):
+        if self._group_id_list is None:
+            self._group_id_list = self._list_group_ids()
+        return self._group_id_list
+
+    def _list_group_ids(self):
+        ids, row = [], 0
+        while True:
+            data = self.security_group_client.call("DescribeSecurityGroupEx", {"offsetLine": row, "limit": MAX_GROUP_PAGE}).get("data") or {}
+            page = data.get("detail") or []
+            ids.extend(group["sgId"] for group in page)
+            row += len(page)
+            if not page or row >= int(data.get("totalNum") or 0):
+                return ids
+
+    def _members(self, group_id):
+        members, offset = [], 0
+        while True:
+            answer = self.security_group_client.call("DescribeInstancesOfSecurityGroup",
+                                                     {"sgId": group_id, "offset": offset, "limit": MAX_GROUP_PAGE})
+            page = answer.get("data") or []
+            members.extend(item["instanceId"] for item in page)
+            offset += len(page)
+            if not page or offset >= int(answer.get("totalCount") or 0):
+                return members
+
+    # -- changing in place -----------------------------------------------------
+
+    def set_bandwidth(self, instance_ids, bandwidth):
+        # One instance per call (api-notes/v3.md 6.1).
+        return [_outcome(instance_id, lambda i=instance_id: self.client.call(
+            "UpdateInstanceBandwidthHour", {"instanceId": i, "bandwidth": bandwidth})) for instance_id in instance_ids]
+
+    def set_security_groups(self, instance_ids, group_ids):
+        outcomes = []
+        ids = list(instance_ids)
+        for start in range(0, len(ids), MAX_SECURITY_GROUP_BATCH):
+            batch = ids[start:start + MAX_SECURITY_GROUP_BATCH]
+            params = {"instanceSet": [{"instanceId": i, "sgIds": list(group_ids)} for i in batch]}
+            try:
+                self.security_group_client.call("ModifySecurityGroupsOfInstance", params)
+            except (ApiError, TransportError) as error:
+                # The call is all or nothing: every instance of the batch shares its error.
+                outcomes.extend(Outcome(i, error) for i in batch)
+                continue
+            outcomes.extend(Outcome(i) for i in batch)
+        return outcomes
+
+    def start(self, instance_ids):
+        return self._power("StartInstances", instance_ids, {})
+
+    def stop(self, instance_ids, force=False):
+        return self._power("StopInstances", instance_ids, {"forceStop": int(bool(force))})
+
+    def restart(self, instance_ids, force=False):
+        return self._power("RestartInstances", instance_ids, {"forceStop": int(bool(force))})
+
+    def _power(self, action, instance_ids, extra):
+        """A batch-async action (2.1): ``detail`` tells each instance's outcome, also when some or all failed."""
+        outcomes = []
+        ids = list(instance_ids)
+        for start in range(0, len(ids), MAX_POWER_BATCH):
+            batch = ids[start:start + MAX_POWER_BATCH]
+            try:
+                detail = self.client.call(action, dict(extra, instanceIds=batch)).get("detail") or {}
+            except ApiError as error:
+                detail = error.payload.get("detail")
+                if not isinstance(detail, dict):
+                    outcomes.extend(Outcome(i, error) for i in batch)
+                    continue
+            except TransportError as error:
+                outcomes.extend(Outcome(i, error) for i in batch)
+                continue
+            outcomes.extend(_detail_outcome(action, i, detail.get(i)) for i in batch)
+        return outcomes
+
     # -- giving back ---------------------------------------------------------
 
     def give_back(self, instance_ids):
@@ -99,6 +218,28 @@ class LegacyBackend(Backend):
         except (ApiError, TransportError):
             return False
         return not records or status_name(records[0].get("status")) in ("terminating", "terminated")
+
+
+def _outcome(instance_id, call):
+    try:
+        call()
+    except (ApiError, TransportError) as error:
+        return Outcome(instance_id, error)
+    return Outcome(instance_id)
+
+
+def _detail_outcome(action, instance_id, item):
+    """The Outcome of one instance in a batch-async answer's ``detail`` (2.1)."""
+    if not isinstance(item, dict):
+        return Outcome(instance_id, ApiError(action, "NoDetail", "the answer says nothing about instance {0}".format(instance_id)))
+    try:
+        code = int(item.get("code", 0))
+    except (TypeError, ValueError):
+        code = -1
+    if code == 0:
+        return Outcome(instance_id)
+    return Outcome(instance_id, ApiError(action, item.get("codeDesc") or str(code), "{0}: {1} (code {2})".format(
+        instance_id, item.get("message", ""), code), request_id=item.get("requestId") or None))
 
 
 def parse_quote(answer, count):
