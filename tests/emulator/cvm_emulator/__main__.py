@@ -55,13 +55,20 @@ def parse_args(argv):
     add("--tls-key", metavar="PATH", help="private key for --tls-cert (PEM)")
     add("--balance", default="1000000", metavar="AMOUNT",
         help="account balance in CNY; a create costing more in its first hour answers 5300 (default %(default)s)")
+    add("--latency", type=float, default=0.0, metavar="SECONDS",
+        help="added before every API answer (not the control API); requests still run in parallel "
+             "(default %(default)s)")
+    add("--rate-limits", action="store_true",
+        help="enforce the per-(SecretId, action) request rate limits (see README); exceeded -> 4400")
     add("--access-log", action="store_true", help="log every HTTP request to stderr")
     args = parser.parse_args(argv)
     if bool(args.tls_cert) != bool(args.tls_key):
         parser.error("--tls-cert and --tls-key go together")
-    for name in ("create_delay", "return_delay", "power_delay", "forget_delay", "timestamp_window"):
+    for name in ("create_delay", "return_delay", "power_delay", "forget_delay", "timestamp_window", "latency"):
         if getattr(args, name) < 0:
             parser.error(f"--{name.replace('_', '-')} must be >= 0")
+    if args.latency > 3600:
+        parser.error("--latency must be at most 3600")
     return Settings(**vars(args))
 
 

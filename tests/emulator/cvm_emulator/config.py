@@ -30,10 +30,13 @@ class Settings:
     tls_cert: Optional[str] = None
     tls_key: Optional[str] = None
     balance: str = "1000000"
+    latency: float = 0.0
+    rate_limits: bool = False
     access_log: bool = False
 
 
-RUNTIME_KEYS = ("create_delay", "return_delay", "power_delay", "forget_delay", "balance")
+RUNTIME_KEYS = ("create_delay", "return_delay", "power_delay", "forget_delay", "balance", "latency", "rate_limits")
+MAX_LATENCY = 3600.0
 
 
 class RuntimeConfig:
@@ -42,8 +45,9 @@ class RuntimeConfig:
     def __init__(self, settings):
         self._settings = settings
         self._lock = threading.Lock()
-        self.create_delay = self.return_delay = self.power_delay = self.forget_delay = 0.0
+        self.create_delay = self.return_delay = self.power_delay = self.forget_delay = self.latency = 0.0
         self.balance = Decimal(0)
+        self.rate_limits = False
         self.restore()
 
     def restore(self):
@@ -68,10 +72,16 @@ class RuntimeConfig:
                 "power_delay": self.power_delay,
                 "forget_delay": self.forget_delay,
                 "balance": str(self.balance),
+                "latency": self.latency,
+                "rate_limits": self.rate_limits,
             }
 
 
 def _check(key, value):
+    if key == "rate_limits":
+        if not isinstance(value, bool):
+            raise ValueError("rate_limits must be true or false")
+        return value
     if isinstance(value, bool):
         raise ValueError(f"{key} must be a number")
     if key == "balance":
@@ -88,4 +98,6 @@ def _check(key, value):
         raise ValueError(f"{key} must be a number of seconds") from None
     if not math.isfinite(seconds) or seconds < 0:
         raise ValueError(f"{key} must be a finite number >= 0")
+    if key == "latency" and seconds > MAX_LATENCY:
+        raise ValueError(f"latency must be at most {MAX_LATENCY:g} seconds")
     return seconds

@@ -80,7 +80,18 @@ class Emulator:
         self.config.restore()
 
     def handle_api(self, method, host_header, raw, content_type=None):
-        """Answer one call to /v2/index.php; ``raw`` is the query (GET) or the body (POST)."""
+        """Answer one call to /v2/index.php; ``raw`` is the query (GET) or the body (POST).
+
+        The configured latency is slept here, after the work and outside every
+        lock, in the request's own thread: concurrent calls wait in parallel.
+        """
+        reply = self._answer_api(method, host_header, raw, content_type)
+        latency = self.config.latency
+        if latency > 0:
+            time.sleep(latency)
+        return reply
+
+    def _answer_api(self, method, host_header, raw, content_type):
         try:
             received, params = decode(raw)
         except ApiError as exc:
