@@ -2,7 +2,8 @@
 # Copyright: qcloud.cvm contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""The request pipeline: decode -> common checks -> fault -> action -> answer, all logged."""
+"""The request pipeline: decode -> common checks -> rate limit -> fault -> action -> answer
+(-> latency), all logged."""
 
 import json
 import re
@@ -16,6 +17,7 @@ from .config import RuntimeConfig
 from .errors import NOT_ALLOWED, ApiError, invalid
 from .faults import FaultBook
 from .params import decode
+from .rate_limits import RateLimiter, legacy_limit
 from .request_log import RequestLog
 from .store import Store
 
@@ -65,6 +67,7 @@ class Emulator:
                                   settings.timestamp_window, clock, host_for=api_host)
         self.log = RequestLog()
         self.faults = FaultBook(ACTION_NAMES)
+        self.limiter = RateLimiter()
         self.actions = Actions(self.store, self.config, self.faults, clock)
 
     def close(self):
@@ -75,6 +78,7 @@ class Emulator:
         with self.store.lock:
             self.store.reset()
         self.faults.clear()
+        self.limiter.reset()
         self.log.clear()
         self.auth.forget_nonces()
         self.config.restore()
@@ -106,6 +110,7 @@ class Emulator:
             self.auth.check(method, host_header, params)
             action, region = self._route(params)
             self.log.finish(entry, region=region)
+            self._check_rate(params["SecretId"], action)
             fault = self.faults.take(action, self._named_instances(params))
             if fault is not None and fault.kind == "busy" and fault.instance_id and action in PER_ITEM_FAULTS:
                 notes["busy_instance"] = fault.instance_id
@@ -123,6 +128,15 @@ class Emulator:
             return Reply(200, b"", drop=True)
         self.log.finish(entry, code=code, fault=kind)
         return Reply.json(payload)
+
+    def _check_rate(self, secret_id, action):
+        """4400 before anything is processed (and before a fault is consumed) when the bucket is empty."""
+        if not self.config.rate_limits:
+            return
+        rate = legacy_limit(action)
+        if not self.limiter.allow((secret_id, "legacy", action), rate):
+            raise ApiError("RequestLimitExceeded", (
+                f"{action} is limited to {rate} requests per second per SecretId; retry with back-off"))
 
     def _named_instances(self, params):
         """Every id (ins- and qcvm forms) of the instances a call names; empty unless a fault needs it."""
