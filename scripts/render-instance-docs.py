@@ -33,7 +33,7 @@ TARGETS = {
 }
 BEGIN = "# BEGIN instance keys (scripts/render-instance-docs.py)"
 END = "# END instance keys"
-TYPES = {"str": "str", "int": "int", "bool": "bool", "List[str]": "list", "List[Dict[str, Any]]": "list", "Dict[str, Any]": "dict",
+TYPES = {"str": "str", "int": "int", "bool": "bool", "List[str]": "list", "List[Dict[str, Any]]": "list", "Dict[str, Any]": "dict", "Dict[str, str]": "dict",
          "Optional[str]": "str", "Optional[int]": "int"}
 
 

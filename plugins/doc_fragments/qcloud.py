@@ -25,25 +25,40 @@ options:
     type: str
   security_token:
     description:
-      - The session token of temporary (STS) credentials, sent as the C(Token) common parameter.
+      - The session token of temporary (STS) credentials (the C(Token) common parameter of the legacy API, the C(X-TC-Token) header of API 3.0).
       - Leave it unset for permanent API keys.
       - If not set, the environment variable E(TENCENTCLOUD_SECURITY_TOKEN) is used.
     type: str
+  api:
+    description:
+      - Which Tencent Cloud API to call. The options of every module mean the same on both, and the same task moves from
+        one to the other without buying anything again (the instances are found by the same identity, with the same IDs).
+      - V(legacy) is the legacy API 2.0 (C(RunInstancesHour) on C(cvm.api.qcloud.com/v2/index.php), HmacSHA256 over form
+        POST), the collection's original job. Tencent has served it to no new account since 2023-01-01 and is retiring it
+        for the rest.
+      - V(v3) is Tencent Cloud API 3.0 (C(RunInstances) with C(InstanceChargeType=POSTPAID_BY_HOUR) on
+        C(cvm.tencentcloudapi.com), TC3-HMAC-SHA256 over JSON POST): what an account made today needs.
+      - If not set, the environment variable E(QCLOUD_CVM_API) is used, and if that is not set either, V(legacy).
+    type: str
+    choices: [legacy, v3]
   region:
     description:
       - The region to work in, as a legacy short code such as V(gz), V(sh) or V(bj),
-        or as its current name such as V(ap-guangzhou).
-      - Current names are translated to the legacy short code, which is what the legacy API is
-        documented to take.
+        or as its API 3.0 name such as V(ap-guangzhou); both spellings work with both values of O(api).
+      - The legacy API is sent the short code, API 3.0 the 3.0 name; results always carry the 3.0 name.
       - If not set, the environment variable E(TENCENTCLOUD_REGION) is used.
       - Required, through the option or the environment.
     type: str
   endpoint:
     description:
-      - The URL of the legacy API.
-      - Point it at a local emulator for tests, for example V(http://127.0.0.1:8080/v2/index.php).
+      - The URL of the chosen API.
+      - Point it at a local emulator for tests, for example V(http://127.0.0.1:8080/v2/index.php) with O(api=legacy)
+        or V(http://127.0.0.1:8080) with O(api=v3). Every action of the API is then sent to that URL, those of
+        other hosts included (the legacy security-group actions of C(dfw.api.qcloud.com), the 3.0 C(vpc) service).
       - If not set, the environment variable E(QCLOUD_CVM_ENDPOINT) is used, and if that is not set either,
-        V(https://cvm.api.qcloud.com/v2/index.php).
+        V(https://cvm.api.qcloud.com/v2/index.php) for O(api=legacy) and V(https://cvm.tencentcloudapi.com) for O(api=v3)
+        (V(https://cvm.<region>.tencentcloudapi.com) for the finance regions, which only their own host serves).
+      - A malformed URL (no scheme, a port that is not a number from 1 to 65535, a broken IPv6 literal) fails before any request.
     type: str
   validate_certs:
     description:
@@ -63,14 +78,14 @@ options:
       - How many times to retry a request that failed in a way that is safe to retry
         (the API answered that it is busy or rate-limited, an HTTP 5xx answer, a connection error or a timeout).
       - Retries wait with capped exponential backoff and jitter, and send the same request again
-        (with a fresh C(Nonce) and C(Timestamp); a create keeps its C(clientToken), so it never creates twice).
+        (signed anew; a create keeps its client token, so it never creates twice).
       - V(0) disables retries.
     type: int
     default: 4
 requirements:
   - requests >= 2.25
 notes:
-  - The collection talks to the legacy API (C(cvm.api.qcloud.com/v2/index.php)) and signs every request with HmacSHA256.
+  - With O(api=legacy) every request is signed with HmacSHA256; with O(api=v3) with TC3-HMAC-SHA256.
 """
 
     # The instance filters of the inventory plugin and of cvm_instance_info

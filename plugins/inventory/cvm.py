@@ -46,6 +46,7 @@ description:
   - "C(cvm_data_disks): The data disks; empty without one."
   - "C(cvm_created_time): When the instance was created, ISO 8601 in UTC."
   - "C(cvm_security_group_ids): The security groups bound to the instance, in priority order where the API reports one (API 3.0; the legacy API lists them in the order it lists the groups); empty when none is bound (on the legacy API every port is then open)."
+  - "C(cvm_tags): The instance's tags (API 3.0 only: the legacy API reports none, so there it is always empty). Instances created by the collection on API 3.0 carry C(qcloud-cvm-client-token)."
   # END instance keys
   - "C(ansible_host) is set as O(connect_with) says; O(compose) can override it."
   - "A O(keyed_groups) key that is a number (for example C(cvm_zone_id)) is used as its text."

@@ -62,6 +62,7 @@ options:
       - The legacy API reports an instance's groups without their order, so there the groups are compared as a set.
       - If not set, the module leaves the groups alone. On the legacy API new instances then get no group at all and
         every port is open; the module warns when it creates such instances.
+      - On API 3.0, C(SecurityGroupIds) at create and C(ModifyInstancesAttribute) C(SecurityGroups) as drift.
     type: list
     elements: str
   replace_drifted:
@@ -79,22 +80,26 @@ options:
   zone_id:
     description:
       - The availability zone, a numeric zone ID such as V(100003) (Guangzhou zone 3). It must belong to O(region).
+      - On API 3.0, C(Placement.Zone): the zone's 3.0 name, from C(DescribeZones) (by the documented rule V(100003) is V(ap-guangzhou-3) when C(DescribeZones) cannot be asked).
     type: int
     required: true
     aliases: [zoneId]
   cpu:
     description:
       - Number of vCPUs. Together with O(mem) it must be a CPU/memory pair that O(instance_type) offers.
+      - On API 3.0, together with O(mem) and O(instance_type), the C(InstanceType) that C(DescribeZoneInstanceConfigInfos) lists for the family in the zone (for example V(S1.SMALL2)); a pair the family does not sell there fails before anything is bought, listing the pairs it sells. Another family is never taken.
     type: int
     required: true
   mem:
     description:
       - Memory in GB.
+      - On API 3.0, see O(cpu).
     type: int
     required: true
   image_id:
     description:
       - The image, as the C(unImgId) that C(DescribeImages) returns, for example V(img-3wnd9xpl).
+      - On API 3.0, C(ImageId) (the same C(img-) IDs).
     type: str
     required: true
     aliases: [imageId]
@@ -102,6 +107,7 @@ options:
     description:
       - The kind of image O(image_id) is; it must match the image.
       - V(1) private, V(2) public, V(3) marketplace, V(4) shared.
+      - On API 3.0 nothing is sent: the image ID implies its type.
     type: int
     choices: [1, 2, 3, 4]
     default: 2
@@ -109,6 +115,7 @@ options:
   instance_type:
     description:
       - The instance family. There is no C(CVM.C1).
+      - On API 3.0, the family of C(InstanceType) (V(CVM.S1) is V(S1)), see O(cpu).
     type: str
     choices: [CVM.S1, CVM.S2, CVM.I1, CVM.I2, CVM.M1, CVM.M2, CVM.C2]
     default: CVM.S1
@@ -117,6 +124,7 @@ options:
     description:
       - The disk type of the system disk and of the data disk.
       - V(1) local disk, V(2) ordinary cloud disk, V(3) local SSD. Which types a family allows is up to the API.
+      - On API 3.0, C(SystemDisk.DiskType) and the data disk's C(DiskType): V(1) C(LOCAL_BASIC), V(2) C(CLOUD_BASIC), V(3) C(LOCAL_SSD).
     type: int
     choices: [1, 2, 3]
     default: 1
@@ -125,6 +133,7 @@ options:
     description:
       - Size of the data disk in GB, a multiple of 10 from V(0) to V(16000). V(0) means no data disk.
       - It is always sent, as the API requires.
+      - On API 3.0, C(DataDisks.0.DiskSize); V(0) sends no data disk.
     type: int
     default: 0
     aliases: [storageSize]
@@ -135,11 +144,13 @@ options:
       - If not set, nothing is sent and the API's default applies, 20 GB for Linux/BSD and 50 GB for Windows,
         so the same task works for both. The module cannot know an image's OS, so it checks the Linux range;
         the API rejects a Windows image with a size other than 50.
+      - On API 3.0, C(SystemDisk.DiskSize). If not set, the legacy default is sent explicitly (API 3.0's own would be 50 GB): 20 GB, or 50 GB when C(DescribeImages) says the image is a Windows one.
     type: int
     aliases: [rootSize]
   bandwidth_type:
     description:
       - How public bandwidth is billed. V(PayByHour) by bandwidth and time, V(PayByTraffic) by traffic.
+      - On API 3.0, C(InternetAccessible.InternetChargeType), always sent: V(PayByHour) is C(BANDWIDTH_POSTPAID_BY_HOUR), V(PayByTraffic) C(TRAFFIC_POSTPAID_BY_HOUR).
     type: str
     choices: [PayByHour, PayByTraffic]
     default: PayByHour
@@ -147,6 +158,7 @@ options:
   bandwidth:
     description:
       - Public bandwidth in Mbps (the peak with V(PayByTraffic)). V(0) means no public network.
+      - On API 3.0, C(InternetAccessible.InternetMaxBandwidthOut). Changed in place with C(UpdateInstanceBandwidthHour) (legacy) or C(ResetInstancesInternetMaxBandwidth) (3.0).
     type: int
     default: 0
   wan_ip:
@@ -154,23 +166,27 @@ options:
       - Whether to assign a public IP.
       - If not set, nothing is sent and the API's default applies, a public IP whenever O(bandwidth) is above 0.
       - V(true) needs O(bandwidth) above 0; with bandwidth 0 the API never assigns one.
+      - On API 3.0, C(InternetAccessible.PublicIpAssigned), sent as the legacy default (a public IP whenever O(bandwidth) is above 0) when not set, and never sent with bandwidth 0.
     type: bool
     aliases: [wanIp]
   vpc_id:
     description:
       - The VPC to create the instances in, for example V(vpc-gzdemo01). If not set, the basic network is used.
       - Requires O(subnet_id).
+      - On API 3.0, C(VirtualPrivateCloud.VpcId).
     type: str
     aliases: [vpcId]
   subnet_id:
     description:
       - The subnet of O(vpc_id), in O(zone_id). Required with O(vpc_id).
+      - On API 3.0, C(VirtualPrivateCloud.SubnetId).
     type: str
     aliases: [subnetId]
   is_vpc_gateway:
     description:
       - Whether the instances are public network gateways of their VPC.
       - V(true) requires O(vpc_id) and a public IP (O(bandwidth) above 0 and O(wan_ip) not V(false)).
+      - On API 3.0, C(VirtualPrivateCloud.AsVpcGateway).
     type: bool
     default: false
     aliases: [isVpcGateway]
@@ -178,6 +194,7 @@ options:
     description:
       - The private IP of the instance in O(subnet_id). At most one address (the API supports one), a valid IPv4 address.
       - Requires O(vpc_id) and O(goods_num=1). Whether the address is in the subnet, reserved or in use, the API judges.
+      - On API 3.0, C(VirtualPrivateCloud.PrivateIpAddresses).
     type: list
     elements: str
     aliases: [privateIpAddresses]
@@ -193,28 +210,33 @@ options:
         and specials, no C(|)) and answers C(InvalidParameter.PasswordNotConformSpecs) when they fail.
       - Never logged, returned or part of the derived O(client_token). Changing it does not change which instances
         the task manages, and does not change existing instances.
+      - On API 3.0, C(LoginSettings.Password).
     type: str
   key_id:
     description:
       - The ID of an SSH key to log in with (from C(DescribeKeyPairs)). Not for Windows images.
       - Mutually exclusive with O(password).
+      - On API 3.0, C(LoginSettings.KeyIds).
     type: str
     aliases: [keyId]
   need_security_agent:
     description:
       - Whether to install the Cloud Security agent.
+      - On API 3.0, C(EnhancedService.SecurityService.Enabled), always sent (3.0 would keep a custom image's own agents).
     type: bool
     default: true
     aliases: [needSecurityAgent]
   need_monitor_agent:
     description:
       - Whether to install the Cloud Monitor agent.
+      - On API 3.0, C(EnhancedService.MonitorService.Enabled), always sent.
     type: bool
     default: true
     aliases: [needMonitorAgent]
   project_id:
     description:
       - The project of the instances. V(0) is the default project.
+      - On API 3.0, C(Placement.ProjectId).
     type: int
     default: 0
     aliases: [projectId]
@@ -222,11 +244,19 @@ options:
     description:
       - The name of the instances, at most 60 characters; all instances of one task share it.
       - If not set, the API names them C(未命名) ("unnamed"), and the task manages the instances of that name.
+      - On API 3.0, C(InstanceName). A create of several instances makes the API append 1, 2, ... to their names, so the module names them all O(instance_name) again right after (C(ModifyInstancesAttribute)). A name with C({R:) is refused on API 3.0, which would expand it.
     type: str
     aliases: [instanceName]
+  tags:
+    description:
+      - Tags for new instances, as a dict of keys and values (API 3.0 C(TagSpecification)); O(api=v3) only, the legacy API
+        has no tags and refuses the option with a message.
+      - Create-time only: tags of existing instances are not compared or changed.
+    type: dict
   goods_num:
     description:
       - How many instances the task wants, from V(1) to V(100). The missing number is bought in one request.
+      - On API 3.0, C(InstanceCount).
     type: int
     default: 1
     aliases: [goodsNum]
@@ -244,6 +274,7 @@ options:
         bought twice."
       - A token given here is sent as is, so it is good for one create only. When the API answers it with instances of an
         earlier create, the task fails, naming the token, and nothing is bought.
+      - On API 3.0, C(ClientToken); each new instance also carries the tag C(qcloud-cvm-client-token) with the token, so that an interrupted create can be found again.
     type: str
     aliases: [clientToken]
   wait:
@@ -550,6 +581,10 @@ instances:
       type: list
       elements: str
       sample: ["sg-gzweb001"]
+    tags:
+      description: "The instance's tags (API 3.0 only: the legacy API reports none, so there it is always empty). Instances created by the collection on API 3.0 carry C(qcloud-cvm-client-token)."
+      type: dict
+      sample: {"team": "web"}
     # END instance keys
 created_instance_ids:
   description:

@@ -213,6 +213,10 @@ instances:
       type: list
       elements: str
       sample: ["sg-gzweb001"]
+    tags:
+      description: "The instance's tags (API 3.0 only: the legacy API reports none, so there it is always empty). Instances created by the collection on API 3.0 carry C(qcloud-cvm-client-token)."
+      type: dict
+      sample: {"team": "web"}
     # END instance keys
 api_error:
   description: The API's answer when a call failed with an error, as structured fields (the same on both APIs).

@@ -118,6 +118,23 @@ def _security_groups(errors, params):
         errors.append("option 'security_group_ids': {0} is not a security group ID (sg-...)".format(", ".join(repr(g) for g in malformed)))
 
 
+# Options only API 3.0 can honour, and the 3.0 feature behind each.
+V3_ONLY_OPTIONS = {"tags": "TagSpecification"}
+# RunInstances expands {R:x} in a name into a sequence (api-notes/v3.md 3.1.1).
+NAME_PATTERN = "{R:"
+
+
+def _only_on_v3(errors, params):
+    api = params.get("api") or "legacy"
+    if api == "legacy":
+        for option, feature in V3_ONLY_OPTIONS.items():
+            if params.get(option):
+                errors.append("option '{0}' needs api: v3 (API 3.0 {1}); the legacy API has nothing like it".format(option, feature))
+    elif NAME_PATTERN in (params.get("instance_name") or ""):
+        errors.append("option 'instance_name': API 3.0 would expand {0!r} into a sequence of names; choose a name without it".format(
+            NAME_PATTERN + "...}"))
+
+
 def option_errors(params):
     """Every rule ``params`` (the module's options) breaks, as messages; empty when all hold."""
     errors = []
@@ -146,6 +163,7 @@ def option_errors(params):
     _private_ips(errors, params)
     _network(errors, params)
     _security_groups(errors, params)
+    _only_on_v3(errors, params)
     return errors
 
 
@@ -174,6 +192,7 @@ def instance_argument_spec():
         need_monitor_agent=dict(type="bool", default=True, aliases=["needMonitorAgent"]),
         project_id=dict(type="int", default=0, aliases=["projectId"]),
         instance_name=dict(type="str", aliases=["instanceName"]),
+        tags=dict(type="dict"),
     )
 
 
@@ -204,4 +223,5 @@ def spec_from_options(params):
         monitor_agent=params["need_monitor_agent"],
         project_id=params["project_id"],
         security_group_ids=params.get("security_group_ids"),
+        tags={str(key): str(value) for key, value in params["tags"].items()} if params.get("tags") else None,
     )

@@ -31,6 +31,7 @@ COMMON_OPTION_ENV = {
     "security_token": "TENCENTCLOUD_SECURITY_TOKEN",
     "region": "TENCENTCLOUD_REGION",
     "endpoint": "QCLOUD_CVM_ENDPOINT",
+    "api": "QCLOUD_CVM_API",
 }
 SECRET_OPTIONS = frozenset(("secret_key", "security_token"))
 REQUIRED_OPTIONS = ("secret_id", "secret_key", "region")
@@ -42,6 +43,7 @@ def common_argument_spec():
         name: {"type": "str", "no_log": name in SECRET_OPTIONS, "fallback": (env_fallback, [variable])}
         for name, variable in COMMON_OPTION_ENV.items()
     }
+    spec["api"]["choices"] = list(APIS)
     spec.update(
         validate_certs={"type": "bool", "default": TRANSPORT_DEFAULTS["validate_certs"]},
         timeout={"type": "float", "default": TRANSPORT_DEFAULTS["timeout"]},

@@ -149,6 +149,10 @@ class Backend:
         """Restart running instances; one Outcome per ID, in order."""
         raise NotImplementedError
 
+    def after_create(self, instance_ids: Sequence[str], spec: InstanceSpec) -> List[Outcome]:
+        """Whatever a create leaves to do before its instances look like the task's (API 3.0: the names); one Outcome per ID."""
+        return [Outcome(instance_id) for instance_id in instance_ids]
+
     # -- giving back ---------------------------------------------------------
 
     def give_back(self, instance_ids: Sequence[str]) -> List[Outcome]:

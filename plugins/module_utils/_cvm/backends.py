@@ -14,11 +14,19 @@ from ansible_collections.qcloud.cvm.plugins.module_utils._api.endpoint import pa
 from ansible_collections.qcloud.cvm.plugins.module_utils._api.errors import ConfigError
 from ansible_collections.qcloud.cvm.plugins.module_utils._api.legacy import LegacyClient
 from ansible_collections.qcloud.cvm.plugins.module_utils._api.retries import RetryPolicy
+from ansible_collections.qcloud.cvm.plugins.module_utils._api.tc3 import V3Client
 from ansible_collections.qcloud.cvm.plugins.module_utils._cvm.legacy.backend import LegacyBackend
 from ansible_collections.qcloud.cvm.plugins.module_utils._cvm.regions import legacy_code
+from ansible_collections.qcloud.cvm.plugins.module_utils._cvm.v3.backend import V3Backend
 
-APIS = ("legacy",)
+# legacy: RunInstancesHour on cvm.api.qcloud.com/v2, the collection's first job;
+# v3: API 3.0 RunInstances (POSTPAID_BY_HOUR) on cvm.tencentcloudapi.com, what new accounts can call.
+APIS = ("legacy", "v3")
 DEFAULT_API = "legacy"
+V3_HOST = "{service}.tencentcloudapi.com"
+# Finance regions are served by their regional host only (api-notes/v3.md 1.1).
+V3_REGIONAL_HOST = "{service}.{region}.tencentcloudapi.com"
+FINANCE_SUFFIX = "-fsi"
 LEGACY_ENDPOINT = "https://cvm.api.qcloud.com/v2/index.php"
 LEGACY_HOST = "cvm.api.qcloud.com"
 # The legacy security-group actions are served by another host (api-notes/v3.md 6.2).
@@ -47,18 +55,38 @@ class Connection:
         return Connection(self.api, self.credentials, region, self.endpoint, self.validate_certs, self.timeout, self.retries, self.read_only)
 
 
-def default_endpoint(api, region):
-    return LEGACY_ENDPOINT
+def default_endpoint(api, region, service="cvm"):
+    """The URL of ``api`` for ``region`` when the endpoint option is not set."""
+    if api == "legacy":
+        return LEGACY_ENDPOINT
+    host = V3_REGIONAL_HOST if region.endswith(FINANCE_SUFFIX) else V3_HOST
+    return "https://" + host.format(service=service, region=region)
 
 
 def open_backend(connection, session=None):
     """The backend for ``connection``; ConfigError when its options cannot work together."""
     if connection.api not in APIS:
         raise ConfigError("option 'api': {0!r} is not one of {1}".format(connection.api, ", ".join(APIS)))
-    endpoint = parse_endpoint(connection.endpoint or default_endpoint(connection.api, connection.region))
+    if connection.api == "v3":
+        return _open_v3(connection, session)
+    return _open_legacy(connection, session)
+
+
+def _open_v3(connection, session):
+    def client_for(service):
+        # A given endpoint (a proxy, the emulator) serves every service itself.
+        url = connection.endpoint or default_endpoint("v3", connection.region, service)
+        return V3Client(connection.credentials, connection.region, parse_endpoint(url), validate_certs=connection.validate_certs,
+                        timeout=connection.timeout, retry_policy=RetryPolicy(retries=connection.retries),
+                        session=session, read_only=connection.read_only, service=service)
+    return V3Backend(client_for("cvm"), connection.region, client_for("vpc"))
+
+
+def _open_legacy(connection, session):
+    endpoint = parse_endpoint(connection.endpoint or LEGACY_ENDPOINT)
     code = legacy_code(connection.region)
     if code is None:
-        raise ConfigError("option 'region': {0} has no short code on the legacy API".format(connection.region))
+        raise ConfigError("option 'region': {0} has no short code on the legacy API; use api: v3".format(connection.region))
 
     def client_for(client_endpoint):
         return LegacyClient(connection.credentials, code, client_endpoint, validate_certs=connection.validate_certs,

@@ -102,6 +102,9 @@ class Instance:
                                            "one (API 3.0; the legacy API lists them in the order it lists the groups); empty when none "
                                            "is bound (on the legacy API every port is then open).", ["sg-gzweb001"], factory=list,
                                            elements="str")
+    tags: Dict[str, str] = _field("The instance's tags (API 3.0 only: the legacy API reports none, so there it is always empty). "
+                                  "Instances created by the collection on API 3.0 carry C(qcloud-cvm-client-token).",
+                                  {"team": "web"}, factory=dict)
 
     def as_dict(self):
         """The instance as the plain dict modules return and hosts carry (a copy)."""
@@ -157,6 +160,8 @@ class InstanceSpec:
     project_id: int = 0
     # None: the task does not manage the instances' security groups.
     security_group_ids: Optional[List[str]] = None
+    # Tags to give new instances (API 3.0 only).
+    tags: Optional[Dict[str, str]] = None
 
     def fingerprint(self):
         """The spec's values without secrets, in a stable order (for the derived client token)."""

@@ -255,6 +255,9 @@ class InstanceTask:
         if len(new_ids) != count:
             self.warn("asked the API for {0} instance(s), it answered {1} ID(s)".format(count, len(new_ids)))
         self.report(self.plan.keep + self.plan.failed + new_ids)
+        for outcome in self.backend.after_create(new_ids, spec):
+            if not outcome.ok:
+                self.failures.append("{0} instance_name: {1}".format(outcome.instance_id, outcome.error))
         must_run = self.settings.wait or self.plan.replace or self.desired.state == "stopped" or (
             spec.security_group_ids is not None and not self.backend.binds_security_groups_at_create)
         try:

@@ -1,0 +1,96 @@
+# -*- coding: utf-8 -*-
+# Copyright: qcloud.cvm contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""What a 3.0 region sells: its zones, and the instance types of a family (api-notes/v3.md 3.6, 3.7, 5.3).
+
+Private: may change without notice. Each answer is asked once per backend.
+"""
+
+from __future__ import annotations
+
+from ansible_collections.qcloud.cvm.plugins.module_utils._api.errors import QcloudError, TaskFailure
+from ansible_collections.qcloud.cvm.plugins.module_utils._cvm.instance_types import conventional_type_name, option_of_family
+from ansible_collections.qcloud.cvm.plugins.module_utils._cvm.regions import zone_name as static_zone_name
+
+CHARGE_TYPE = "POSTPAID_BY_HOUR"
+SOLD_OUT = "SOLD_OUT"
+
+
+class InstanceTypeUnavailable(TaskFailure):
+    """The family does not sell the CPU/memory pair in the zone, or has sold it out."""
+
+    def __init__(self, message, sold_out=False):
+        super().__init__(message)
+        self.sold_out = sold_out
+
+
+class Catalog:
+    """Zones and instance types of one region, through one 3.0 client."""
+
+    def __init__(self, client):
+        self.client = client
+        self._zones = None
+        self._types = {}
+
+    def zones(self):
+        """``{numeric zone ID: zone name}`` of the region (DescribeZones); {} when it cannot be listed."""
+        if self._zones is None:
+            try:
+                answer = self.client.call("DescribeZones", {})
+            except QcloudError:
+                # The documented static rule (5.1) still names the zones of every documented prefix.
+                return {}
+            self._zones = {}
+            for item in answer.get("ZoneSet") or []:
+                try:
+                    self._zones[int(item["ZoneId"])] = item["Zone"]
+                except (KeyError, TypeError, ValueError):
+                    continue
+        return self._zones
+
+    def zone_name(self, zone_id):
+        """The zone name of a numeric zone ID: DescribeZones when it answers (authoritative), else the static rule (5.1)."""
+        return self.zones().get(int(zone_id)) or static_zone_name(zone_id)
+
+    def zone_ids(self):
+        """``{zone name: numeric ID}`` once DescribeZones was asked (None before: listings use the static rule then)."""
+        if self._zones is None:
+            return None
+        return {name: zone_id for zone_id, name in self._zones.items()}
+
+    def offers(self, zone, family):
+        """The family's pay-by-hour types in the zone (DescribeZoneInstanceConfigInfos), as the API lists them."""
+        key = (zone, family)
+        if key not in self._types:
+            filters = [
+                {"Name": "zone", "Values": [zone]},
+                {"Name": "instance-family", "Values": [family]},
+                {"Name": "instance-charge-type", "Values": [CHARGE_TYPE]},
+            ]
+            answer = self.client.call("DescribeZoneInstanceConfigInfos", {"Filters": filters})
+            self._types[key] = answer.get("InstanceTypeQuotaSet") or []
+        return self._types[key]
+
+    def instance_type(self, zone, family, cpu, memory):
+        """The InstanceType of ``family`` with ``cpu`` vCPUs and ``memory`` GB in ``zone`` (5.3 rules 1-3).
+
+        Never another family: a pair the family does not sell there fails,
+        listing the pairs it does sell; a sold-out one fails as sold out.
+        """
+        offers = self.offers(zone, family)
+        matches = [item for item in offers if item.get("Cpu") == cpu and item.get("Memory") == memory]
+        option = option_of_family(family)
+        if not matches:
+            pairs = sorted({(item.get("Cpu"), item.get("Memory")) for item in offers if item.get("Cpu") is not None})
+            sold = ", ".join("{0}/{1}".format(c, m) for c, m in pairs) or "nothing"
+            raise InstanceTypeUnavailable("instance_type {0} does not sell cpu {1} with mem {2} in zone {3}; it sells (cpu/mem): {4}. "
+                                          "Nothing was bought".format(option, cpu, memory, zone, sold))
+        # More than one type of the same size has not been seen; take the one named by the convention (5.3 rule 2).
+        conventional = conventional_type_name(family, cpu, memory)
+        matches.sort(key=lambda item: item.get("InstanceType") != conventional)
+        chosen = matches[0]
+        if chosen.get("Status") == SOLD_OUT:
+            raise InstanceTypeUnavailable("instance_type {0} with cpu {1} and mem {2} ({3}) is sold out in zone {4}; nothing was "
+                                          "bought".format(option, cpu, memory, chosen.get("InstanceType"), zone), sold_out=True)
+        return chosen["InstanceType"]
