@@ -49,7 +49,8 @@ def test_describe_table(emu):
                      "createTime": "2017-03-01 10:00:00", "projectId": 0, "beAssociateCount": 0}
     for region, count in (("sh", 3), ("ap-beijing", 3), ("hk", 0)):
         assert emu.client.call("DescribeSecurityGroupEx", region=region)["data"]["totalNum"] == count
-    assert all(re.fullmatch(r"sg-[a-z0-9]{8}", group["sgId"]) for group in emu.control.get("security_groups")["security_groups"])
+    listed = emu.control.get("security_groups")["security_groups"]
+    assert len(listed) == 10 and all(re.fullmatch(r"sg-[a-z0-9]{8}", group["sgId"]) for group in listed)
 
 
 def test_describe_filters(emu):
@@ -247,8 +248,8 @@ def test_members_errors(emu, params, code, word):
 # -- control API ---------------------------------------------------------------
 
 def test_control_add_group(emu):
-    added = emu.control.post("security_groups", {"region": "ap-shanghai", "name": "app", "project_id": 3,
-                                                  "remark": "tcp 8080"})["security_group"]
+    body = {"region": "ap-shanghai", "name": "app", "project_id": 3, "remark": "tcp 8080"}
+    added = emu.control.post("security_groups", body)["security_group"]
     assert set(added) == {"sgId", "sgName", "sgRemark", "projectId", "region", "createTime"}
     assert re.fullmatch(r"sg-[a-z0-9]{8}", added["sgId"]) and added["region"] == "sh" and added["projectId"] == 3
     assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", added["createTime"])

@@ -123,8 +123,9 @@ class Control:
         return {"count": len(ids), "ids": ids}
 
     def list_security_groups(self, _query, _body):
+        book = self.emulator.actions.security_groups.book
         with self.emulator.store.lock:
-            return {"security_groups": [dict(group) for group in self.emulator.actions.security_groups.book.everything()]}
+            return {"security_groups": [dict(group) for group in book.everything()]}
 
     def add_security_group(self, _query, body):
         if not isinstance(body, dict):

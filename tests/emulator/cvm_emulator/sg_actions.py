@@ -130,7 +130,8 @@ class SecurityGroupActions:
         store = self.store
         with store.lock:
             if self.book.find(sg_id, region) is None:
-                raise ApiError("InvalidSecurityGroupId.NotFound", f"security group {sg_id} does not exist in Region {region}")
+                raise ApiError("InvalidSecurityGroupId.NotFound",
+                               f"security group {sg_id} does not exist in Region {region}")
             now = self.clock()
             members = [inst.instance_id for inst in reversed(store.region_instances(region))
                        if sg_id in inst.security_group_ids and inst.effective(now)[0] not in states.RELEASED]
