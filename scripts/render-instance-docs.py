@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 import re
 import sys
+import textwrap
 
 from pathlib import Path
 
@@ -50,8 +51,16 @@ def load_fields():
     return [(field.name, TYPES[str(field.type)], field.metadata) for field in module.INSTANCE_FIELDS]
 
 
+WIDTH = 110
+
+
 def _scalar(value):
     return json.dumps(value, ensure_ascii=False)
+
+
+def _folded(text, pad):
+    """A YAML folded block (``>-`` and the wrapped lines), so no line passes the linter's length."""
+    return [">-"] + [pad + line for line in textwrap.wrap(text, WIDTH)]
 
 
 def render_return(fields, indent):
@@ -59,7 +68,9 @@ def render_return(fields, indent):
     lines = [pad + BEGIN]
     for name, kind, meta in fields:
         lines.append("{0}{1}:".format(pad, name))
-        lines.append("{0}  description: {1}".format(pad, _scalar(meta["description"])))
+        folded = _folded(meta["description"], pad + "    ")
+        lines.append("{0}  description: {1}".format(pad, folded[0]))
+        lines.extend(folded[1:])
         lines.append("{0}  type: {1}".format(pad, kind))
         if meta.get("elements"):
             lines.append("{0}  elements: {1}".format(pad, meta["elements"]))
@@ -68,7 +79,9 @@ def render_return(fields, indent):
             lines.append("{0}  contains:".format(pad))
             for sub_name, sub_kind, sub_description, sub_sample in meta["contains"]:
                 lines.append("{0}    {1}:".format(pad, sub_name))
-                lines.append("{0}      description: {1}".format(pad, _scalar(sub_description)))
+                folded = _folded(sub_description, pad + "        ")
+                lines.append("{0}      description: {1}".format(pad, folded[0]))
+                lines.extend(folded[1:])
                 lines.append("{0}      type: {1}".format(pad, sub_kind))
                 lines.append("{0}      sample: {1}".format(pad, _scalar(sub_sample)))
     lines.append(pad + END)
@@ -79,7 +92,9 @@ def render_hostvars(fields, indent):
     pad = " " * indent
     lines = [pad + BEGIN]
     for name, _kind, meta in fields:
-        lines.append("{0}- {1}".format(pad, _scalar("C(cvm_{0}): {1}".format(name, meta["description"]))))
+        folded = _folded("C(cvm_{0}): {1}".format(name, meta["description"]), pad + "    ")
+        lines.append("{0}- {1}".format(pad, folded[0]))
+        lines.extend(folded[1:])
     lines.append(pad + END)
     return lines
 

@@ -37,7 +37,7 @@ options:
         POST), the collection's original job. Tencent has served it to no new account since 2023-01-01 and is retiring it
         for the rest.
       - V(v3) is Tencent Cloud API 3.0 (C(RunInstances) with C(InstanceChargeType=POSTPAID_BY_HOUR) on
-        C(cvm.tencentcloudapi.com), TC3-HMAC-SHA256 over JSON POST): what an account made today needs.
+        C(cvm.tencentcloudapi.com), TC3-HMAC-SHA256 over JSON POST), what an account made today needs.
       - If not set, the environment variable E(QCLOUD_CVM_API) is used, and if that is not set either, V(legacy).
     type: str
     choices: [legacy, v3]

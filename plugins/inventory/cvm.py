@@ -21,32 +21,67 @@ description:
   - "Host variables: the keys of the instances that M(qcloud.cvm.cvm_instance_info) and M(qcloud.cvm.cvm_instance_hour)
     return, the same on both APIs, each prefixed with C(cvm_):"
   # BEGIN instance keys (scripts/render-instance-docs.py)
-  - "C(cvm_instance_id): The instance ID."
-  - "C(cvm_instance_name): The name."
-  - "C(cvm_uuid): The instance's UUID."
-  - "C(cvm_region): The region, as its API 3.0 name."
-  - "C(cvm_zone): The zone, as its API 3.0 name."
-  - "C(cvm_zone_id): The numeric zone ID, as O(qcloud.cvm.cvm_instance_hour#module:zone_id) takes it."
-  - "C(cvm_status): The state: V(pending), V(launch_failed), V(running), V(operating), V(stopped), V(starting), V(stopping), V(rebooting), V(terminating), V(terminated), V(fault) or V(maintenance)."
-  - "C(cvm_instance_type): The instance type (family, vCPUs and memory), as API 3.0 names it; V(null) when the API does not report the family."
-  - "C(cvm_instance_family): The instance family, as API 3.0 names it (O(qcloud.cvm.cvm_instance_hour#module:instance_type) V(CVM.S1) is V(S1)); V(null) when the API does not report it."
-  - "C(cvm_cpu): vCPUs."
-  - "C(cvm_memory): Memory in GB."
-  - "C(cvm_image_id): The image ID."
-  - "C(cvm_instance_charge_type): How the instance is billed; V(POSTPAID_BY_HOUR) for pay-by-hour instances."
-  - "C(cvm_private_ip): The primary private IP."
-  - "C(cvm_public_ips): The public IPs; empty when there are none."
-  - "C(cvm_vpc_id): The VPC ID; V(null) in the basic network."
-  - "C(cvm_subnet_id): The subnet ID; V(null) in the basic network."
-  - "C(cvm_vpc_gateway): Whether the instance is a public gateway of its VPC."
-  - "C(cvm_bandwidth): Public bandwidth in Mbps (the peak with V(PayByTraffic))."
-  - "C(cvm_bandwidth_type): How public bandwidth is billed, in the words of O(qcloud.cvm.cvm_instance_hour#module:bandwidth_type): V(PayByHour) or V(PayByTraffic) (another API 3.0 name for other billing)."
-  - "C(cvm_project_id): The project ID; V(0) is the default project."
-  - "C(cvm_system_disk): The system disk."
-  - "C(cvm_data_disks): The data disks; empty without one."
-  - "C(cvm_created_time): When the instance was created, ISO 8601 in UTC."
-  - "C(cvm_security_group_ids): The security groups bound to the instance, in priority order where the API reports one (API 3.0; the legacy API lists them in the order it lists the groups); empty when none is bound (on the legacy API every port is then open)."
-  - "C(cvm_tags): The instance's tags (API 3.0 only: the legacy API reports none, so there it is always empty). Instances created by the collection on API 3.0 carry C(qcloud-cvm-client-token)."
+  - >-
+      C(cvm_instance_id): The instance ID.
+  - >-
+      C(cvm_instance_name): The name.
+  - >-
+      C(cvm_uuid): The instance's UUID.
+  - >-
+      C(cvm_region): The region, as its API 3.0 name.
+  - >-
+      C(cvm_zone): The zone, as its API 3.0 name.
+  - >-
+      C(cvm_zone_id): The numeric zone ID, as O(qcloud.cvm.cvm_instance_hour#module:zone_id) takes it.
+  - >-
+      C(cvm_status): The state: V(pending), V(launch_failed), V(running), V(operating), V(stopped), V(starting),
+      V(stopping), V(rebooting), V(terminating), V(terminated), V(fault) or V(maintenance).
+  - >-
+      C(cvm_instance_type): The instance type (family, vCPUs and memory), as API 3.0 names it; V(null) when the API
+      does not report the family.
+  - >-
+      C(cvm_instance_family): The instance family, as API 3.0 names it
+      (O(qcloud.cvm.cvm_instance_hour#module:instance_type) V(CVM.S1) is V(S1)); V(null) when the API does not
+      report it.
+  - >-
+      C(cvm_cpu): vCPUs.
+  - >-
+      C(cvm_memory): Memory in GB.
+  - >-
+      C(cvm_image_id): The image ID.
+  - >-
+      C(cvm_instance_charge_type): How the instance is billed; V(POSTPAID_BY_HOUR) for pay-by-hour instances.
+  - >-
+      C(cvm_private_ip): The primary private IP.
+  - >-
+      C(cvm_public_ips): The public IPs; empty when there are none.
+  - >-
+      C(cvm_vpc_id): The VPC ID; V(null) in the basic network.
+  - >-
+      C(cvm_subnet_id): The subnet ID; V(null) in the basic network.
+  - >-
+      C(cvm_vpc_gateway): Whether the instance is a public gateway of its VPC.
+  - >-
+      C(cvm_bandwidth): Public bandwidth in Mbps (the peak with V(PayByTraffic)).
+  - >-
+      C(cvm_bandwidth_type): How public bandwidth is billed, in the words of
+      O(qcloud.cvm.cvm_instance_hour#module:bandwidth_type): V(PayByHour) or V(PayByTraffic) (another API 3.0 name
+      for other billing).
+  - >-
+      C(cvm_project_id): The project ID; V(0) is the default project.
+  - >-
+      C(cvm_system_disk): The system disk.
+  - >-
+      C(cvm_data_disks): The data disks; empty without one.
+  - >-
+      C(cvm_created_time): When the instance was created, ISO 8601 in UTC.
+  - >-
+      C(cvm_security_group_ids): The security groups bound to the instance, in priority order where the API reports
+      one (API 3.0; the legacy API lists them in the order it lists the groups); empty when none is bound (on the
+      legacy API every port is then open).
+  - >-
+      C(cvm_tags): The instance's tags (API 3.0 only: the legacy API reports none, so there it is always empty).
+      Instances created by the collection on API 3.0 carry C(qcloud-cvm-client-token).
   # END instance keys
   - "C(ansible_host) is set as O(connect_with) says; O(compose) can override it."
   - "A O(keyed_groups) key that is a number (for example C(cvm_zone_id)) is used as its text."

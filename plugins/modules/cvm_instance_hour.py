@@ -10,9 +10,9 @@ module: cvm_instance_hour
 short_description: Buy, keep in shape and give back Tencent Cloud CVM pay-by-hour instances
 version_added: 0.1.0
 description:
-  - Keeps a named set of pay-by-hour CVM instances in the state the task describes: buys the missing ones
-    (legacy C(RunInstancesHour)), changes what can change in place, starts, stops or restarts them, and gives them
-    back (C(ReturnInstance)).
+  - Keeps a named set of pay-by-hour CVM instances in the state the task describes. It buys the missing ones
+    (legacy C(RunInstancesHour), or C(RunInstances) on API 3.0, see O(api)), changes what can change in place, starts,
+    stops or restarts them, and gives them back (C(ReturnInstance), C(TerminateInstances)).
   - "B(Identity.) The instances a task manages are those in its region and zone (O(zone_id)) whose name is exactly
     O(instance_name), in any configuration and any state except given back (V(terminating), V(terminated)). Name your
     tasks: without O(instance_name) the API names instances C(未命名) (\"unnamed\"), and every unnamed instance of the
@@ -453,136 +453,175 @@ instances:
   contains:
     # BEGIN instance keys (scripts/render-instance-docs.py)
     instance_id:
-      description: "The instance ID."
+      description: >-
+        The instance ID.
       type: str
       sample: "ins-a19qoqqk"
     instance_name:
-      description: "The name."
+      description: >-
+        The name.
       type: str
       sample: "web"
     uuid:
-      description: "The instance's UUID."
+      description: >-
+        The instance's UUID.
       type: str
       sample: "6a1f3c1e-0d7b-4c55-9f1e-3b4a2f0e9d11"
     region:
-      description: "The region, as its API 3.0 name."
+      description: >-
+        The region, as its API 3.0 name.
       type: str
       sample: "ap-guangzhou"
     zone:
-      description: "The zone, as its API 3.0 name."
+      description: >-
+        The zone, as its API 3.0 name.
       type: str
       sample: "ap-guangzhou-3"
     zone_id:
-      description: "The numeric zone ID, as O(qcloud.cvm.cvm_instance_hour#module:zone_id) takes it."
+      description: >-
+        The numeric zone ID, as O(qcloud.cvm.cvm_instance_hour#module:zone_id) takes it.
       type: int
       sample: 100003
     status:
-      description: "The state: V(pending), V(launch_failed), V(running), V(operating), V(stopped), V(starting), V(stopping), V(rebooting), V(terminating), V(terminated), V(fault) or V(maintenance)."
+      description: >-
+        The state: V(pending), V(launch_failed), V(running), V(operating), V(stopped), V(starting), V(stopping),
+        V(rebooting), V(terminating), V(terminated), V(fault) or V(maintenance).
       type: str
       sample: "running"
     instance_type:
-      description: "The instance type (family, vCPUs and memory), as API 3.0 names it; V(null) when the API does not report the family."
+      description: >-
+        The instance type (family, vCPUs and memory), as API 3.0 names it; V(null) when the API does not report the
+        family.
       type: str
       sample: "S1.SMALL2"
     instance_family:
-      description: "The instance family, as API 3.0 names it (O(qcloud.cvm.cvm_instance_hour#module:instance_type) V(CVM.S1) is V(S1)); V(null) when the API does not report it."
+      description: >-
+        The instance family, as API 3.0 names it (O(qcloud.cvm.cvm_instance_hour#module:instance_type) V(CVM.S1) is
+        V(S1)); V(null) when the API does not report it.
       type: str
       sample: "S1"
     cpu:
-      description: "vCPUs."
+      description: >-
+        vCPUs.
       type: int
       sample: 1
     memory:
-      description: "Memory in GB."
+      description: >-
+        Memory in GB.
       type: int
       sample: 2
     image_id:
-      description: "The image ID."
+      description: >-
+        The image ID.
       type: str
       sample: "img-3wnd9xpl"
     instance_charge_type:
-      description: "How the instance is billed; V(POSTPAID_BY_HOUR) for pay-by-hour instances."
+      description: >-
+        How the instance is billed; V(POSTPAID_BY_HOUR) for pay-by-hour instances.
       type: str
       sample: "POSTPAID_BY_HOUR"
     private_ip:
-      description: "The primary private IP."
+      description: >-
+        The primary private IP.
       type: str
       sample: "10.3.0.17"
     public_ips:
-      description: "The public IPs; empty when there are none."
+      description: >-
+        The public IPs; empty when there are none.
       type: list
       elements: str
       sample: ["203.0.113.10"]
     vpc_id:
-      description: "The VPC ID; V(null) in the basic network."
+      description: >-
+        The VPC ID; V(null) in the basic network.
       type: str
       sample: "vpc-gzdemo01"
     subnet_id:
-      description: "The subnet ID; V(null) in the basic network."
+      description: >-
+        The subnet ID; V(null) in the basic network.
       type: str
       sample: "subnet-gz3web01"
     vpc_gateway:
-      description: "Whether the instance is a public gateway of its VPC."
+      description: >-
+        Whether the instance is a public gateway of its VPC.
       type: bool
       sample: false
     bandwidth:
-      description: "Public bandwidth in Mbps (the peak with V(PayByTraffic))."
+      description: >-
+        Public bandwidth in Mbps (the peak with V(PayByTraffic)).
       type: int
       sample: 10
     bandwidth_type:
-      description: "How public bandwidth is billed, in the words of O(qcloud.cvm.cvm_instance_hour#module:bandwidth_type): V(PayByHour) or V(PayByTraffic) (another API 3.0 name for other billing)."
+      description: >-
+        How public bandwidth is billed, in the words of O(qcloud.cvm.cvm_instance_hour#module:bandwidth_type):
+        V(PayByHour) or V(PayByTraffic) (another API 3.0 name for other billing).
       type: str
       sample: "PayByTraffic"
     project_id:
-      description: "The project ID; V(0) is the default project."
+      description: >-
+        The project ID; V(0) is the default project.
       type: int
       sample: 0
     system_disk:
-      description: "The system disk."
+      description: >-
+        The system disk.
       type: dict
       sample: {"disk_id": "disk-8s6m0k2a", "disk_type": "LOCAL_BASIC", "disk_size": 20}
       contains:
         disk_id:
-          description: "The disk's ID."
+          description: >-
+            The disk's ID.
           type: str
           sample: "disk-8s6m0k2a"
         disk_type:
-          description: "V(LOCAL_BASIC), V(CLOUD_BASIC), V(LOCAL_SSD), V(CLOUD_SSD), V(CLOUD_PREMIUM), ... (the API 3.0 names)."
+          description: >-
+            V(LOCAL_BASIC), V(CLOUD_BASIC), V(LOCAL_SSD), V(CLOUD_SSD), V(CLOUD_PREMIUM), ... (the API 3.0 names).
           type: str
           sample: "CLOUD_PREMIUM"
         disk_size:
-          description: "Size in GB."
+          description: >-
+            Size in GB.
           type: int
           sample: 50
     data_disks:
-      description: "The data disks; empty without one."
+      description: >-
+        The data disks; empty without one.
       type: list
       elements: dict
       sample: []
       contains:
         disk_id:
-          description: "The disk's ID."
+          description: >-
+            The disk's ID.
           type: str
           sample: "disk-8s6m0k2a"
         disk_type:
-          description: "V(LOCAL_BASIC), V(CLOUD_BASIC), V(LOCAL_SSD), V(CLOUD_SSD), V(CLOUD_PREMIUM), ... (the API 3.0 names)."
+          description: >-
+            V(LOCAL_BASIC), V(CLOUD_BASIC), V(LOCAL_SSD), V(CLOUD_SSD), V(CLOUD_PREMIUM), ... (the API 3.0 names).
           type: str
           sample: "CLOUD_PREMIUM"
         disk_size:
-          description: "Size in GB."
+          description: >-
+            Size in GB.
           type: int
           sample: 50
     created_time:
-      description: "When the instance was created, ISO 8601 in UTC."
+      description: >-
+        When the instance was created, ISO 8601 in UTC.
       type: str
       sample: "2024-05-01T02:00:00Z"
     security_group_ids:
-      description: "The security groups bound to the instance, in priority order where the API reports one (API 3.0; the legacy API lists them in the order it lists the groups); empty when none is bound (on the legacy API every port is then open)."
+      description: >-
+        The security groups bound to the instance, in priority order where the API reports one (API 3.0; the legacy
+        API lists them in the order it lists the groups); empty when none is bound (on the legacy API every port is
+        then open).
       type: list
       elements: str
       sample: ["sg-gzweb001"]
     tags:
-      description: "The instance's tags (API 3.0 only: the legacy API reports none, so there it is always empty). Instances created by the collection on API 3.0 carry C(qcloud-cvm-client-token)."
+      description: >-
+        The instance's tags (API 3.0 only: the legacy API reports none, so there it is always empty). Instances
+        created by the collection on API 3.0 carry C(qcloud-cvm-client-token).
       type: dict
       sample: {"team": "web"}
     # END instance keys
