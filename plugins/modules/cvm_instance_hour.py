@@ -80,7 +80,7 @@ options:
   zone_id:
     description:
       - The availability zone, a numeric zone ID such as V(100003) (Guangzhou zone 3). It must belong to O(region).
-      - On API 3.0, C(Placement.Zone): the zone's 3.0 name, from C(DescribeZones) (by the documented rule V(100003) is V(ap-guangzhou-3) when C(DescribeZones) cannot be asked).
+      - "On API 3.0, C(Placement.Zone): the zone's 3.0 name, from C(DescribeZones) (by the documented rule V(100003) is V(ap-guangzhou-3) when C(DescribeZones) cannot be asked)."
     type: int
     required: true
     aliases: [zoneId]
@@ -107,7 +107,7 @@ options:
     description:
       - The kind of image O(image_id) is; it must match the image.
       - V(1) private, V(2) public, V(3) marketplace, V(4) shared.
-      - On API 3.0 nothing is sent: the image ID implies its type.
+      - "On API 3.0 nothing is sent: the image ID implies its type."
     type: int
     choices: [1, 2, 3, 4]
     default: 2
@@ -124,7 +124,7 @@ options:
     description:
       - The disk type of the system disk and of the data disk.
       - V(1) local disk, V(2) ordinary cloud disk, V(3) local SSD. Which types a family allows is up to the API.
-      - On API 3.0, C(SystemDisk.DiskType) and the data disk's C(DiskType): V(1) C(LOCAL_BASIC), V(2) C(CLOUD_BASIC), V(3) C(LOCAL_SSD).
+      - "On API 3.0, C(SystemDisk.DiskType) and the data disk's C(DiskType): V(1) C(LOCAL_BASIC), V(2) C(CLOUD_BASIC), V(3) C(LOCAL_SSD)."
     type: int
     choices: [1, 2, 3]
     default: 1
@@ -144,13 +144,13 @@ options:
       - If not set, nothing is sent and the API's default applies, 20 GB for Linux/BSD and 50 GB for Windows,
         so the same task works for both. The module cannot know an image's OS, so it checks the Linux range;
         the API rejects a Windows image with a size other than 50.
-      - On API 3.0, C(SystemDisk.DiskSize). If not set, the legacy default is sent explicitly (API 3.0's own would be 50 GB): 20 GB, or 50 GB when C(DescribeImages) says the image is a Windows one.
+      - "On API 3.0, C(SystemDisk.DiskSize). If not set, the legacy default is sent explicitly (API 3.0's own would be 50 GB): 20 GB, or 50 GB when C(DescribeImages) says the image is a Windows one."
     type: int
     aliases: [rootSize]
   bandwidth_type:
     description:
       - How public bandwidth is billed. V(PayByHour) by bandwidth and time, V(PayByTraffic) by traffic.
-      - On API 3.0, C(InternetAccessible.InternetChargeType), always sent: V(PayByHour) is C(BANDWIDTH_POSTPAID_BY_HOUR), V(PayByTraffic) C(TRAFFIC_POSTPAID_BY_HOUR).
+      - "On API 3.0, C(InternetAccessible.InternetChargeType), always sent: V(PayByHour) is C(BANDWIDTH_POSTPAID_BY_HOUR), V(PayByTraffic) C(TRAFFIC_POSTPAID_BY_HOUR)."
     type: str
     choices: [PayByHour, PayByTraffic]
     default: PayByHour
@@ -251,7 +251,7 @@ options:
     description:
       - Tags for new instances, as a dict of keys and values (API 3.0 C(TagSpecification)); O(api=v3) only, the legacy API
         has no tags and refuses the option with a message.
-      - Create-time only: tags of existing instances are not compared or changed.
+      - Create-time only; tags of existing instances are not compared or changed.
     type: dict
   goods_num:
     description:
