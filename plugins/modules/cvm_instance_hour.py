@@ -80,14 +80,18 @@ options:
   zone_id:
     description:
       - The availability zone, a numeric zone ID such as V(100003) (Guangzhou zone 3). It must belong to O(region).
-      - "On API 3.0, C(Placement.Zone): the zone's 3.0 name, from C(DescribeZones) (by the documented rule V(100003) is V(ap-guangzhou-3) when C(DescribeZones) cannot be asked)."
+      - "On API 3.0, C(Placement.Zone): the zone's 3.0 name, from C(DescribeZones) (by the documented rule V(100003) is
+        V(ap-guangzhou-3) when C(DescribeZones) cannot be asked)."
     type: int
     required: true
     aliases: [zoneId]
   cpu:
     description:
       - Number of vCPUs. Together with O(mem) it must be a CPU/memory pair that O(instance_type) offers.
-      - On API 3.0, together with O(mem) and O(instance_type), the C(InstanceType) that C(DescribeZoneInstanceConfigInfos) lists for the family in the zone (for example V(S1.SMALL2)); a pair the family does not sell there fails before anything is bought, listing the pairs it sells. Another family is never taken.
+      - On API 3.0, together with O(mem) and O(instance_type), the C(InstanceType) that
+        C(DescribeZoneInstanceConfigInfos) lists for the family in the zone (for example V(S1.SMALL2)); a pair the
+        family does not sell there fails before anything is bought, listing the pairs it sells. Another family is never
+        taken.
     type: int
     required: true
   mem:
@@ -144,13 +148,15 @@ options:
       - If not set, nothing is sent and the API's default applies, 20 GB for Linux/BSD and 50 GB for Windows,
         so the same task works for both. The module cannot know an image's OS, so it checks the Linux range;
         the API rejects a Windows image with a size other than 50.
-      - "On API 3.0, C(SystemDisk.DiskSize). If not set, the legacy default is sent explicitly (API 3.0's own would be 50 GB): 20 GB, or 50 GB when C(DescribeImages) says the image is a Windows one."
+      - "On API 3.0, C(SystemDisk.DiskSize). If not set, the legacy default is sent explicitly (API 3.0's own would be
+        50 GB): 20 GB, or 50 GB when C(DescribeImages) says the image is a Windows one."
     type: int
     aliases: [rootSize]
   bandwidth_type:
     description:
       - How public bandwidth is billed. V(PayByHour) by bandwidth and time, V(PayByTraffic) by traffic.
-      - "On API 3.0, C(InternetAccessible.InternetChargeType), always sent: V(PayByHour) is C(BANDWIDTH_POSTPAID_BY_HOUR), V(PayByTraffic) C(TRAFFIC_POSTPAID_BY_HOUR)."
+      - "On API 3.0, C(InternetAccessible.InternetChargeType), always sent: V(PayByHour) is
+        C(BANDWIDTH_POSTPAID_BY_HOUR), V(PayByTraffic) C(TRAFFIC_POSTPAID_BY_HOUR)."
     type: str
     choices: [PayByHour, PayByTraffic]
     default: PayByHour
@@ -158,7 +164,8 @@ options:
   bandwidth:
     description:
       - Public bandwidth in Mbps (the peak with V(PayByTraffic)). V(0) means no public network.
-      - On API 3.0, C(InternetAccessible.InternetMaxBandwidthOut). Changed in place with C(UpdateInstanceBandwidthHour) (legacy) or C(ResetInstancesInternetMaxBandwidth) (3.0).
+      - On API 3.0, C(InternetAccessible.InternetMaxBandwidthOut). Changed in place with C(UpdateInstanceBandwidthHour)
+        (legacy) or C(ResetInstancesInternetMaxBandwidth) (3.0).
     type: int
     default: 0
   wan_ip:
@@ -166,7 +173,8 @@ options:
       - Whether to assign a public IP.
       - If not set, nothing is sent and the API's default applies, a public IP whenever O(bandwidth) is above 0.
       - V(true) needs O(bandwidth) above 0; with bandwidth 0 the API never assigns one.
-      - On API 3.0, C(InternetAccessible.PublicIpAssigned), sent as the legacy default (a public IP whenever O(bandwidth) is above 0) when not set, and never sent with bandwidth 0.
+      - On API 3.0, C(InternetAccessible.PublicIpAssigned), sent as the legacy default (a public IP whenever
+        O(bandwidth) is above 0) when not set, and never sent with bandwidth 0.
     type: bool
     aliases: [wanIp]
   vpc_id:
@@ -244,7 +252,9 @@ options:
     description:
       - The name of the instances, at most 60 characters; all instances of one task share it.
       - If not set, the API names them C(未命名) ("unnamed"), and the task manages the instances of that name.
-      - On API 3.0, C(InstanceName). A create of several instances makes the API append 1, 2, ... to their names, so the module names them all O(instance_name) again right after (C(ModifyInstancesAttribute)). A name with C({R:) is refused on API 3.0, which would expand it.
+      - On API 3.0, C(InstanceName). A create of several instances makes the API append 1, 2, ... to their names, so the
+        module names them all O(instance_name) again right after (C(ModifyInstancesAttribute)). A name with C({R:) is
+        refused on API 3.0, which would expand it.
     type: str
     aliases: [instanceName]
   tags:
@@ -274,7 +284,8 @@ options:
         bought twice."
       - A token given here is sent as is, so it is good for one create only. When the API answers it with instances of an
         earlier create, the task fails, naming the token, and nothing is bought.
-      - On API 3.0, C(ClientToken); each new instance also carries the tag C(qcloud-cvm-client-token) with the token, so that an interrupted create can be found again.
+      - On API 3.0, C(ClientToken); each new instance also carries the tag C(qcloud-cvm-client-token) with the token, so
+        that an interrupted create can be found again.
     type: str
     aliases: [clientToken]
   wait:
@@ -303,6 +314,14 @@ options:
         bandwidth with O(bandwidth_type=PayByHour); traffic is billed per GB and not included) and fails without buying
         anything when the quote is higher, or when the price cannot be quoted.
     type: float
+  concurrency:
+    description:
+      - How many requests to send at the same time for work the API takes one instance at a time (on the legacy API
+        C(ReturnInstance) and C(UpdateInstanceBandwidthHour)). API 3.0 takes up to 100 instances per request instead.
+      - Requests are paced within the API's documented rate limit per action, and a request the API throttles anyway is
+        retried after a back-off, so a high value does not fail the task.
+    type: int
+    default: 10
 extends_documentation_fragment:
   - qcloud.cvm.qcloud
   - ansible.builtin.action_common_attributes
@@ -844,11 +863,14 @@ class InstanceHour(QcloudModule):
             wait=dict(type="bool", default=True),
             wait_timeout=dict(type="int", default=300),
             max_hourly_price=dict(type="float"),
+            concurrency=dict(type="int", default=10),
         )
         return spec
 
     def check(self):
         errors = option_errors(self.params)
+        if self.params["concurrency"] < 1:
+            errors.append("option 'concurrency' must be 1 or more, got {0}".format(self.params["concurrency"]))
         if errors:
             raise ConfigError("; ".join(errors))
 

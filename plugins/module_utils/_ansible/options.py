@@ -22,6 +22,7 @@ from ansible_collections.qcloud.cvm.plugins.module_utils._api.base import Creden
 from ansible_collections.qcloud.cvm.plugins.module_utils._api.endpoint import parse_endpoint
 from ansible_collections.qcloud.cvm.plugins.module_utils._api.errors import ConfigError
 from ansible_collections.qcloud.cvm.plugins.module_utils._cvm.backends import APIS, DEFAULT_API, Connection
+from ansible_collections.qcloud.cvm.plugins.module_utils._cvm.concurrency import DEFAULT_CONCURRENCY
 from ansible_collections.qcloud.cvm.plugins.module_utils._cvm.regions import known_region_names, region_name
 
 # Option name -> the environment variable read when the option is not set.
@@ -96,4 +97,5 @@ def connection_from_options(options, read_only=False):
         timeout=timeout or TRANSPORT_DEFAULTS["timeout"],
         retries=TRANSPORT_DEFAULTS["retries"] if retries is None else retries,
         read_only=read_only,
+        concurrency=options.get("concurrency") or DEFAULT_CONCURRENCY,
     )

@@ -21,6 +21,7 @@ import importlib.util
 import time
 
 from ansible_collections.qcloud.cvm.plugins.module_utils._api.errors import QcloudError, ReadOnlyViolation, TransportError
+from ansible_collections.qcloud.cvm.plugins.module_utils._api.rate_limits import PROCESS_PACER
 from ansible_collections.qcloud.cvm.plugins.module_utils._api.retries import RetryPolicy
 from ansible_collections.qcloud.cvm.plugins.module_utils._version import COLLECTION_VERSION
 
@@ -67,7 +68,7 @@ class ApiClient:
     protocol = None
 
     def __init__(self, credentials, region, endpoint, validate_certs=True, timeout=30, retry_policy=None,
-                 session=None, clock=time.time, read_only=False):
+                 session=None, clock=time.time, read_only=False, pacer=PROCESS_PACER):
         if not HAS_REQUESTS:
             raise QcloudError("the Python library 'requests' is required")
         self.credentials = credentials
@@ -80,8 +81,19 @@ class ApiClient:
         self._clock = clock
         self._requests = importlib.import_module("requests")
         self._session = session or self._requests.Session()
+        # None: no pacing (tests that count requests without waiting).
+        self.pacer = pacer
+        self._settings = dict(validate_certs=validate_certs, timeout=timeout, retry_policy=self.retry_policy, clock=clock,
+                              read_only=read_only, pacer=pacer)
         # How many HTTP requests this client sent; benchmarks and tests read it.
         self.request_count = 0
+
+    def clone(self):
+        """A client like this one with an HTTP session of its own, for another thread."""
+        return type(self)(self.credentials, self.region, self.endpoint, **self._clone_settings())
+
+    def _clone_settings(self):
+        return dict(self._settings)
 
     # -- what a protocol says ------------------------------------------------
 
@@ -106,6 +118,8 @@ class ApiClient:
         return self.retry_policy.run(lambda: self._send_once(action, params), lambda error: getattr(error, "retryable", False))
 
     def _send_once(self, action, params):
+        if self.pacer is not None:
+            self.pacer.wait(self.protocol, self.credentials.secret_id, action)
         prepared = self.prepare(action, params, self._clock())
         headers = dict(prepared.headers)
         headers.setdefault("User-Agent", USER_AGENT)

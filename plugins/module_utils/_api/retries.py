@@ -17,12 +17,19 @@ class RetryPolicy:
     seconds. The random half ("equal jitter") keeps many Ansible forks that hit
     the same busy answer from retrying in lock-step, while the fixed half keeps
     a retry from firing again at once.
+
+    A throttled answer (the API's rate limit) is not a failure of the request
+    but a request to slow down: it is retried on a budget of its own
+    (``throttle_retries``, counted apart from ``retries``) so that a burst of
+    parallel work backs off instead of failing, as long as ``retries`` allows
+    retries at all.
     """
 
-    def __init__(self, retries=4, base_delay=0.5, max_delay=8.0, sleep=time.sleep, rand=random.random):
+    def __init__(self, retries=4, base_delay=0.5, max_delay=8.0, sleep=time.sleep, rand=random.random, throttle_retries=10):
         if retries < 0:
             raise ValueError("retries must be 0 or more")
         self.retries = retries
+        self.throttle_retries = throttle_retries if retries else 0
         self.base_delay = base_delay
         self.max_delay = max_delay
         self._sleep = sleep
@@ -37,13 +44,22 @@ class RetryPolicy:
     def run(self, attempt, is_retryable):
         """Call ``attempt()``; on an exception that ``is_retryable`` accepts, wait and call again."""
         retry_number = 0
+        throttled_number = 0
         while True:
             try:
                 return attempt()
             except Exception as error:  # pylint: disable=broad-except
-                if retry_number >= self.retries or not is_retryable(error):
+                if not is_retryable(error):
                     raise
-                delay = self.delay_for(retry_number)
+                if getattr(error, "throttled", False):
+                    if throttled_number >= self.throttle_retries:
+                        raise
+                    delay = self.delay_for(throttled_number)
+                    throttled_number += 1
+                else:
+                    if retry_number >= self.retries:
+                        raise
+                    delay = self.delay_for(retry_number)
+                    retry_number += 1
                 self.delays.append(delay)
                 self._sleep(delay)
-                retry_number += 1

@@ -253,6 +253,9 @@ class V3Client(ApiClient):
         self.service = service
         self.version = version
 
+    def _clone_settings(self):
+        return dict(super()._clone_settings(), service=self.service, version=self.version)
+
     def __repr__(self):
         return "V3Client(service={0!r}, region={1!r}, endpoint={2!r})".format(self.service, self.region, self.endpoint)
 

@@ -15,6 +15,7 @@ from ansible_collections.qcloud.cvm.plugins.module_utils._api.errors import Conf
 from ansible_collections.qcloud.cvm.plugins.module_utils._api.legacy import LegacyClient
 from ansible_collections.qcloud.cvm.plugins.module_utils._api.retries import RetryPolicy
 from ansible_collections.qcloud.cvm.plugins.module_utils._api.tc3 import V3Client
+from ansible_collections.qcloud.cvm.plugins.module_utils._cvm.concurrency import DEFAULT_CONCURRENCY
 from ansible_collections.qcloud.cvm.plugins.module_utils._cvm.legacy.backend import LegacyBackend
 from ansible_collections.qcloud.cvm.plugins.module_utils._cvm.regions import legacy_code
 from ansible_collections.qcloud.cvm.plugins.module_utils._cvm.v3.backend import V3Backend
@@ -36,9 +37,10 @@ LEGACY_SECURITY_GROUP_HOST = "dfw.api.qcloud.com"
 class Connection:
     """Everything a backend needs to reach its API, checked by the options layer."""
 
-    __slots__ = ("api", "credentials", "region", "endpoint", "validate_certs", "timeout", "retries", "read_only")
+    __slots__ = ("api", "credentials", "region", "endpoint", "validate_certs", "timeout", "retries", "read_only", "concurrency")
 
-    def __init__(self, api, credentials, region, endpoint=None, validate_certs=True, timeout=30, retries=4, read_only=False):
+    def __init__(self, api, credentials, region, endpoint=None, validate_certs=True, timeout=30, retries=4, read_only=False,
+                 concurrency=DEFAULT_CONCURRENCY):
         self.api = api
         self.credentials = credentials
         # The region's API 3.0 name.
@@ -49,10 +51,13 @@ class Connection:
         self.timeout = timeout
         self.retries = retries
         self.read_only = read_only
+        # How many one-instance calls run at once where the API takes no list.
+        self.concurrency = concurrency
 
     def for_region(self, region):
         """The same connection in another region (the inventory lists several)."""
-        return Connection(self.api, self.credentials, region, self.endpoint, self.validate_certs, self.timeout, self.retries, self.read_only)
+        return Connection(self.api, self.credentials, region, self.endpoint, self.validate_certs, self.timeout, self.retries, self.read_only,
+                          self.concurrency)
 
 
 def default_endpoint(api, region, service="cvm"):
@@ -98,4 +103,4 @@ def _open_legacy(connection, session):
     group_endpoint = endpoint.with_host(LEGACY_SECURITY_GROUP_HOST) if endpoint.hostname == LEGACY_HOST else endpoint
     client = client_for(endpoint)
     group_client = client_for(group_endpoint) if group_endpoint is not endpoint else client
-    return LegacyBackend(client, connection.region, group_client)
+    return LegacyBackend(client, connection.region, group_client, concurrency=connection.concurrency)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from ansible_collections.qcloud.cvm.plugins.module_utils._api.errors import ApiError, TransportError
 from ansible_collections.qcloud.cvm.plugins.module_utils._cvm.backend import MAX_PAGE_SIZE, Backend, Outcome, Page, Quote
+from ansible_collections.qcloud.cvm.plugins.module_utils._cvm.concurrency import DEFAULT_CONCURRENCY, each_in_parallel
 from ansible_collections.qcloud.cvm.plugins.module_utils._cvm.legacy.records import instance_from_record, status_name
 from ansible_collections.qcloud.cvm.plugins.module_utils._cvm.listing import list_stream
 from ansible_collections.qcloud.cvm.plugins.module_utils._cvm.legacy.requests import (
@@ -44,12 +45,14 @@ class LegacyBackend(Backend):
     binds_security_groups_at_create = False
     groups_ordered = False
 
-    def __init__(self, client, region, security_group_client=None):
+    def __init__(self, client, region, security_group_client=None, concurrency=DEFAULT_CONCURRENCY):
         self.client = client
         # The security-group actions live on dfw.api.qcloud.com (api-notes/v3.md 6.2).
         self.security_group_client = security_group_client or client
         # The 3.0 name; the clients send the legacy short code.
         self.region = region
+        # How many one-instance calls (ReturnInstance, UpdateInstanceBandwidthHour) run at once.
+        self.concurrency = concurrency
         # The region's group IDs, listed once per backend (they are what a task's group IDs are checked against).
         self._group_id_list = None
 
@@ -147,9 +150,10 @@ class LegacyBackend(Backend):
     # -- changing in place -----------------------------------------------------
 
     def set_bandwidth(self, instance_ids, bandwidth):
-        # One instance per call (api-notes/v3.md 6.1).
-        return [_outcome(instance_id, lambda i=instance_id: self.client.call(
-            "UpdateInstanceBandwidthHour", {"instanceId": i, "bandwidth": bandwidth})) for instance_id in instance_ids]
+        # One instance per call (api-notes/v3.md 6.1), so several at once.
+        def change(client, instance_id):
+            return _outcome(instance_id, lambda: client.call("UpdateInstanceBandwidthHour", {"instanceId": instance_id, "bandwidth": bandwidth}))
+        return each_in_parallel(self.client, change, instance_ids, self.concurrency)
 
     def set_security_groups(self, instance_ids, group_ids):
         outcomes = []
@@ -197,24 +201,26 @@ class LegacyBackend(Backend):
     # -- giving back ---------------------------------------------------------
 
     def give_back(self, instance_ids):
-        # ReturnInstance takes one instance per call (5.1).
-        return [self._give_back_one(instance_id) for instance_id in instance_ids]
+        # ReturnInstance takes one instance per call (5.1), so several at once.
+        return each_in_parallel(self.client, self._give_back_one, instance_ids, self.concurrency)
 
-    def _give_back_one(self, instance_id):
+    @staticmethod
+    def _give_back_one(client, instance_id):
         try:
-            self.client.call("ReturnInstance", {"instanceId": instance_id})
+            client.call("ReturnInstance", {"instanceId": instance_id})
         except ApiError as error:
-            if error.code == INVALID_STATUS and self._already_gone(instance_id):
+            if error.code == INVALID_STATUS and LegacyBackend._already_gone(client, instance_id):
                 return Outcome(instance_id)
             return Outcome(instance_id, error)
         except TransportError as error:
             return Outcome(instance_id, error)
         return Outcome(instance_id)
 
-    def _already_gone(self, instance_id):
+    @staticmethod
+    def _already_gone(client, instance_id):
         """Whether the instance is no longer listed, or given back (or being given back) already."""
         try:
-            records = self.client.call("DescribeInstances", {"instanceIds": [instance_id]}).get("instanceSet") or []
+            records = client.call("DescribeInstances", {"instanceIds": [instance_id]}).get("instanceSet") or []
         except (ApiError, TransportError):
             return False
         return not records or status_name(records[0].get("status")) in ("terminating", "terminated")
