@@ -29,12 +29,12 @@ export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
 export QCLOUD_CVM_TARBALL := $(TARBALL)
 export PATH := $(BIN):$(PATH)
 
-.PHONY: demo test test-newest check venv tree build install sanity pytest docs bench clean
+.PHONY: demo test test-newest check venv tree build install sanity pytest units lint docs bench clean
 
 demo: install
 	scripts/run-with-emulator.sh docs/examples/demo.sh
 
-test: check test-newest
+test: lint check test-newest
 
 # One cell of the matrix: sanity, then every pytest suite.
 check: sanity pytest
@@ -79,6 +79,18 @@ sanity: tree
 # the installed tarball.
 pytest: install
 	cd $(TREE) && PYTHONPATH=$(abspath $(BUILD)) $(BIN)/python -m pytest -p no:cacheprovider --timeout=900 $(PYTEST_PATHS)
+
+# The unit tests in place, in seconds: the repository itself is the collection,
+# seen through a symlink at ansible_collections/qcloud/cvm.
+INPLACE := $(abspath $(BUILD))/inplace
+units: venv
+	mkdir -p $(INPLACE)/ansible_collections/qcloud
+	ln -sfn $(CURDIR) $(INPLACE)/ansible_collections/qcloud/cvm
+	cd $(INPLACE)/ansible_collections/qcloud/cvm && PYTHONPATH=$(INPLACE) $(BIN)/python -m pytest -q -p no:cacheprovider tests/unit
+
+# ruff (lint and format) and the rendered instance docs, as pre-commit runs them.
+lint: venv
+	$(BIN)/pre-commit run --all-files --show-diff-on-failure
 
 # The collection's HTML docs (antsibull-docs + Sphinx), warnings are errors.
 docs: install

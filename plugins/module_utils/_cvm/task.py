@@ -163,6 +163,10 @@ class InstanceTask:
             self.preview()
             return
         new_ids = self.create(plan.create) if plan.create else []
+        # Instances an earlier run is still creating: with wait, the task ends once they run too.
+        pending = [i for i in plan.keep if self.instances[i].status == "pending"]
+        if pending and self.settings.wait:
+            self.wait_for(pending, RUNNING, "running")
         self.change_in_place()
         self.power(new_ids)
         if self.failures:
@@ -224,6 +228,7 @@ class InstanceTask:
         for change in plan.changes:
             self.record_change(change)
         self.result["changed"] = plan.changes_anything
+        self.result["returned_instance_ids"] = list(plan.replace)
         if plan.create:
             self.result["client_token"] = self.settings.client_token
         self.report(plan.keep + plan.failed + [placeholder(n) for n in range(1, plan.create + 1)])
@@ -376,7 +381,7 @@ class InstanceTask:
             return
         if self.settings.check_mode:
             self.result.update(changed=True, returned_instance_ids=list(instance_ids))
-            self.report([] if final else None)
+            self.report([])
             return
         passing = [i for i in instance_ids if self.instances[i].status in TRANSITIONAL_STATUSES]
         if passing and not self.settings.wait:
