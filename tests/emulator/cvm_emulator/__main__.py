@@ -10,17 +10,21 @@ import sqlite3
 import sys
 
 from . import DEFAULT_SECRET_ID, DEFAULT_SECRET_KEY
-from .config import Settings
+from .config import DRY_RUN_MODES, Settings
 from .emulator import Emulator
 from .server import EmulatorHTTPServer, write_port_file
 
 STOP_POLL = 0.2
 
 DESCRIPTION = f"""\
-Local emulator of Tencent Cloud's legacy CVM API (/v2/index.php): RunInstancesHour,
-DescribeInstances, ReturnInstance, InquiryInstancePriceHour, StartInstances,
-StopInstances, RestartInstances, UpdateInstanceBandwidthHour, and the dfw actions
-ModifySecurityGroupsOfInstance, DescribeSecurityGroupEx, DescribeInstancesOfSecurityGroup;
+Local emulator of Tencent Cloud's CVM APIs over one store, on one port:
+  /v2/index.php  the legacy API: RunInstancesHour, DescribeInstances, ReturnInstance,
+                 InquiryInstancePriceHour, StartInstances, StopInstances, RestartInstances,
+                 UpdateInstanceBandwidthHour, and the dfw actions ModifySecurityGroupsOfInstance,
+                 DescribeSecurityGroupEx, DescribeInstancesOfSecurityGroup;
+  /              API 3.0 (TC3-HMAC-SHA256, version 2017-03-12): the cvm actions RunInstances,
+                 DescribeInstances, TerminateInstances, ... and vpc DescribeSecurityGroups
+                 (tests/emulator/README.md lists them);
 plus a JSON control API under /_emulator/.
 
 Default credentials (the one accepted key pair):
@@ -50,6 +54,11 @@ def parse_args(argv):
         help="returned instances stay in DescribeInstances this long (default %(default)s)")
     add("--timestamp-window", type=float, default=7200.0, metavar="SECONDS",
         help="allowed clock skew and nonce memory; 0 disables both checks (default %(default)s)")
+    add("--v3-timestamp-window", type=float, default=300.0, metavar="SECONDS",
+        help="API 3.0 face: allowed X-TC-Timestamp skew; 0 disables the check (default %(default)s)")
+    add("--dry-run-mode", choices=DRY_RUN_MODES, default=DRY_RUN_MODES[0],
+        help="API 3.0 RunInstances DryRun that passes: answer a bare RequestId (request-id) or the "
+             "DryRunOperation error (error) (default %(default)s)")
     add("--state-file", metavar="PATH", help="SQLite file that keeps the state across restarts")
     add("--tls-cert", metavar="PATH", help="serve HTTPS with this certificate (PEM)")
     add("--tls-key", metavar="PATH", help="private key for --tls-cert (PEM)")
@@ -64,7 +73,8 @@ def parse_args(argv):
     args = parser.parse_args(argv)
     if bool(args.tls_cert) != bool(args.tls_key):
         parser.error("--tls-cert and --tls-key go together")
-    for name in ("create_delay", "return_delay", "power_delay", "forget_delay", "timestamp_window", "latency"):
+    for name in ("create_delay", "return_delay", "power_delay", "forget_delay", "timestamp_window", "v3_timestamp_window",
+                 "latency"):
         if getattr(args, name) < 0:
             parser.error(f"--{name.replace('_', '-')} must be >= 0")
     if args.latency > 3600:

@@ -15,7 +15,7 @@ not change (no "setting bandwidth" status 13).  [EMU] choices:
   created with ``wanIp=0`` stays without; lowering to 0 keeps the address.
 """
 
-from . import states
+from . import operations, states
 from .errors import ApiError, invalid, missing
 from .instance_actions import find_instance
 from .network import public_ip
@@ -59,7 +59,7 @@ class BandwidthActions:
                 raise ApiError("OperationConstraints.InvaildInstanceStatus", (
                     f"instance {instance_id} has status {states.LEGACY_CODE[current]}; bandwidth can change only "
                     "while it is running (2) or stopped (4)"))
-            changes = {"bandwidth": bandwidth}
+            changes = {"bandwidth": bandwidth, "latest_operation": operations.record(operations.SET_BANDWIDTH)}
             if bandwidth > 0 and not inst.public_ips and inst.public_ip_wanted:
                 changes["public_ips"] = [public_ip(store.next_counter("public_ip"))]
             store.update(inst, **changes)

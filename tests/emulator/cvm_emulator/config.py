@@ -26,17 +26,22 @@ class Settings:
     power_delay: float = 1.0
     forget_delay: float = 60.0
     timestamp_window: float = 7200.0
+    v3_timestamp_window: float = 300.0
     state_file: Optional[str] = None
     tls_cert: Optional[str] = None
     tls_key: Optional[str] = None
     balance: str = "1000000"
     latency: float = 0.0
     rate_limits: bool = False
+    dry_run_mode: str = "request-id"
     access_log: bool = False
 
 
-RUNTIME_KEYS = ("create_delay", "return_delay", "power_delay", "forget_delay", "balance", "latency", "rate_limits")
+RUNTIME_KEYS = ("create_delay", "return_delay", "power_delay", "forget_delay", "balance", "latency", "rate_limits",
+                "dry_run_mode")
 MAX_LATENCY = 3600.0
+# How the 3.0 face answers a RunInstances DryRun that passed every check (api-notes/v3.md 4.2, 7 item 10).
+DRY_RUN_MODES = ("request-id", "error")
 
 
 class RuntimeConfig:
@@ -48,6 +53,7 @@ class RuntimeConfig:
         self.create_delay = self.return_delay = self.power_delay = self.forget_delay = self.latency = 0.0
         self.balance = Decimal(0)
         self.rate_limits = False
+        self.dry_run_mode = DRY_RUN_MODES[0]
         self.restore()
 
     def restore(self):
@@ -74,10 +80,15 @@ class RuntimeConfig:
                 "balance": str(self.balance),
                 "latency": self.latency,
                 "rate_limits": self.rate_limits,
+                "dry_run_mode": self.dry_run_mode,
             }
 
 
 def _check(key, value):
+    if key == "dry_run_mode":
+        if value not in DRY_RUN_MODES:
+            raise ValueError(f"dry_run_mode must be one of {', '.join(DRY_RUN_MODES)}")
+        return value
     if key == "rate_limits":
         if not isinstance(value, bool):
             raise ValueError("rate_limits must be true or false")

@@ -5,9 +5,9 @@
 """The control API under /_emulator/ (JSON in and out, no authentication).
 
   GET    /_emulator/instances   every instance, all regions, returned ones too
-  GET    /_emulator/requests    the API call log (?since=SEQ&action=NAME narrow it)
+  GET    /_emulator/requests    the API call log (?since=SEQ&action=NAME&face=legacy|v3 narrow it)
   GET    /_emulator/faults      pending faults
-  POST   /_emulator/faults      {"action", "kind", "times", "seconds"}
+  POST   /_emulator/faults      {"action", "kind", "times", "seconds", "instance_id", "face"}
   DELETE /_emulator/faults      clear pending faults
   GET    /_emulator/config      current delays, balance and switches
   POST   /_emulator/config      any of the keys GET shows
@@ -21,7 +21,7 @@ import json
 from urllib.parse import parse_qs
 
 from . import catalog
-from .emulator import Reply
+from .reply import Reply
 from .records import control_record
 
 PREFIX = "/_emulator/"
@@ -74,7 +74,8 @@ class Control:
     def requests(self, query, _body):
         since = _query_int(query, "since", 0)
         action = query.get("action", [None])[-1]
-        return {"requests": self.emulator.log.entries(since=since, action=action)}
+        face = query.get("face", [None])[-1]
+        return {"requests": self.emulator.log.entries(since=since, action=action, face=face)}
 
     def list_faults(self, _query, _body):
         return {"faults": self.emulator.faults.pending()}

@@ -3,9 +3,9 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
 """The request pipeline: decode -> common checks -> rate limit -> fault -> action -> answer
-(-> latency), all logged."""
+(-> latency), all logged.  ``Emulator`` holds what both faces share (store, config, faults, request
+log, rate limiter); the legacy face's pipeline is here, the 3.0 face's is ``v3.face``."""
 
-import json
 import re
 import time
 import traceback
@@ -18,8 +18,11 @@ from .errors import NOT_ALLOWED, ApiError, invalid
 from .faults import FaultBook
 from .params import decode
 from .rate_limits import RateLimiter, legacy_limit
+from .reply import Reply
 from .request_log import RequestLog
 from .store import Store
+from .v3.face import V3Face
+from .v3.table import ACTION_NAMES as V3_ACTION_NAMES
 
 FORM_TYPE = "application/x-www-form-urlencoded"
 # A truncated success answer: what a proxy cutting the body short would deliver.
@@ -37,20 +40,6 @@ SHORT_CIRCUIT = {
 _NAMING_KEY = re.compile(r"instanceId|instanceIds\.\d+|instanceSet\.\d+\.instanceId")
 
 
-class Reply:
-    __slots__ = ("status", "body", "content_type", "drop")
-
-    def __init__(self, status, body, content_type="application/json", drop=False):
-        self.status = status
-        self.body = body
-        self.content_type = content_type
-        self.drop = drop
-
-    @classmethod
-    def json(cls, payload, status=200):
-        return cls(status, json.dumps(payload).encode("ascii"))
-
-
 def success(payload):
     body = {"code": 0, "message": "", "codeDesc": "Success"}
     body.update(payload)
@@ -66,9 +55,10 @@ class Emulator:
         self.auth = Authenticator(settings.secret_id, settings.secret_key, settings.security_token,
                                   settings.timestamp_window, clock, host_for=api_host)
         self.log = RequestLog()
-        self.faults = FaultBook(ACTION_NAMES)
+        self.faults = FaultBook({"legacy": ACTION_NAMES, "v3": V3_ACTION_NAMES})
         self.limiter = RateLimiter()
         self.actions = Actions(self.store, self.config, self.faults, clock)
+        self.v3 = V3Face(self)
 
     def close(self):
         self.store.close()
@@ -95,6 +85,17 @@ class Emulator:
             time.sleep(latency)
         return reply
 
+    def handle_v3(self, method, headers, raw_query, body):
+        """Answer one call to ``/`` (API 3.0); ``headers`` maps lower-case names to received values.
+
+        Latency as for the legacy face: after the work, outside every lock.
+        """
+        reply = self.v3.handle(method, headers, raw_query, body)
+        latency = self.config.latency
+        if latency > 0:
+            time.sleep(latency)
+        return reply
+
     def _answer_api(self, method, host_header, raw, content_type):
         try:
             received, params = decode(raw)
@@ -111,7 +112,7 @@ class Emulator:
             action, region = self._route(params)
             self.log.finish(entry, region=region)
             self._check_rate(params["SecretId"], action)
-            fault = self.faults.take(action, self._named_instances(params))
+            fault = self.faults.take(action, self._named_instances(params), face="legacy")
             if fault is not None and fault.kind == "busy" and fault.instance_id and action in PER_ITEM_FAULTS:
                 notes["busy_instance"] = fault.instance_id
             elif fault is not None and fault.kind in SHORT_CIRCUIT:

@@ -10,7 +10,7 @@ placed beside code/message.
 
 import dataclasses
 
-from . import catalog, prices, states
+from . import catalog, operations, prices, states
 from .errors import MISSING, NOT_ALLOWED, ApiError, invalid
 from .images import IMAGES
 from .model import InstanceState
@@ -22,6 +22,7 @@ from .validation import CreateRequest, validate
 RETURNABLE = frozenset((states.FAULT, states.RUNNING, states.STOPPED))
 MAX_LIMIT = 100
 SEED_IMAGE = "img-3wnd9xpl"
+FAILED_CREATE = "the instance failed to launch (injected create_fails fault)"
 
 
 def find_instance(store, instance_id, region):
@@ -102,6 +103,8 @@ class InstanceActions:
             if status is None:
                 inst.status, inst.status_time = states.CREATING, now
                 inst.next_status, inst.next_at = final, now + self.config.create_delay
+                inst.latest_operation = operations.record(operations.CREATE, error=FAILED_CREATE
+                                                          if final == states.LAUNCH_FAILED else None)
             else:
                 inst.status, inst.status_time = status, now
             instances.append(inst)
@@ -183,7 +186,8 @@ class InstanceActions:
                     f"instance {instance_id} has status {states.LEGACY_CODE[current]}; only status 1 (fault), "
                     "2 (running) or 4 (stopped) can be returned"))
             store.update(inst, status=states.RETURNING, status_time=now, next_status=states.RETURNED,
-                         next_at=now + self.config.return_delay)
+                         next_at=now + self.config.return_delay,
+                         latest_operation=operations.record(operations.TERMINATE))
         return {}
 
     # -- InquiryInstancePriceHour ---------------------------------------------------

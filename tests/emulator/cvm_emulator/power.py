@@ -11,13 +11,15 @@ instances move through the intermediate status to the final one after
 ``power_delay`` seconds (fixed when the call is accepted).
 """
 
-from . import states
+from . import operations, states
 from .errors import CONFLICT, NOT_ALLOWED, ApiError, invalid, missing
 from .params import list_values, optional_int
 
 MAX_IDS = 100
 TASK_BASE = 10 ** 12
 
+OPERATIONS = {"StartInstances": operations.START, "StopInstances": operations.STOP,
+              "RestartInstances": operations.REBOOT}
 # action -> (required status, intermediate, final, whether forceStop is a parameter)
 TRANSITIONS = {
     "StartInstances": (states.STOPPED, states.STARTING, states.RUNNING, False),
@@ -82,7 +84,7 @@ class PowerActions:
                     "status": intermediate, "status_time": now, "next_status": final,
                     "next_at": now + self.config.power_delay,
                     "stopped_mode": "keep_charging" if final == states.STOPPED else None,
-                    "latest_operation": {"name": action, "request_id": request_id},
+                    "latest_operation": operations.record(OPERATIONS[action], request_id),
                 }))
                 detail[instance_id] = {"code": 0, "message": "", "requestId": request_id, "codeDesc": "Success"}
             if changes:

@@ -2,7 +2,8 @@
 # Copyright: qcloud.cvm contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""HTTP(S) front end: routes /v2/index.php to the pipeline and /_emulator/ to the control API."""
+"""HTTP(S) front end: routes /v2/index.php to the legacy face, / to the API 3.0 face and /_emulator/ to
+the control API; anything else is HTTP 404."""
 
 import os
 import socket
@@ -14,9 +15,12 @@ from urllib.parse import urlsplit
 
 from . import API_PATH
 from .control import PREFIX, Control
-from .emulator import Emulator, Reply
+from .emulator import Emulator
+from .reply import Reply
+from .v3.decode import MAX_BODY as V3_MAX_BODY
 
 MAX_BODY = 8 * 1024 * 1024
+V3_PATH = "/"
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -43,10 +47,21 @@ class Handler(BaseHTTPRequestHandler):
 
     def _dispatch(self, method):
         url = urlsplit(self.path)
-        body = self._read_body()
+        # api-notes/v3.md 7 item 1: on /, a TC3 Authorization or an X-TC-Action header makes a 3.0 request.
+        v3 = url.path == V3_PATH and method in ("GET", "POST") and (
+            "X-TC-Action" in self.headers
+            or (self.headers.get("Authorization") or "").startswith("TC3-"))
+        body = self._read_body(V3_MAX_BODY if v3 else MAX_BODY, v3)
         if body is None:
             return
-        if url.path == API_PATH and method in ("GET", "POST"):
+        if v3:
+            headers = {}
+            for name, value in self.headers.items():
+                headers.setdefault(name.lower(), value)
+            # http.server decodes the request line as latin-1; undo that to hash the query exactly as sent.
+            raw_query = url.query.encode("latin-1").decode("utf-8", errors="surrogateescape")
+            reply = self.server.emulator.handle_v3(method, headers, raw_query, body)
+        elif url.path == API_PATH and method in ("GET", "POST"):
             # http.server decodes the request line as latin-1; undo that to get the bytes sent.
             raw = url.query.encode("latin-1") if method == "GET" else body
             reply = self.server.emulator.handle_api(method, self.headers.get("Host"), raw,
@@ -60,7 +75,7 @@ class Handler(BaseHTTPRequestHandler):
         else:
             self._send(reply)
 
-    def _read_body(self):
+    def _read_body(self, limit, v3=False):
         if self.headers.get("Transfer-Encoding"):
             # Bodies must come with Content-Length; reading on would desynchronise the connection.
             self.close_connection = True
@@ -69,7 +84,13 @@ class Handler(BaseHTTPRequestHandler):
         length = self.headers.get("Content-Length")
         if not length:
             return b""
-        if not length.isdigit() or int(length) > MAX_BODY:
+        if v3 and length.isdigit() and int(length) > limit:
+            # The 3.0 face answers in its envelope without reading the body, then closes.
+            self.close_connection = True
+            headers = {name.lower(): value for name, value in self.headers.items()}
+            self._send(Reply(200, self.server.emulator.v3.oversized(headers)))
+            return None
+        if not length.isdigit() or int(length) > limit:
             self.close_connection = True
             self._send(Reply(413 if length.isdigit() else 400, b"bad Content-Length\n", content_type="text/plain"))
             return None

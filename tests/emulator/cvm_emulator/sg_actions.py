@@ -10,7 +10,7 @@ DescribeInstancesOfSecurityGroup are how a legacy client reads groups and
 their members.
 """
 
-from . import states
+from . import operations, states
 from .errors import CONFLICT, ApiError, invalid, missing
 from .instance_actions import find_instance
 from .params import nested_list, optional_int, present
@@ -84,7 +84,8 @@ class SecurityGroupActions:
                     raise ApiError("OperationConstraints.InstanceStatusForbidsAssociation", (
                         f"instance {entry['instanceId']} has status {states.LEGACY_CODE[current]}; security "
                         "groups can change only while it is running (2) or stopped (4)"))
-                changes.append((inst, {"security_group_ids": list(entry["sgIds"])}))
+                changes.append((inst, {"security_group_ids": list(entry["sgIds"]),
+                                       "latest_operation": operations.record(operations.MODIFY_ATTRIBUTE)}))
             store.update_many(changes)
         return {}
 
