@@ -8,7 +8,7 @@ from __future__ import annotations
 class ModuleDocFragment:
     # The options every module and the inventory plugin share: credentials,
     # region, endpoint and transport. The environment fallbacks named here are
-    # implemented once, in module_utils/qcloud_module.py (COMMON_OPTION_ENV).
+    # implemented once, in module_utils/_ansible/options.py (COMMON_OPTION_ENV).
     DOCUMENTATION = r"""
 options:
   secret_id:
@@ -89,7 +89,7 @@ notes:
 """
 
     # The instance filters of the inventory plugin and of cvm_instance_info
-    # (one implementation: module_utils/cvm_filters.py).
+    # (one implementation: module_utils/_cvm/filters.py).
     FILTERS = r"""
 options:
   zone_ids:

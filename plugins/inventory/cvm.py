@@ -220,7 +220,7 @@ from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructa
 
 from ansible_collections.qcloud.cvm.plugins.module_utils._ansible.options import checked_region, connection_from_options, resolve_common_options
 from ansible_collections.qcloud.cvm.plugins.module_utils._api.errors import QcloudError
-from ansible_collections.qcloud.cvm.plugins.module_utils._cvm.backends import open_backend
+from ansible_collections.qcloud.cvm.plugins.module_utils._cvm.backends import check_region_served, open_backend
 from ansible_collections.qcloud.cvm.plugins.module_utils._cvm.filters import FILTER_OPTIONS, InstanceFilter
 from ansible_collections.qcloud.cvm.plugins.module_utils._cvm.listing import list_instances
 from ansible_collections.qcloud.cvm.plugins.module_utils._cvm.model import INSTANCE_KEYS
@@ -315,6 +315,8 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             regions = self._regions(options)
             # The options are checked once, here, so that a bad one fails before any thread starts.
             connection = connection_from_options(dict(options, region=regions[0]), read_only=True)
+            for region in regions:
+                check_region_served(connection.api, region, option="regions" if self.get_option("regions") else "region")
         except QcloudError as error:
             raise AnsibleParserError(to_native(error)) from None
         preferences = self._hostname_preferences(self.get_option("hostnames") or ["instance_id"])

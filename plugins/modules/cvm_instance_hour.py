@@ -278,7 +278,7 @@ options:
         the number to buy and the IDs of every listed instance of the task, given-back and failed ones included. Every retry
         of one create, and a re-run after a lost answer, sends the same token."
       - "A token never replays a finished create: when the API answers a create with instances that are not new (listed
-        before the create, given back, failed, or no longer listed, as after a teardown), that token belonged to an earlier
+        before the create, failed ones included, given back, or no longer listed, as after a teardown or a failed create), that token belonged to an earlier
         create; the module then sends the create again with the next token of a chain that also hashes those IDs
         (reported in RV(stale_client_tokens)). A run that lost such an answer walks the same chain, so nothing is ever
         bought twice."
@@ -376,7 +376,7 @@ EXAMPLES = r"""
 
 - name: Show their IDs and public IPs
   ansible.builtin.debug:
-    msg: "{{ web.instances | map(attribute='instance_id') | zip(web.instances | map(attribute='wan_ips')) | list }}"
+    msg: "{{ web.instances | map(attribute='instance_id') | zip(web.instances | map(attribute='public_ips')) | list }}"
 
 - name: Preview a third web server and its price, without creating it
   qcloud.cvm.cvm_instance_hour:

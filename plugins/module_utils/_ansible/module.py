@@ -16,9 +16,9 @@ from __future__ import annotations
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
+from ansible_collections.qcloud.cvm.plugins.module_utils._ansible.options import common_argument_spec, connection_from_options
 from ansible_collections.qcloud.cvm.plugins.module_utils._api.base import HAS_REQUESTS
 from ansible_collections.qcloud.cvm.plugins.module_utils._api.errors import ConfigError, QcloudError
-from ansible_collections.qcloud.cvm.plugins.module_utils._ansible.options import common_argument_spec, connection_from_options
 from ansible_collections.qcloud.cvm.plugins.module_utils._cvm.backends import open_backend
 
 

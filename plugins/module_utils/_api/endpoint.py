@@ -61,7 +61,7 @@ def parse_endpoint(url, option="endpoint"):
             raise invalid("the port must be a number from 1 to 65535") from None
         raise invalid("the port must be a number from 1 to 65535, for example https://host:8443/") from None
     if parts.scheme not in DEFAULT_PORTS:
-        if not parts.scheme or not parts.netloc:
+        if "://" not in url:
             raise invalid("it needs a scheme, http:// or https://, before the host")
         raise invalid("the scheme must be http or https, not {0!r}".format(parts.scheme))
     if not parts.hostname:

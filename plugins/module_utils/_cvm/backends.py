@@ -68,6 +68,12 @@ def default_endpoint(api, region, service="cvm"):
     return "https://" + host.format(service=service, region=region)
 
 
+def check_region_served(api, region, option="region"):
+    """ConfigError, naming ``option``, when ``api`` cannot serve ``region`` (the legacy API knows no short code for some)."""
+    if api == "legacy" and legacy_code(region) is None:
+        raise ConfigError("option '{0}': {1} has no short code on the legacy API; use api: v3".format(option, region))
+
+
 def open_backend(connection, session=None):
     """The backend for ``connection``; ConfigError when its options cannot work together."""
     if connection.api not in APIS:
@@ -89,9 +95,8 @@ def _open_v3(connection, session):
 
 def _open_legacy(connection, session):
     endpoint = parse_endpoint(connection.endpoint or LEGACY_ENDPOINT)
+    check_region_served("legacy", connection.region)
     code = legacy_code(connection.region)
-    if code is None:
-        raise ConfigError("option 'region': {0} has no short code on the legacy API; use api: v3".format(connection.region))
 
     def client_for(client_endpoint):
         return LegacyClient(connection.credentials, code, client_endpoint, validate_certs=connection.validate_certs,

@@ -13,7 +13,7 @@ the module's ``client_token`` option):
   answer, sends the same token: the API answers it with the same instances
   and buys nothing more;
 * an answer whose instances are not new (listed before this create, given
-  back, failed, or not listed at all) replays a finished create: the token
+  back, or not listed at all) replays a finished create: the token
   belongs to an earlier create whose instances are gone (a teardown, a
   failed create, the listing forgot them). The create is sent again with
   the next token of a chain that also hashes those stale IDs, so it is new to
@@ -29,7 +29,7 @@ import time
 
 from ansible_collections.qcloud.cvm.plugins.module_utils._api.errors import TaskFailure
 from ansible_collections.qcloud.cvm.plugins.module_utils._cvm.client_token import derive_client_token
-from ansible_collections.qcloud.cvm.plugins.module_utils._cvm.model import FAILED_STATUSES, GONE_STATUSES
+from ansible_collections.qcloud.cvm.plugins.module_utils._cvm.model import GONE_STATUSES
 
 # How many replayed answers one create walks past before giving up: each is an
 # earlier create of the same spec and count whose instances are gone.
@@ -52,7 +52,13 @@ class Purchase:
 
 
 def _old_ids(backend, instance_ids, known_ids, sleep):
-    """(old IDs, listed Instances by ID): the answered IDs that are not new instances of this create."""
+    """(old IDs, listed Instances by ID): the answered IDs that are not new instances of this create.
+
+    An instance the task knew before this create, one given back, or one the
+    API no longer lists belongs to a finished create. An unknown ID that
+    already failed is this create's own result (it failed at once), not an old one:
+    an earlier create's failed instances are listed, so the task knew them.
+    """
     known = [i for i in instance_ids if i in known_ids]
     rest = [i for i in instance_ids if i not in known_ids]
     listed = {}
@@ -60,9 +66,9 @@ def _old_ids(backend, instance_ids, known_ids, sleep):
         if pause:
             sleep(pause)
         listed.update((instance.instance_id, instance) for instance in backend.get([i for i in rest if i not in listed]))
-        if all(i in listed for i in rest) or any(listed[i].status in GONE_STATUSES | FAILED_STATUSES for i in listed):
+        if all(i in listed for i in rest) or any(listed[i].status in GONE_STATUSES for i in listed):
             break
-    finished = [i for i in rest if i not in listed or listed[i].status in GONE_STATUSES | FAILED_STATUSES]
+    finished = [i for i in rest if i not in listed or listed[i].status in GONE_STATUSES]
     return known + finished, listed
 
 
@@ -87,7 +93,7 @@ def buy(backend, spec, count, known_ids, user_token=None, sleep=time.sleep, on_t
             return Purchase(token, answered, listed, stale_tokens)
         if user_token:
             raise TaskFailure("the API answered client_token {0} with instances of an earlier create ({1}), which are listed "
-                              "before this run, given back, failed or no longer listed: a client token is good for one create. "
+                              "before this run, given back or no longer listed: a client token is good for one create. "
                               "Nothing was bought; unset client_token to let the module derive one, or give a new one".format(
                                   token, ", ".join(old)))
         stale_tokens.append(token)

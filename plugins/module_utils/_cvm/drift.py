@@ -69,7 +69,7 @@ def _replace_only(instance, spec):
         pairs.append(("bandwidth_type", instance.bandwidth_type, spec.bandwidth_type))
     if spec.public_ip is not None:
         pairs.append(("wan_ip", bool(instance.public_ips), spec.public_ip))
-    return pairs
+    return [pair for pair in pairs if pair[0] not in instance.unreported]
 
 
 def same_groups(current, wanted, ordered):

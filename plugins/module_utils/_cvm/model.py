@@ -106,11 +106,17 @@ class Instance:
                                   "Instances created by the collection on API 3.0 carry C(qcloud-cvm-client-token).",
                                   {"team": "web"}, factory=dict)
 
+    # The keys whose value the API did not report for this instance (a legacy
+    # record of a VPC instance without the vpc-/subnet- string IDs): their value
+    # is a placeholder, never compared with a task. Not part of the contract.
+    unreported = frozenset()
+
     def as_dict(self):
         """The instance as the plain dict modules return and hosts carry (a copy)."""
+        values = self.__dict__
         return {
             name: (list(value) if isinstance(value, list) else dict(value) if isinstance(value, dict) else value)
-            for name, value in self.__dict__.items()
+            for name, value in ((name, values[name]) for name in INSTANCE_KEY_ORDER)
         }
 
     @classmethod
@@ -125,7 +131,8 @@ class Instance:
 
 
 INSTANCE_FIELDS = dataclasses.fields(Instance)
-INSTANCE_KEYS = frozenset(field.name for field in INSTANCE_FIELDS)
+INSTANCE_KEY_ORDER = tuple(field.name for field in INSTANCE_FIELDS)
+INSTANCE_KEYS = frozenset(INSTANCE_KEY_ORDER)
 
 
 @dataclasses.dataclass

@@ -14,12 +14,12 @@ from ansible_collections.qcloud.cvm.plugins.module_utils._api.errors import ApiE
 from ansible_collections.qcloud.cvm.plugins.module_utils._cvm.backend import MAX_PAGE_SIZE, Backend, Outcome, Page, Quote
 from ansible_collections.qcloud.cvm.plugins.module_utils._cvm.concurrency import DEFAULT_CONCURRENCY, each_in_parallel
 from ansible_collections.qcloud.cvm.plugins.module_utils._cvm.legacy.records import instance_from_record, status_name
-from ansible_collections.qcloud.cvm.plugins.module_utils._cvm.listing import list_stream
 from ansible_collections.qcloud.cvm.plugins.module_utils._cvm.legacy.requests import (
     describe_queries,
     price_parameters,
     run_instances_hour_parameters,
 )
+from ansible_collections.qcloud.cvm.plugins.module_utils._cvm.listing import list_stream
 
 # ReturnInstance's answer for an instance in the wrong state (5.1); for one
 # already returning or returned it means an earlier give-back went through.

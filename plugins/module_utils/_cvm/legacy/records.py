@@ -88,7 +88,7 @@ def instance_from_record(record, region):
     data_disks = []
     if _int(disk.get("storageSize")):
         data_disks.append(_disk(disk.get("storageId"), disk.get("storageType"), disk.get("storageSize")))
-    return Instance(
+    instance = Instance(
         instance_id=record.get("unInstanceId") or "",
         instance_name=record.get("instanceName") or "",
         uuid=record.get("uuid"),
@@ -116,3 +116,8 @@ def instance_from_record(record, region):
         data_disks=data_disks,
         created_time=utc_time(record.get("createTime")),
     )
+    if "unVpcId" not in record and _int(record.get("vpcId")):
+        # In a VPC, but the record names it only by its numeric internal ID (4.2):
+        # which vpc-/subnet- it is cannot be told, so it is never compared.
+        instance.unreported = frozenset(("vpc_id", "subnet_id"))
+    return instance
