@@ -16,6 +16,9 @@ directory runs, so module tests that read their warnings see them whatever ran f
 
 from __future__ import annotations
 
+import os
+import sys
+
 from pathlib import Path
 
 import pytest
@@ -26,8 +29,27 @@ _TARGET_SIDE = module_utils_internal.is_controller
 
 from ansible.plugins.loader import init_plugin_loader  # noqa: E402  pylint: disable=wrong-import-position
 
-# tests/unit/plugins/inventory/conftest.py inside <root>/ansible_collections/qcloud/cvm
-COLLECTIONS_ROOT = Path(__file__).resolve().parents[7]
+
+def _collections_root():
+    """The directory holding ``ansible_collections/qcloud/cvm`` (this collection).
+
+    Not ``Path(__file__).resolve()``: the collection may be a symlink to the repository (``.build/inplace``),
+    and resolving it leaves the ``ansible_collections`` tree. The path pytest imported this file by is used,
+    else the ``sys.path`` entry that holds this collection.
+    """
+    here = Path(os.path.abspath(__file__))
+    for parent in here.parents:
+        if parent.name == "ansible_collections" and (parent / "qcloud" / "cvm").is_dir():
+            return parent.parent
+    repository = here.resolve().parents[4]
+    for entry in sys.path:
+        candidate = Path(entry or ".").absolute() / "ansible_collections" / "qcloud" / "cvm"
+        if candidate.is_dir() and candidate.resolve() == repository:
+            return candidate.parents[2]
+    raise RuntimeError("{0} is not inside an ansible_collections/qcloud/cvm tree, nor is one on sys.path".format(here))
+
+
+COLLECTIONS_ROOT = _collections_root()
 
 init_plugin_loader([str(COLLECTIONS_ROOT)])
 module_utils_internal.is_controller = _TARGET_SIDE

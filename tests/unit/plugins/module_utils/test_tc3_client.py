@@ -244,11 +244,20 @@ def test_throttling_is_retried_with_the_same_body_and_a_fresh_signature():
 
 
 def test_gives_up_after_the_retries_allowed():
-    session = FakeSession(THROTTLED, THROTTLED, THROTTLED)
+    failure = error("InternalError", "try again")
+    session = FakeSession(failure, failure, failure)
     client, sleeps = make_client(session, retries=2)
-    with pytest.raises(ApiError, match="RequestLimitExceeded"):
+    with pytest.raises(ApiError, match="InternalError"):
         client.call("DescribeInstances", {})
     assert len(session.posts) == 3 and len(sleeps) == 2
+
+
+def test_throttling_has_a_budget_of_its_own():
+    # Two ordinary retries allowed, yet four throttled answers in a row are waited out.
+    session = FakeSession(THROTTLED, THROTTLED, THROTTLED, THROTTLED, OK)
+    client, sleeps = make_client(session, retries=2)
+    client.call("DescribeInstances", {})
+    assert len(session.posts) == 5 and len(sleeps) == 4
 
 
 def test_signature_expired_is_not_retried_and_points_at_the_clock():

@@ -13,6 +13,7 @@ from __future__ import annotations
 import types
 
 import pytest
+
 from tencentcloud.common import abstract_client as sdk_abstract_client
 from tencentcloud.common.common_client import CommonClient
 from tencentcloud.common.credential import Credential

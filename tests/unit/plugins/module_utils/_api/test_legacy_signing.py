@@ -2,13 +2,14 @@
 # Copyright: qcloud.cvm contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""The client signs exactly as the spec's worked examples (spec 1.6)."""
+"""The legacy signer (_api/legacy.py) signs exactly as the worked examples (api-notes/legacy.md 1.3, 1.6)."""
 
 from __future__ import annotations
 
 import pytest
 
-from ansible_collections.qcloud.cvm.plugins.module_utils.qcloud_api import flatten_parameters, host_header, sign, string_to_sign
+from ansible_collections.qcloud.cvm.plugins.module_utils._api.endpoint import parse_endpoint
+from ansible_collections.qcloud.cvm.plugins.module_utils._api.legacy import flatten_parameters, sign, string_to_sign
 
 HOST = "cvm.api.qcloud.com"
 PATH = "/v2/index.php"
@@ -45,6 +46,11 @@ def test_signature_method_omitted_means_sha1():
     assert sign(EXAMPLE_KEY, string_to_sign("GET", HOST, PATH, params), None) == "vIP1LfRECGEPwc45N5+PAE7atAQ="
 
 
+def test_the_default_signature_method_is_sha256():
+    text = string_to_sign("POST", HOST, PATH, flatten_parameters(dict(RUN_PARAMS, SignatureMethod="HmacSHA256")))
+    assert sign(EXAMPLE_KEY, text) == "B5iOmaEOSrcmoLaSdnvZjANKyE7+OHZcffUgMpY974o="
+
+
 def test_tencent_legacy_test_vector_with_list_and_underscore_rule():
     # Tencent's own vector (S5), given with instanceIds_0 to show that '_' in keys reads as '.'.
     params = {"Action": "DescribeInstances", "Nonce": "11886", "Region": "gz", "SecretId": "AKIDz8krbsJ5yKBZQpn74WFkmLPx3gnPhESA",
@@ -62,12 +68,22 @@ def test_describe_list_example_sha256_sorts_case_sensitively():
     assert sign(EXAMPLE_KEY, string_to_sign("GET", HOST, PATH, params)) == "WyTWcioN+yZDN+QOK8se61Uq+fV0WJF/UY2w7Ki1ObM="
 
 
+def test_the_signature_itself_is_never_signed():
+    params = flatten_parameters(dict(RUN_PARAMS, SignatureMethod="HmacSHA256"))
+    assert string_to_sign("POST", HOST, PATH, dict(params, Signature="anything")) == string_to_sign("POST", HOST, PATH, params)
+
+
 def test_flatten_lists_are_zero_based_and_none_is_not_sent():
-    flat = flatten_parameters({"ids": ["a", "b"] + ["x"] * 9, "skip": None, "flag": False})
+    flat = flatten_parameters({"ids": ["a", "b"] + ["x"] * 9, "skip": None, "flag": False, "on": True, "n": 0})
     assert flat["ids.0"] == "a" and flat["ids.1"] == "b" and flat["ids.10"] == "x"
-    assert "skip" not in flat and flat["flag"] == "0"
+    assert "skip" not in flat and flat["flag"] == "0" and flat["on"] == "1" and flat["n"] == "0"
     # Byte order puts ids.10 before ids.2, as the spec says the server sorts.
     assert string_to_sign("POST", HOST, PATH, flat).index("ids.10=") < string_to_sign("POST", HOST, PATH, flat).index("ids.2=")
+
+
+def test_flatten_objects_and_lists_of_objects():
+    flat = flatten_parameters({"disk": {"size": 50, "type": None}, "tags": [{"k": "a", "v": 1}], "empty": []})
+    assert flat == {"disk.size": "50", "tags.0.k": "a", "tags.0.v": "1"}
 
 
 @pytest.mark.parametrize("endpoint, host", [
@@ -75,6 +91,7 @@ def test_flatten_lists_are_zero_based_and_none_is_not_sent():
     ("https://cvm.api.qcloud.com:443/v2/index.php", "cvm.api.qcloud.com"),
     ("http://127.0.0.1:8080/v2/index.php", "127.0.0.1:8080"),
     ("http://127.0.0.1/v2/index.php", "127.0.0.1"),
+    ("http://[::1]:8080/v2/index.php", "[::1]:8080"),
 ])
 def test_host_header_is_what_is_signed(endpoint, host):
-    assert host_header(endpoint) == host
+    assert parse_endpoint(endpoint).host_header == host

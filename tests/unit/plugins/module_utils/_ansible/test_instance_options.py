@@ -2,13 +2,21 @@
 # Copyright: qcloud.cvm contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""The rules of cvm_instance_hour that the argument spec cannot say: each one fails, naming its option."""
+"""cvm_instance_hour's instance options (_ansible/instance_options.py): the rules the argument spec cannot say, each naming
+its option, and the InstanceSpec the options make."""
 
 from __future__ import annotations
 
 import pytest
 
-from ansible_collections.qcloud.cvm.plugins.module_utils.cvm_instance_hour_rules import option_errors, password_error
+from ansible_collections.qcloud.cvm.plugins.module_utils._ansible.instance_options import (
+    INSTANCE_TYPES,
+    instance_argument_spec,
+    option_errors,
+    password_error,
+    spec_from_options,
+)
+from ansible_collections.qcloud.cvm.plugins.module_utils._cvm.model import UNNAMED_INSTANCE, InstanceSpec
 
 # What AnsibleModule hands over for a minimal valid task: every option, defaults applied.
 VALID = {
@@ -105,3 +113,45 @@ def test_password_errors_never_quote_the_password(password):
     for bad in (password + "_", password * 3, password[:3]):
         message = password_error(bad)
         assert message and bad not in message
+
+
+# -- the spec the options make ---------------------------------------------------------
+
+def test_the_defaults_make_a_spec_in_neutral_values():
+    assert spec_from_options(VALID) == InstanceSpec(
+        zone_id=100003, instance_family="S1", cpu=1, memory=2, image_id="img-3wnd9xpl", instance_name=UNNAMED_INSTANCE, image_type=2,
+        disk_type="LOCAL_BASIC", data_disk_size=0, system_disk_size=None, bandwidth_type="PayByHour", bandwidth=0, public_ip=None,
+        vpc_id=None, subnet_id=None, vpc_gateway=False, private_ip=None, password=None, key_id=None, security_agent=True,
+        monitor_agent=True, project_id=0)
+
+
+def test_every_instance_option_reaches_the_spec():
+    spec = spec_from_options(dict(VALID, zone_id=200001, cpu=4, mem=16, image_id="img-31tjrtph", image_type=1, instance_type="CVM.M2",
+                                  storage_type=3, storage_size=100, root_size=50, bandwidth_type="PayByTraffic", bandwidth=10,
+                                  wan_ip=True, vpc_id="vpc-1", subnet_id="subnet-1", is_vpc_gateway=True,
+                                  private_ip_addresses=["172.16.0.9"], password="Ab12#xyz", need_security_agent=False,
+                                  need_monitor_agent=False, project_id=5, instance_name="db"))
+    assert spec == InstanceSpec(
+        zone_id=200001, instance_family="M2", cpu=4, memory=16, image_id="img-31tjrtph", instance_name="db", image_type=1,
+        disk_type="LOCAL_SSD", data_disk_size=100, system_disk_size=50, bandwidth_type="PayByTraffic", bandwidth=10, public_ip=True,
+        vpc_id="vpc-1", subnet_id="subnet-1", vpc_gateway=True, private_ip="172.16.0.9", password="Ab12#xyz", key_id=None,
+        security_agent=False, monitor_agent=False, project_id=5)
+
+
+@pytest.mark.parametrize("storage_type, disk_type", [(1, "LOCAL_BASIC"), (2, "CLOUD_BASIC"), (3, "LOCAL_SSD")])
+def test_storage_types_are_the_3_0_disk_types(storage_type, disk_type):
+    assert spec_from_options(dict(VALID, storage_type=storage_type)).disk_type == disk_type
+
+
+def test_the_argument_spec_takes_the_api_names_as_aliases():
+    spec = instance_argument_spec()
+    aliases = {name: option.get("aliases") for name, option in spec.items() if option.get("aliases")}
+    assert aliases == {
+        "zone_id": ["zoneId"], "image_id": ["imageId"], "image_type": ["imageType"], "instance_type": ["instanceType"],
+        "storage_type": ["storageType"], "storage_size": ["storageSize"], "root_size": ["rootSize"], "bandwidth_type": ["bandwidthType"],
+        "wan_ip": ["wanIp"], "vpc_id": ["vpcId"], "subnet_id": ["subnetId"], "is_vpc_gateway": ["isVpcGateway"],
+        "private_ip_addresses": ["privateIpAddresses"], "key_id": ["keyId"], "need_security_agent": ["needSecurityAgent"],
+        "need_monitor_agent": ["needMonitorAgent"], "project_id": ["projectId"], "instance_name": ["instanceName"],
+    }
+    assert spec["password"]["no_log"] is True and spec["key_id"]["no_log"] is False
+    assert spec["instance_type"]["choices"] == INSTANCE_TYPES == ["CVM.S1", "CVM.S2", "CVM.I1", "CVM.I2", "CVM.M1", "CVM.M2", "CVM.C2"]
