@@ -22,6 +22,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+
 from urllib.parse import urlencode, urlsplit
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -33,8 +34,14 @@ API_PATH = "/v2/index.php"
 
 # A configuration every RunInstancesHour test can start from: the seed doc's example.
 SEED_EXAMPLE = {
-    "imageId": "img-3wnd9xpl", "bandwidth": "1", "cpu": "1", "mem": "2", "storageType": "1",
-    "storageSize": "50", "goodsNum": "1", "zoneId": "100001",
+    "imageId": "img-3wnd9xpl",
+    "bandwidth": "1",
+    "cpu": "1",
+    "mem": "2",
+    "storageType": "1",
+    "storageSize": "50",
+    "goodsNum": "1",
+    "zoneId": "100001",
 }
 
 
@@ -60,11 +67,14 @@ class Client:
         self.token = token
         self.ssl_context = ssl_context
 
-    def signed(self, action, params=None, method="GET", region="gz", signature_method=None, sign_host=None,
-               timestamp=None, nonce=None):
-        full = {"Action": action, "Region": region, "SecretId": self.secret_id,
-                "Timestamp": str(int(time.time()) if timestamp is None else timestamp),
-                "Nonce": str(random.randint(1, 2 ** 63 - 1) if nonce is None else nonce)}
+    def signed(self, action, params=None, method="GET", region="gz", signature_method=None, sign_host=None, timestamp=None, nonce=None):
+        full = {
+            "Action": action,
+            "Region": region,
+            "SecretId": self.secret_id,
+            "Timestamp": str(int(time.time()) if timestamp is None else timestamp),
+            "Nonce": str(random.randint(1, 2**63 - 1) if nonce is None else nonce),
+        }
         if signature_method:
             full["SignatureMethod"] = signature_method
         if self.token is not None:
@@ -88,8 +98,7 @@ class Client:
                 conn.request("GET", f"{path}?{encoded}", headers=headers or {})
             else:
                 target = f"{path}?{query}" if query else path
-                conn.request(method, target, body=encoded.encode("utf-8"), headers=headers or {
-                    "Content-Type": "application/x-www-form-urlencoded"})
+                conn.request(method, target, body=encoded.encode("utf-8"), headers=headers or {"Content-Type": "application/x-www-form-urlencoded"})
             response = conn.getresponse()
             return response.status, response.read()
         finally:
@@ -154,8 +163,8 @@ class CliProcess:
         env = dict(os.environ, PYTHONPATH=HERE)
         with open(self.stderr_path, "wb") as stderr:
             self.process = subprocess.Popen(  # pylint: disable=consider-using-with
-                [sys.executable, "-m", "cvm_emulator", "--port-file", str(self.port_file)] + list(args),
-                env=env, stdout=subprocess.DEVNULL, stderr=stderr)
+                [sys.executable, "-m", "cvm_emulator", "--port-file", str(self.port_file)] + list(args), env=env, stdout=subprocess.DEVNULL, stderr=stderr
+            )
         deadline = time.time() + 20
         while not self.port_file.exists():
             if self.process.poll() is not None or time.time() > deadline:

@@ -45,10 +45,15 @@ def test_maximum_by_bandwidth_type(emu, bandwidth_type, maximum):
     assert _update(emu, instance_id, 0)["code"] == 0
 
 
-@pytest.mark.parametrize("params, module", [
-    ({"bandwidth": "5"}, 100001), ({"instanceId": "ins-abcdefgh"}, 100001),
-    ({"instanceId": "ins-abcdefgh", "bandwidth": "five"}, 100002),
-    ({"instanceId": "ins-abcdefgh", "bandwidth": "-1"}, 100004)])
+@pytest.mark.parametrize(
+    "params, module",
+    [
+        ({"bandwidth": "5"}, 100001),
+        ({"instanceId": "ins-abcdefgh"}, 100001),
+        ({"instanceId": "ins-abcdefgh", "bandwidth": "five"}, 100002),
+        ({"instanceId": "ins-abcdefgh", "bandwidth": "-1"}, 100004),
+    ],
+)
 def test_parameter_errors(emu, params, module):
     answer = emu.client.call(ACTION, params)
     assert answer["code"] == 4000 and answer["message"].startswith(f"({module})"), answer

@@ -17,8 +17,7 @@ import pytest
 
 from emu_client import HERE, Client, Control, wait_for
 
-CREATE = {"imageId": "img-3wnd9xpl", "cpu": "1", "mem": "2", "storageSize": "0", "zoneId": "100002",
-          "bandwidth": "1"}
+CREATE = {"imageId": "img-3wnd9xpl", "cpu": "1", "mem": "2", "storageSize": "0", "zoneId": "100002", "bandwidth": "1"}
 
 
 def _url(proc, scheme="http"):
@@ -26,11 +25,24 @@ def _url(proc, scheme="http"):
 
 
 def test_help_documents_credentials():
-    result = subprocess.run([sys.executable, "-m", "cvm_emulator", "--help"], env=dict(os.environ, PYTHONPATH=HERE),
-                            capture_output=True, text=True, check=True, timeout=60)
-    for text in ("AKIDEMULATOR00000000000000000000000000", "emulator-secret-key-0000000000000000", "--port-file",
-                 "--state-file", "--create-delay", "--forget-delay", "--timestamp-window", "--tls-cert", "--balance",
-                 "--security-token", "--power-delay", "UpdateInstanceBandwidthHour", "ModifySecurityGroupsOfInstance"):
+    result = subprocess.run(
+        [sys.executable, "-m", "cvm_emulator", "--help"], env=dict(os.environ, PYTHONPATH=HERE), capture_output=True, text=True, check=True, timeout=60
+    )
+    for text in (
+        "AKIDEMULATOR00000000000000000000000000",
+        "emulator-secret-key-0000000000000000",
+        "--port-file",
+        "--state-file",
+        "--create-delay",
+        "--forget-delay",
+        "--timestamp-window",
+        "--tls-cert",
+        "--balance",
+        "--security-token",
+        "--power-delay",
+        "UpdateInstanceBandwidthHour",
+        "ModifySecurityGroupsOfInstance",
+    ):
         assert text in result.stdout
 
 
@@ -88,9 +100,12 @@ def test_state_file_keeps_changes(cli, tmp_path):
     stopped = client.call("StopInstances", {"instanceIds.0": stopping})["detail"][stopping]
     assert stopped["code"] == 0
     assert client.call("UpdateInstanceBandwidthHour", {"instanceId": grown, "bandwidth": "8"})["code"] == 0
-    assert client.call("ModifySecurityGroupsOfInstance", {
-        "instanceSet.0.instanceId": grown, "instanceSet.0.sgIds.0": group,
-        "instanceSet.0.sgIds.1": "sg-gzweb001"})["code"] == 0
+    assert (
+        client.call(
+            "ModifySecurityGroupsOfInstance", {"instanceSet.0.instanceId": grown, "instanceSet.0.sgIds.0": group, "instanceSet.0.sgIds.1": "sg-gzweb001"}
+        )["code"]
+        == 0
+    )
     before = {item["unInstanceId"]: item for item in control.instances()}
     assert before[stopping]["status"] == 9
     first.kill(signal.SIGKILL)
@@ -126,10 +141,14 @@ def test_bad_arguments():
         taken.bind(("127.0.0.1", 0))
         taken.listen(1)
         busy_port = str(taken.getsockname()[1])
-        for args in (["--tls-cert", "x.pem"], ["--create-delay", "-1"], ["--balance", "lots"],
-                     ["--port", busy_port], ["--tls-cert", "missing.pem", "--tls-key", "missing.pem"]):
-            result = subprocess.run([sys.executable, "-m", "cvm_emulator"] + args, env=env,
-                                    capture_output=True, text=True, timeout=60, check=False)
+        for args in (
+            ["--tls-cert", "x.pem"],
+            ["--create-delay", "-1"],
+            ["--balance", "lots"],
+            ["--port", busy_port],
+            ["--tls-cert", "missing.pem", "--tls-key", "missing.pem"],
+        ):
+            result = subprocess.run([sys.executable, "-m", "cvm_emulator"] + args, env=env, capture_output=True, text=True, timeout=60, check=False)
             assert result.returncode != 0, args
             assert "Traceback" not in result.stderr, result.stderr
 
@@ -137,9 +156,29 @@ def test_bad_arguments():
 @pytest.mark.skipif(shutil.which("openssl") is None, reason="the openssl command is not installed")
 def test_https_self_signed(cli, tmp_path):
     cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out", str(cert),
-                    "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
-                   check=True, capture_output=True, timeout=120)
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+            "-days",
+            "1",
+            "-subj",
+            "/CN=127.0.0.1",
+            "-addext",
+            "subjectAltName=IP:127.0.0.1",
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
     proc = cli("--tls-cert", str(cert), "--tls-key", str(key), "--create-delay", "0")
     assert f"cvm_emulator listening on https://127.0.0.1:{proc.port}" in proc.stderr()
     context = ssl.create_default_context(cafile=str(cert))
@@ -158,8 +197,12 @@ def test_https_plain_http_client_fails(cli, tmp_path):
     if shutil.which("openssl") is None:
         pytest.skip("the openssl command is not installed")
     cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out", str(cert),
-                    "-days", "1", "-subj", "/CN=127.0.0.1"], check=True, capture_output=True, timeout=120)
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out", str(cert), "-days", "1", "-subj", "/CN=127.0.0.1"],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
     proc = cli("--tls-cert", str(cert), "--tls-key", str(key))
     with pytest.raises((ConnectionError, OSError, json.JSONDecodeError, AssertionError)):
         Client(_url(proc)).call("DescribeInstances")

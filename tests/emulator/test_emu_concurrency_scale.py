@@ -36,8 +36,7 @@ def test_concurrent_creates(emu):
 
     def work(index):
         own = emu.client.create({"clientToken": f"own-{index}", "goodsNum": "2", "instanceName": f"t{index}"})
-        vpc = emu.client.create({"vpcId": "vpc-gzdemo01", "subnetId": "subnet-gz3web01", "zoneId": "100003",
-                                 "instanceName": f"v{index}"}, method="POST")
+        vpc = emu.client.create({"vpcId": "vpc-gzdemo01", "subnetId": "subnet-gz3web01", "zoneId": "100003", "instanceName": f"v{index}"}, method="POST")
         same = emu.client.create({"clientToken": "shared-token", "instanceName": "shared"})
         with lock:
             answers[index] = (own, vpc)
@@ -104,5 +103,7 @@ def test_seed_10000_and_page(emu):
     filtered = emu.client.call("DescribeInstances", {"searchWord": "scale-0999", "limit": "100"})
     search_seconds = time.monotonic() - started
     assert filtered["totalCount"] == len([i for i in range(9990, 10000) if i % 3 == 0])
-    print(f"\nseed 10,000: {seed_seconds:.2f}s; {offset // 100} pages of 100: {page_seconds:.2f}s "
-          f"({page_seconds / max(offset // 100, 1) * 1000:.1f} ms/page over HTTP); search: {search_seconds * 1000:.1f} ms")
+    print(
+        f"\nseed 10,000: {seed_seconds:.2f}s; {offset // 100} pages of 100: {page_seconds:.2f}s "
+        f"({page_seconds / max(offset // 100, 1) * 1000:.1f} ms/page over HTTP); search: {search_seconds * 1000:.1f} ms"
+    )

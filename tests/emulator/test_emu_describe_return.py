@@ -12,10 +12,36 @@ import pytest
 from emu_client import wait_for
 
 RECORD_FIELDS = {
-    "unInstanceId", "instanceName", "zoneId", "zoneName", "Region", "status", "lanIp", "wanIpSet", "cpu", "mem",
-    "bandwidth", "unImgId", "os", "createTime", "deadlineTime", "autoRenew", "projectId", "cvmPayMode",
-    "networkPayMode", "vpcId", "subnetId", "isVpcGateway", "diskInfo", "instanceId", "uuid", "statusTime",
-    "imageType", "unVpcId", "unSubnetId", "instanceType",
+    "unInstanceId",
+    "instanceName",
+    "zoneId",
+    "zoneName",
+    "Region",
+    "status",
+    "lanIp",
+    "wanIpSet",
+    "cpu",
+    "mem",
+    "bandwidth",
+    "unImgId",
+    "os",
+    "createTime",
+    "deadlineTime",
+    "autoRenew",
+    "projectId",
+    "cvmPayMode",
+    "networkPayMode",
+    "vpcId",
+    "subnetId",
+    "isVpcGateway",
+    "diskInfo",
+    "instanceId",
+    "uuid",
+    "statusTime",
+    "imageType",
+    "unVpcId",
+    "unSubnetId",
+    "instanceType",
 }
 
 
@@ -47,8 +73,7 @@ def test_create_time_is_china_time(emu):
     emu.client.create()
     (record,) = _describe(emu)["instanceSet"]
     expected = time.strftime("%Y-%m-%d %H:%M", time.gmtime(time.time() + 8 * 3600))
-    assert record["createTime"][:16] in (expected, time.strftime("%Y-%m-%d %H:%M",
-                                                                 time.gmtime(time.time() + 8 * 3600 - 60)))
+    assert record["createTime"][:16] in (expected, time.strftime("%Y-%m-%d %H:%M", time.gmtime(time.time() + 8 * 3600 - 60)))
 
 
 def test_data_disk_fields(emu):
@@ -118,10 +143,18 @@ def test_paging(emu):
     assert _describe(emu, {"offset": "45"})["instanceSet"] == []
 
 
-@pytest.mark.parametrize("params, word", [
-    ({"limit": "101"}, "limit"), ({"limit": "0"}, "limit"), ({"offset": "-1"}, "offset"),
-    ({"limit": "ten"}, "limit"), ({"status": "x"}, "status"), ({"zoneId": "200001"}, "zoneId"),
-    ({"instanceIds": "ins-abc"}, "instanceIds")])
+@pytest.mark.parametrize(
+    "params, word",
+    [
+        ({"limit": "101"}, "limit"),
+        ({"limit": "0"}, "limit"),
+        ({"offset": "-1"}, "offset"),
+        ({"limit": "ten"}, "limit"),
+        ({"status": "x"}, "status"),
+        ({"zoneId": "200001"}, "zoneId"),
+        ({"instanceIds": "ins-abc"}, "instanceIds"),
+    ],
+)
 def test_describe_invalid(emu, params, word):
     answer = emu.client.call("DescribeInstances", params)
     assert answer["code"] == 4000 and word in answer["message"], answer
@@ -188,27 +221,56 @@ def test_return_needs_singular_id(emu):
 
 
 def test_price(emu):
-    answer = emu.client.call("InquiryInstancePriceHour", {
-        "cpu": "2", "mem": "4", "imageId": "img-3wnd9xpl", "imageType": "2", "storageSize": "50",
-        "storageType": "1", "bandwidthType": "PayByHour", "bandwidth": "2", "goodsNum": "2"})
+    answer = emu.client.call(
+        "InquiryInstancePriceHour",
+        {
+            "cpu": "2",
+            "mem": "4",
+            "imageId": "img-3wnd9xpl",
+            "imageType": "2",
+            "storageSize": "50",
+            "storageType": "1",
+            "bandwidthType": "PayByHour",
+            "bandwidth": "2",
+            "goodsNum": "2",
+        },
+    )
     assert answer["code"] == 0
     # (2*0.10 + 4*0.05 + 5*0.004) * 2 = 0.84 ; 2 Mbps * 0.063 * 2 = 0.252
-    assert answer["data"] == {"cvm": {"price": "0.84", "price_unit": "HOUR"},
-                              "bandwidth": {"price": "0.25", "price_unit": "HOUR"}}
+    assert answer["data"] == {"cvm": {"price": "0.84", "price_unit": "HOUR"}, "bandwidth": {"price": "0.25", "price_unit": "HOUR"}}
 
 
 def test_price_traffic_and_windows(emu):
-    answer = emu.client.call("InquiryInstancePriceHour", {
-        "cpu": "4", "mem": "32", "instanceType": "CVM.M2", "imageId": "img-win2016d", "imageType": "2",
-        "storageSize": "0", "bandwidthType": "PayByTraffic", "bandwidth": "10", "zoneId": "100002"})
+    answer = emu.client.call(
+        "InquiryInstancePriceHour",
+        {
+            "cpu": "4",
+            "mem": "32",
+            "instanceType": "CVM.M2",
+            "imageId": "img-win2016d",
+            "imageType": "2",
+            "storageSize": "0",
+            "bandwidthType": "PayByTraffic",
+            "bandwidth": "10",
+            "zoneId": "100002",
+        },
+    )
     # 4*0.11 + 32*0.06 = 2.36
     assert answer["data"]["cvm"] == {"price": "2.36", "price_unit": "HOUR"}
     assert answer["data"]["bandwidth"] == {"price": "0.80", "price_unit": "GB"}
 
 
-@pytest.mark.parametrize("params, word", [
-    ({"imageType": None}, "imageType"), ({"cpu": "3"}, "cpu"), ({"storageSize": "5"}, "storageSize"),
-    ({"zoneId": "200001"}, "zoneId"), ({"imageId": "img-priv0001"}, "imageType"), ({"goodsNum": "101"}, "goodsNum")])
+@pytest.mark.parametrize(
+    "params, word",
+    [
+        ({"imageType": None}, "imageType"),
+        ({"cpu": "3"}, "cpu"),
+        ({"storageSize": "5"}, "storageSize"),
+        ({"zoneId": "200001"}, "zoneId"),
+        ({"imageId": "img-priv0001"}, "imageType"),
+        ({"goodsNum": "101"}, "goodsNum"),
+    ],
+)
 def test_price_validation(emu, params, word):
     base = {"cpu": "1", "mem": "2", "imageId": "img-3wnd9xpl", "imageType": "2", "storageSize": "0"}
     base.update(params)
@@ -217,6 +279,5 @@ def test_price_validation(emu, params, word):
 
 
 def test_price_does_not_create(emu):
-    emu.client.call("InquiryInstancePriceHour", {"cpu": "1", "mem": "2", "imageId": "img-3wnd9xpl",
-                                                 "imageType": "2", "storageSize": "0"})
+    emu.client.call("InquiryInstancePriceHour", {"cpu": "1", "mem": "2", "imageId": "img-3wnd9xpl", "imageType": "2", "storageSize": "0"})
     assert emu.control.instances() == []

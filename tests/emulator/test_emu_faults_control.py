@@ -70,9 +70,9 @@ def test_delay(emu):
 
 def test_drop_after_commit(emu):
     emu.control.post("faults", {"action": "RunInstancesHour", "kind": "drop_after_commit"})
-    params = emu.client.signed("RunInstancesHour", {
-        "imageId": "img-3wnd9xpl", "cpu": "1", "mem": "2", "storageSize": "0", "zoneId": "100001",
-        "clientToken": "drop-1"})
+    params = emu.client.signed(
+        "RunInstancesHour", {"imageId": "img-3wnd9xpl", "cpu": "1", "mem": "2", "storageSize": "0", "zoneId": "100001", "clientToken": "drop-1"}
+    )
     with pytest.raises((http.client.HTTPException, ConnectionError)):
         emu.client.send("GET", params)
     # The instance was committed although no answer arrived.
@@ -108,8 +108,7 @@ def test_fault_list_and_clear(emu):
     assert emu.control.get("faults")["faults"] == []
 
 
-@pytest.mark.parametrize("kind, code, code_desc", [
-    ("internal_error", 6000, "InternalError"), ("request_limit", 4400, "RequestLimitExceeded")])
+@pytest.mark.parametrize("kind, code, code_desc", [("internal_error", 6000, "InternalError"), ("request_limit", 4400, "RequestLimitExceeded")])
 def test_error_kinds(emu, kind, code, code_desc):
     emu.control.post("faults", {"action": "RunInstancesHour", "kind": kind})
     answer = emu.client.create()
@@ -118,9 +117,18 @@ def test_error_kinds(emu, kind, code, code_desc):
     assert emu.control.requests()[-1]["fault"] == kind
 
 
-@pytest.mark.parametrize("action", [
-    "StartInstances", "StopInstances", "RestartInstances", "UpdateInstanceBandwidthHour",
-    "ModifySecurityGroupsOfInstance", "DescribeSecurityGroupEx", "DescribeInstancesOfSecurityGroup"])
+@pytest.mark.parametrize(
+    "action",
+    [
+        "StartInstances",
+        "StopInstances",
+        "RestartInstances",
+        "UpdateInstanceBandwidthHour",
+        "ModifySecurityGroupsOfInstance",
+        "DescribeSecurityGroupEx",
+        "DescribeInstancesOfSecurityGroup",
+    ],
+)
 def test_faults_for_new_actions(emu, action):
     emu.control.post("faults", {"action": action, "kind": "busy"})
     emu.client.call("DescribeInstances")
@@ -130,11 +138,21 @@ def test_faults_for_new_actions(emu, action):
     assert emu.control.get("faults")["faults"] == []
 
 
-@pytest.mark.parametrize("body", [
-    {"kind": "explode"}, {"action": "Nope", "kind": "busy"}, {"kind": "busy", "times": 0},
-    {"kind": "delay", "seconds": -1}, {"kind": "create_fails", "action": "DescribeInstances"},
-    {"kind": "busy", "extra": 1}, ["busy"], {"kind": "busy", "instance_id": ""},
-    {"kind": "busy", "instance_id": 7}, {"kind": "create_fails", "instance_id": "ins-abcdefgh"}])
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"kind": "explode"},
+        {"action": "Nope", "kind": "busy"},
+        {"kind": "busy", "times": 0},
+        {"kind": "delay", "seconds": -1},
+        {"kind": "create_fails", "action": "DescribeInstances"},
+        {"kind": "busy", "extra": 1},
+        ["busy"],
+        {"kind": "busy", "instance_id": ""},
+        {"kind": "busy", "instance_id": 7},
+        {"kind": "create_fails", "instance_id": "ins-abcdefgh"},
+    ],
+)
 def test_fault_validation(emu, body):
     assert "error" in emu.control.post("faults", body, expect=400)
 
@@ -193,9 +211,18 @@ def test_seed(emu):
     assert len({item["lanIp"] for item in instances}) == 12
 
 
-@pytest.mark.parametrize("body", [
-    {}, {"count": 0}, {"count": 5, "regions": ["mars"]}, {"count": 5, "regions": ["jp"]},
-    {"count": 5, "status": 99}, {"count": 5, "bogus": 1}, {"count": "5"}])
+@pytest.mark.parametrize(
+    "body",
+    [
+        {},
+        {"count": 0},
+        {"count": 5, "regions": ["mars"]},
+        {"count": 5, "regions": ["jp"]},
+        {"count": 5, "status": 99},
+        {"count": 5, "bogus": 1},
+        {"count": "5"},
+    ],
+)
 def test_seed_validation(emu, body):
     assert "error" in emu.control.post("seed", body, expect=400)
 

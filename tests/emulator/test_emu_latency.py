@@ -27,9 +27,11 @@ def test_config_latency(emu):
 
 def test_every_answer_waits(emu):
     emu.control.post("config", {"latency": LATENCY})
-    for call in (lambda: emu.client.call("DescribeInstances"),
-                 lambda: emu.client.call("DescribeInstances", {"limit": "0"}),  # an error answer
-                 lambda: emu.client.call("NoSuchAction")):
+    for call in (
+        lambda: emu.client.call("DescribeInstances"),
+        lambda: emu.client.call("DescribeInstances", {"limit": "0"}),  # an error answer
+        lambda: emu.client.call("NoSuchAction"),
+    ):
         started = time.monotonic()
         call()
         assert time.monotonic() - started >= LATENCY

@@ -20,24 +20,60 @@ from emu_client import HERE
 
 # The legacy record's key order is part of the answer (clients may print it as is).
 RECORD_ORDER = [
-    "unInstanceId", "instanceId", "uuid", "instanceName", "instanceType", "zoneId", "zoneName", "Region", "lanIp",
-    "wanIpSet", "cpu", "mem", "bandwidth", "unImgId", "imageType", "os", "createTime", "deadlineTime", "autoRenew",
-    "projectId", "cvmPayMode", "networkPayMode", "vpcId", "subnetId", "unVpcId", "unSubnetId", "isVpcGateway",
-    "diskInfo", "status", "statusTime",
+    "unInstanceId",
+    "instanceId",
+    "uuid",
+    "instanceName",
+    "instanceType",
+    "zoneId",
+    "zoneName",
+    "Region",
+    "lanIp",
+    "wanIpSet",
+    "cpu",
+    "mem",
+    "bandwidth",
+    "unImgId",
+    "imageType",
+    "os",
+    "createTime",
+    "deadlineTime",
+    "autoRenew",
+    "projectId",
+    "cvmPayMode",
+    "networkPayMode",
+    "vpcId",
+    "subnetId",
+    "unVpcId",
+    "unSubnetId",
+    "isVpcGateway",
+    "diskInfo",
+    "status",
+    "statusTime",
 ]
 
 
 def test_record_key_order_and_values(emu):
-    emu.client.create({"storageSize": "100", "storageType": "2", "bandwidthType": "PayByTraffic", "bandwidth": "5",
-                       "vpcId": "vpc-gzdemo01", "subnetId": "subnet-gz3web01", "zoneId": "100003",
-                       "isVpcGateway": "1", "instanceName": "order"})
+    emu.client.create(
+        {
+            "storageSize": "100",
+            "storageType": "2",
+            "bandwidthType": "PayByTraffic",
+            "bandwidth": "5",
+            "vpcId": "vpc-gzdemo01",
+            "subnetId": "subnet-gz3web01",
+            "zoneId": "100003",
+            "isVpcGateway": "1",
+            "instanceName": "order",
+        }
+    )
     (record,) = emu.client.call("DescribeInstances")["instanceSet"]
     assert list(record) == RECORD_ORDER
     assert list(record["diskInfo"]) == ["rootId", "rootSize", "rootType", "storageId", "storageSize", "storageType"]
     assert record["networkPayMode"] == 2 and record["isVpcGateway"] == 1 and record["vpcId"] == 1001
     assert record["diskInfo"]["rootType"] == 2 and record["diskInfo"]["storageType"] == 2
     (control,) = emu.control.instances()
-    assert list(control)[:len(RECORD_ORDER)] == RECORD_ORDER
+    assert list(control)[: len(RECORD_ORDER)] == RECORD_ORDER
 
 
 def test_every_legacy_status_has_a_name():
@@ -73,9 +109,14 @@ def test_old_state_file_is_refused(tmp_path):
     _old_state_file(path)
     with pytest.raises(ValueError, match="schema version 1"):
         Emulator(Settings(state_file=path))
-    result = subprocess.run([sys.executable, "-m", "cvm_emulator", "--state-file", path],
-                            env=dict(os.environ, PYTHONPATH=HERE), capture_output=True, text=True, timeout=60,
-                            check=False)
+    result = subprocess.run(
+        [sys.executable, "-m", "cvm_emulator", "--state-file", path],
+        env=dict(os.environ, PYTHONPATH=HERE),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert result.returncode != 0 and "schema version" in result.stderr and "Traceback" not in result.stderr
 
 

@@ -38,8 +38,7 @@ def test_stop_answer_shape_and_transition(emu):
     wait_for(lambda: _status(emu, instance_id) == 4)
 
 
-@pytest.mark.parametrize("action, seed_status, middle, final", [
-    ("StartInstances", 4, 8, 2), ("StopInstances", 2, 9, 4), ("RestartInstances", 2, 7, 2)])
+@pytest.mark.parametrize("action, seed_status, middle, final", [("StartInstances", 4, 8, 2), ("StopInstances", 2, 9, 4), ("RestartInstances", 2, 7, 2)])
 def test_transitions(emu, action, seed_status, middle, final):
     emu.control.post("config", {"power_delay": 0.4})
     (instance_id,) = emu.control.post("seed", {"count": 1, "status": seed_status})["ids"]
@@ -79,8 +78,7 @@ def test_wrong_state_all_failed(emu):
 def test_partial_failure(emu):
     emu.control.post("config", {"power_delay": 30})
     running, stopped = _running(emu)[0], _stopped(emu)[0]
-    answer = emu.client.call("StopInstances", {"instanceIds.0": running, "instanceIds.1": stopped,
-                                               "instanceIds.2": "ins-nothere0"})
+    answer = emu.client.call("StopInstances", {"instanceIds.0": running, "instanceIds.1": stopped, "instanceIds.2": "ins-nothere0"})
     assert answer["code"] == 5400 and answer["codeDesc"] == "OperationFail.PartialFailure"
     assert answer["detail"][running]["code"] == 0
     assert answer["detail"][stopped]["codeDesc"] == "OperationConstraints.InvaildInstanceStatus"
@@ -124,12 +122,17 @@ def test_legacy_id_and_other_region(emu):
     assert elsewhere["detail"][instance_id]["code"] == 5000
 
 
-@pytest.mark.parametrize("params, word", [
-    ({}, "instanceIds.0"), ({"instanceIds": "ins-abcdefgh"}, "instanceIds"),
-    ({"instanceIds.0": "ins-abcdefgh", "forceStop": "2"}, "forceStop"),
-    ({"instanceIds.0": "ins-abcdefgh", "forceStop": "yes"}, "forceStop"),
-    ({"instanceIds.0": "ins-abcdefgh", "instanceIds.1": "ins-abcdefgh"}, "more than once"),
-    ({f"instanceIds.{n}": f"ins-{n:08d}" for n in range(101)}, "at most 100")])
+@pytest.mark.parametrize(
+    "params, word",
+    [
+        ({}, "instanceIds.0"),
+        ({"instanceIds": "ins-abcdefgh"}, "instanceIds"),
+        ({"instanceIds.0": "ins-abcdefgh", "forceStop": "2"}, "forceStop"),
+        ({"instanceIds.0": "ins-abcdefgh", "forceStop": "yes"}, "forceStop"),
+        ({"instanceIds.0": "ins-abcdefgh", "instanceIds.1": "ins-abcdefgh"}, "more than once"),
+        ({f"instanceIds.{n}": f"ins-{n:08d}" for n in range(101)}, "at most 100"),
+    ],
+)
 def test_parameter_errors(emu, params, word):
     answer = emu.client.call("StopInstances", params, method="POST")
     assert answer["code"] == 4000 and word in answer["message"] and "detail" not in answer, answer

@@ -6,6 +6,7 @@
 
 import json
 import time
+
 from urllib.parse import urlencode
 
 import pytest
@@ -53,8 +54,7 @@ def test_post_ignores_query_string(emu):
 def test_get_ignores_body(emu):
     params = emu.client.signed("DescribeInstances")
     conn = emu.client.connection()
-    conn.request("GET", "/v2/index.php", body=urlencode(params),
-                 headers={"Content-Type": "application/x-www-form-urlencoded"})
+    conn.request("GET", "/v2/index.php", body=urlencode(params), headers={"Content-Type": "application/x-www-form-urlencoded"})
     answer = json.loads(conn.getresponse().read())
     conn.close()
     assert answer["code"] == 4000
@@ -232,7 +232,6 @@ def test_unicode_values_signed_raw(emu):
 def test_keep_alive_connection(emu):
     conn = emu.client.connection()
     for _attempt in range(3):
-        conn.request("GET", "/v2/index.php?" + urlencode(
-            emu.client.signed("DescribeInstances")))
+        conn.request("GET", "/v2/index.php?" + urlencode(emu.client.signed("DescribeInstances")))
         assert json.loads(conn.getresponse().read())["code"] == 0
     conn.close()

@@ -57,11 +57,26 @@ def test_bucket_refill_and_burst():
 
 def test_every_legacy_action_has_a_limit():
     assert set(LEGACY_EQUIVALENTS) == set(ACTION_NAMES)
-    assert {action: legacy_limit(action) for action in ("RunInstancesHour", "DescribeInstances", "ReturnInstance",
-                                                        "InquiryInstancePriceHour", "StartInstances", "StopInstances",
-                                                        "RestartInstances")} == {
-        "RunInstancesHour": 10, "DescribeInstances": 40, "ReturnInstance": 10, "InquiryInstancePriceHour": 10,
-        "StartInstances": 10, "StopInstances": 10, "RestartInstances": 10}
+    assert {
+        action: legacy_limit(action)
+        for action in (
+            "RunInstancesHour",
+            "DescribeInstances",
+            "ReturnInstance",
+            "InquiryInstancePriceHour",
+            "StartInstances",
+            "StopInstances",
+            "RestartInstances",
+        )
+    } == {
+        "RunInstancesHour": 10,
+        "DescribeInstances": 40,
+        "ReturnInstance": 10,
+        "InquiryInstancePriceHour": 10,
+        "StartInstances": 10,
+        "StopInstances": 10,
+        "RestartInstances": 10,
+    }
     assert legacy_limit("UpdateInstanceBandwidthHour") == 20 and legacy_limit("DescribeSecurityGroupEx") == 20
 
 
@@ -79,16 +94,14 @@ def test_exceeded_answers_4400(limited):
     assert _codes(limited, "InquiryInstancePriceHour", 3, PRICE) == [0, 0, 4400]
 
 
-@pytest.mark.parametrize("action, rate", [("DescribeInstances", 40), ("DescribeSecurityGroupEx", 20),
-                                          ("DescribeInstancesOfSecurityGroup", 40)])
+@pytest.mark.parametrize("action, rate", [("DescribeInstances", 40), ("DescribeSecurityGroupEx", 20), ("DescribeInstancesOfSecurityGroup", 40)])
 def test_per_action_rates(limited, action, rate):
     codes = _codes(limited, action, rate + 1, {"sgId": "sg-gzweb001"})
     assert codes == [0] * rate + [4400]
 
 
 def test_nothing_processed_when_limited(limited):
-    codes = _codes(limited, "RunInstancesHour", 12, {
-        "imageId": "img-3wnd9xpl", "cpu": "1", "mem": "2", "storageSize": "0", "zoneId": "100001"})
+    codes = _codes(limited, "RunInstancesHour", 12, {"imageId": "img-3wnd9xpl", "cpu": "1", "mem": "2", "storageSize": "0", "zoneId": "100001"})
     assert codes == [0] * 10 + [4400] * 2
     assert len(limited.control.instances()) == 10
 

@@ -130,13 +130,13 @@ def test_windows_image_defaults(emu):
     assert record["os"].startswith("Windows")
 
 
-@pytest.mark.parametrize("image_id, image_type", [
-    ("img-priv0001", "1"), ("img-mkt00001", "3"), ("img-shr00001", "4"), ("img-31tjrtph", "2")])
+@pytest.mark.parametrize("image_id, image_type", [("img-priv0001", "1"), ("img-mkt00001", "3"), ("img-shr00001", "4"), ("img-31tjrtph", "2")])
 def test_image_types_match(emu, image_id, image_type):
     assert emu.client.create({"imageId": image_id, "imageType": image_type})["code"] == 0
 
 
 # -- module error codes (spec section 2.3) ---------------------------------------
+
 
 def test_error_invalid_zone(emu):
     _error(emu.client.create({"zoneId": "200001"}), 4000, "InvalidParameter.InvaildZoneId", "zoneId")
@@ -144,23 +144,26 @@ def test_error_invalid_zone(emu):
     _error(emu.client.create(region="sh"), 4000, "InvalidParameter.InvaildZoneId")
 
 
-@pytest.mark.parametrize("password, windows, ok", [
-    ("abcd1234", False, True),
-    ("abcdefgh", False, False),      # one class only
-    ("Ab1", False, False),           # too short
-    ("Abcdefgh12345678X", False, False),  # 17 characters
-    ("abc|1234", False, True),       # pipe is a Linux special
-    ("abc 1234", False, False),      # space is never allowed
-    ("abc_1234", False, False),      # underscore is not in the list
-    ("abcd123é", False, False),      # non-ASCII
-    ("#$%^&*12", False, True),       # digits + specials
-    ("Abcdefgh123!", True, True),
-    ("abcdefgh123!", True, True),    # lower + digit + special
-    ("Abcdefgh1234", True, True),    # lower + upper + digit
-    ("abcdefgh1234", True, False),   # two classes only
-    ("Abc123!", True, False),        # too short for Windows
-    ("Abcdefgh123|", True, False),   # pipe is not a Windows special
-])
+@pytest.mark.parametrize(
+    "password, windows, ok",
+    [
+        ("abcd1234", False, True),
+        ("abcdefgh", False, False),  # one class only
+        ("Ab1", False, False),  # too short
+        ("Abcdefgh12345678X", False, False),  # 17 characters
+        ("abc|1234", False, True),  # pipe is a Linux special
+        ("abc 1234", False, False),  # space is never allowed
+        ("abc_1234", False, False),  # underscore is not in the list
+        ("abcd123é", False, False),  # non-ASCII
+        ("#$%^&*12", False, True),  # digits + specials
+        ("Abcdefgh123!", True, True),
+        ("abcdefgh123!", True, True),  # lower + digit + special
+        ("Abcdefgh1234", True, True),  # lower + upper + digit
+        ("abcdefgh1234", True, False),  # two classes only
+        ("Abc123!", True, False),  # too short for Windows
+        ("Abcdefgh123|", True, False),  # pipe is not a Windows special
+    ],
+)
 def test_error_password(emu, password, windows, ok):
     params = {"password": password}
     if windows:
@@ -194,19 +197,16 @@ def test_error_busy_via_fault(emu):
 
 @pytest.mark.parametrize("address", ["172.16.1", "172.16.1.300", "abc", "::1", "172.16.1.010", "172.16.1.10 "])
 def test_error_ip_format(emu, address):
-    _error(emu.client.create(dict(VPC, **{"privateIpAddresses.0": address})), 4000,
-           "InvalidParameter.InvalidIpFormat", "privateIpAddresses")
+    _error(emu.client.create(dict(VPC, **{"privateIpAddresses.0": address})), 4000, "InvalidParameter.InvalidIpFormat", "privateIpAddresses")
 
 
 def test_error_ip_not_in_cidr(emu):
-    _error(emu.client.create(dict(VPC, **{"privateIpAddresses.0": "172.16.2.10"})), 4000,
-           "InvalidParameter.IpNotInCidrRange", "172.16.1.0/24")
+    _error(emu.client.create(dict(VPC, **{"privateIpAddresses.0": "172.16.2.10"})), 4000, "InvalidParameter.IpNotInCidrRange", "172.16.1.0/24")
 
 
 @pytest.mark.parametrize("address", ["172.16.1.0", "172.16.1.1", "172.16.1.2", "172.16.1.3", "172.16.1.255"])
 def test_error_reserved_ip(emu, address):
-    _error(emu.client.create(dict(VPC, **{"privateIpAddresses.0": address})), 4000,
-           "InvalidParameter.NotSupportReservedIp")
+    _error(emu.client.create(dict(VPC, **{"privateIpAddresses.0": address})), 4000, "InvalidParameter.NotSupportReservedIp")
 
 
 def test_error_ip_in_use_and_freed_by_return(emu):
@@ -234,6 +234,7 @@ def test_subnet_exhausted(emu):
 
 # -- representative 4000 cases ------------------------------------------------------
 
+
 @pytest.mark.parametrize("name", ["zoneId", "cpu", "mem", "imageId", "storageSize"])
 def test_required(emu, name):
     params = dict(SEED_EXAMPLE)
@@ -241,9 +242,19 @@ def test_required(emu, name):
     _error(emu.client.call("RunInstancesHour", params), 4000, "InvalidParameter", name, "missing")
 
 
-@pytest.mark.parametrize("name, value", [
-    ("cpu", "1.5"), ("mem", "two"), ("zoneId", "100001x"), ("storageSize", "5e1"), ("goodsNum", " 1"),
-    ("bandwidth", "1.0"), ("projectId", "0x1"), ("rootSize", "20GB")])
+@pytest.mark.parametrize(
+    "name, value",
+    [
+        ("cpu", "1.5"),
+        ("mem", "two"),
+        ("zoneId", "100001x"),
+        ("storageSize", "5e1"),
+        ("goodsNum", " 1"),
+        ("bandwidth", "1.0"),
+        ("projectId", "0x1"),
+        ("rootSize", "20GB"),
+    ],
+)
 def test_non_integer(emu, name, value):
     _error(emu.client.create({name: value}), 4000, "InvalidParameter", name, "integer")
 
@@ -254,52 +265,52 @@ def test_required_before_types(emu):
     _error(emu.client.call("RunInstancesHour", params), 4000, "InvalidParameter", "mem")
 
 
-@pytest.mark.parametrize("params, words", [
-    ({"instanceType": "CVM.C1"}, ["instanceType"]),
-    ({"cpu": "3", "mem": "5"}, ["cpu", "mem", "CVM.S1"]),
-    ({"instanceType": "CVM.M1", "cpu": "1", "mem": "2"}, ["CVM.M1"]),
-    ({"imageId": "img-00000000"}, ["imageId"]),
-    ({"imageId": "img-priv0001"}, ["imageType"]),
-    ({"imageType": "5"}, ["imageType"]),
-    ({"imageType": "1"}, ["imageType", "img-3wnd9xpl"]),
-    ({"storageSize": "15"}, ["storageSize", "multiple of 10"]),
-    ({"storageSize": "-10"}, ["storageSize"]),
-    ({"storageSize": "16010"}, ["storageSize", "16000"]),
-    ({"storageType": "5"}, ["storageType"]),
-    ({"rootSize": "60"}, ["rootSize"]),
-    ({"rootSize": "10"}, ["rootSize"]),
-    ({"rootSize": "25"}, ["rootSize", "multiple of 10"]),
-    ({"imageId": "img-win2016d", "rootSize": "40"}, ["rootSize", "Windows"]),
-    ({"bandwidthType": "PayByMonth"}, ["bandwidthType"]),
-    ({"bandwidth": "-1"}, ["bandwidth"]),
-    ({"wanIp": "2"}, ["wanIp"]),
-    ({"isVpcGateway": "2"}, ["isVpcGateway"]),
-    ({"needSecurityAgent": "3"}, ["needSecurityAgent"]),
-    ({"needMonitorAgent": "-1"}, ["needMonitorAgent"]),
-    ({"projectId": "-1"}, ["projectId"]),
-    ({"instanceName": "x" * 61}, ["instanceName", "60"]),
-    ({"goodsNum": "0"}, ["goodsNum"]),
-    ({"goodsNum": "101"}, ["goodsNum"]),
-    ({"clientToken": "t" * 65}, ["clientToken", "64"]),
-    ({"keyId": "skey-abcdefgh", "password": "abcd1234"}, ["keyId", "password"]),
-    ({"keyId": "skey-abcdefgh", "imageId": "img-win2016d"}, ["keyId", "Windows"]),
-    ({"vpcId": "vpc-gzdemo01"}, ["vpcId", "subnetId"]),
-    ({"subnetId": "subnet-gz1web01"}, ["vpcId", "subnetId"]),
-    ({"vpcId": "vpc-nothere1", "subnetId": "subnet-gz1web01"}, ["vpc-nothere1"]),
-    ({"vpcId": "vpc-shdemo01", "subnetId": "subnet-sh2web01"}, ["vpc-shdemo01"]),
-    ({"vpcId": "vpc-gzdemo01", "subnetId": "subnet-nothere"}, ["subnet-nothere"]),
-    ({"vpcId": "vpc-gzdemo02", "subnetId": "subnet-gz1web01"}, ["does not belong"]),
-    ({"vpcId": "vpc-gzdemo01", "subnetId": "subnet-gz3web01"}, ["zone"]),
-    ({"isVpcGateway": "1"}, ["isVpcGateway"]),
-    ({"isVpcGateway": "1", "vpcId": "vpc-gzdemo01", "subnetId": "subnet-gz1web01", "bandwidth": "0"},
-     ["isVpcGateway", "public IP"]),
-    ({"privateIpAddresses.0": "10.0.0.4"}, ["privateIpAddresses", "VPC"]),
-    ({"vpcId": "vpc-gzdemo01", "subnetId": "subnet-gz1web01", "privateIpAddresses.0": "172.16.3.4",
-      "privateIpAddresses.1": "172.16.3.5"}, ["at most one"]),
-    ({"vpcId": "vpc-gzdemo01", "subnetId": "subnet-gz1web01", "privateIpAddresses.0": "172.16.3.4",
-      "goodsNum": "2"}, ["goodsNum"]),
-    ({"privateIpAddresses": "172.16.3.4"}, ["privateIpAddresses.0"]),
-])
+@pytest.mark.parametrize(
+    "params, words",
+    [
+        ({"instanceType": "CVM.C1"}, ["instanceType"]),
+        ({"cpu": "3", "mem": "5"}, ["cpu", "mem", "CVM.S1"]),
+        ({"instanceType": "CVM.M1", "cpu": "1", "mem": "2"}, ["CVM.M1"]),
+        ({"imageId": "img-00000000"}, ["imageId"]),
+        ({"imageId": "img-priv0001"}, ["imageType"]),
+        ({"imageType": "5"}, ["imageType"]),
+        ({"imageType": "1"}, ["imageType", "img-3wnd9xpl"]),
+        ({"storageSize": "15"}, ["storageSize", "multiple of 10"]),
+        ({"storageSize": "-10"}, ["storageSize"]),
+        ({"storageSize": "16010"}, ["storageSize", "16000"]),
+        ({"storageType": "5"}, ["storageType"]),
+        ({"rootSize": "60"}, ["rootSize"]),
+        ({"rootSize": "10"}, ["rootSize"]),
+        ({"rootSize": "25"}, ["rootSize", "multiple of 10"]),
+        ({"imageId": "img-win2016d", "rootSize": "40"}, ["rootSize", "Windows"]),
+        ({"bandwidthType": "PayByMonth"}, ["bandwidthType"]),
+        ({"bandwidth": "-1"}, ["bandwidth"]),
+        ({"wanIp": "2"}, ["wanIp"]),
+        ({"isVpcGateway": "2"}, ["isVpcGateway"]),
+        ({"needSecurityAgent": "3"}, ["needSecurityAgent"]),
+        ({"needMonitorAgent": "-1"}, ["needMonitorAgent"]),
+        ({"projectId": "-1"}, ["projectId"]),
+        ({"instanceName": "x" * 61}, ["instanceName", "60"]),
+        ({"goodsNum": "0"}, ["goodsNum"]),
+        ({"goodsNum": "101"}, ["goodsNum"]),
+        ({"clientToken": "t" * 65}, ["clientToken", "64"]),
+        ({"keyId": "skey-abcdefgh", "password": "abcd1234"}, ["keyId", "password"]),
+        ({"keyId": "skey-abcdefgh", "imageId": "img-win2016d"}, ["keyId", "Windows"]),
+        ({"vpcId": "vpc-gzdemo01"}, ["vpcId", "subnetId"]),
+        ({"subnetId": "subnet-gz1web01"}, ["vpcId", "subnetId"]),
+        ({"vpcId": "vpc-nothere1", "subnetId": "subnet-gz1web01"}, ["vpc-nothere1"]),
+        ({"vpcId": "vpc-shdemo01", "subnetId": "subnet-sh2web01"}, ["vpc-shdemo01"]),
+        ({"vpcId": "vpc-gzdemo01", "subnetId": "subnet-nothere"}, ["subnet-nothere"]),
+        ({"vpcId": "vpc-gzdemo02", "subnetId": "subnet-gz1web01"}, ["does not belong"]),
+        ({"vpcId": "vpc-gzdemo01", "subnetId": "subnet-gz3web01"}, ["zone"]),
+        ({"isVpcGateway": "1"}, ["isVpcGateway"]),
+        ({"isVpcGateway": "1", "vpcId": "vpc-gzdemo01", "subnetId": "subnet-gz1web01", "bandwidth": "0"}, ["isVpcGateway", "public IP"]),
+        ({"privateIpAddresses.0": "10.0.0.4"}, ["privateIpAddresses", "VPC"]),
+        ({"vpcId": "vpc-gzdemo01", "subnetId": "subnet-gz1web01", "privateIpAddresses.0": "172.16.3.4", "privateIpAddresses.1": "172.16.3.5"}, ["at most one"]),
+        ({"vpcId": "vpc-gzdemo01", "subnetId": "subnet-gz1web01", "privateIpAddresses.0": "172.16.3.4", "goodsNum": "2"}, ["goodsNum"]),
+        ({"privateIpAddresses": "172.16.3.4"}, ["privateIpAddresses.0"]),
+    ],
+)
 def test_invalid_parameter(emu, params, words):
     _error(emu.client.create(params), 4000, "InvalidParameter", *words)
     assert emu.control.instances() == []

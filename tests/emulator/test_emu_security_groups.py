@@ -39,14 +39,21 @@ def _seed(emu, count=1, status=2):
 
 # -- DescribeSecurityGroupEx -------------------------------------------------------
 
+
 def test_describe_table(emu):
     answer = emu.client.call("DescribeSecurityGroupEx")
     assert set(answer) == {"code", "message", "codeDesc", "data"} and answer["code"] == 0
     assert answer["data"]["totalNum"] == 4
     assert [item["sgId"] for item in answer["data"]["detail"]] == GZ_GROUPS
     first = answer["data"]["detail"][0]
-    assert first == {"sgId": "sg-gzdeflt1", "sgName": "default", "sgRemark": first["sgRemark"],
-                     "createTime": "2017-03-01 10:00:00", "projectId": 0, "beAssociateCount": 0}
+    assert first == {
+        "sgId": "sg-gzdeflt1",
+        "sgName": "default",
+        "sgRemark": first["sgRemark"],
+        "createTime": "2017-03-01 10:00:00",
+        "projectId": 0,
+        "beAssociateCount": 0,
+    }
     for region, count in (("sh", 3), ("ap-beijing", 3), ("hk", 0)):
         assert emu.client.call("DescribeSecurityGroupEx", region=region)["data"]["totalNum"] == count
     listed = emu.control.get("security_groups")["security_groups"]
@@ -56,6 +63,7 @@ def test_describe_table(emu):
 def test_describe_filters(emu):
     def ids(**params):
         return [item["sgId"] for item in emu.client.call("DescribeSecurityGroupEx", params)["data"]["detail"]]
+
     assert ids(sgId="sg-gzweb001") == ["sg-gzweb001"]
     assert ids(sgId="sg-gzweb") == []
     assert ids(sgName="S") == ["sg-gzssh001"]
@@ -69,6 +77,7 @@ def test_describe_paging(emu):
         data = emu.client.call("DescribeSecurityGroupEx", params)["data"]
         assert data["totalNum"] == 4
         return [item["sgId"] for item in data["detail"]]
+
     assert page(limit="3") == GZ_GROUPS[:3]
     # offset counts pages, offsetLine counts rows (the legacy doc's two kinds of offset).
     assert page(limit="3", offset="1") == GZ_GROUPS[3:]
@@ -76,15 +85,24 @@ def test_describe_paging(emu):
     assert page(limit="2", offset="2") == []
 
 
-@pytest.mark.parametrize("params, word", [
-    ({"offset": "0", "offsetLine": "1"}, "offsetLine"), ({"limit": "0"}, "limit"), ({"limit": "101"}, "limit"),
-    ({"offset": "-1"}, "offset"), ({"projectId": "x"}, "projectId"), ({"projectId": "-2"}, "projectId")])
+@pytest.mark.parametrize(
+    "params, word",
+    [
+        ({"offset": "0", "offsetLine": "1"}, "offsetLine"),
+        ({"limit": "0"}, "limit"),
+        ({"limit": "101"}, "limit"),
+        ({"offset": "-1"}, "offset"),
+        ({"projectId": "x"}, "projectId"),
+        ({"projectId": "-2"}, "projectId"),
+    ],
+)
 def test_describe_errors(emu, params, word):
     answer = emu.client.call("DescribeSecurityGroupEx", params)
     assert answer["code"] == 4000 and word in answer["message"], answer
 
 
 # -- signature host ------------------------------------------------------------
+
 
 def test_signed_for_dfw_host(emu):
     assert emu.client.call("DescribeSecurityGroupEx", sign_host="dfw.api.qcloud.com")["code"] == 0
@@ -96,6 +114,7 @@ def test_signed_for_dfw_host(emu):
 
 
 # -- ModifySecurityGroupsOfInstance ----------------------------------------------------
+
 
 def test_new_instances_have_no_group(emu):
     instance_id = emu.client.create()["unInstanceIds"][0]
@@ -121,9 +140,13 @@ def test_modify_replaces_in_order(emu):
 
 def test_modify_several_instances_and_index_order(emu):
     first, second = _seed(emu, 2)
-    params = {"instanceSet.1.instanceId": second, "instanceSet.1.sgIds.10": "sg-gzweb001",
-              "instanceSet.1.sgIds.2": "sg-gzssh001", "instanceSet.0.instanceId": first,
-              "instanceSet.0.sgIds.0": "sg-gzdeflt1"}
+    params = {
+        "instanceSet.1.instanceId": second,
+        "instanceSet.1.sgIds.10": "sg-gzweb001",
+        "instanceSet.1.sgIds.2": "sg-gzssh001",
+        "instanceSet.0.instanceId": first,
+        "instanceSet.0.sgIds.0": "sg-gzdeflt1",
+    }
     assert emu.client.call(MODIFY, params)["code"] == 0
     assert _groups_of(emu, first) == ["sg-gzdeflt1"]
     assert _groups_of(emu, second) == ["sg-gzssh001", "sg-gzweb001"]
@@ -138,8 +161,7 @@ def test_modify_legacy_id_and_stopped(emu):
 
 def test_five_groups_ok_six_refused(emu):
     (instance_id,) = _seed(emu)
-    extra = [emu.control.post("security_groups", {"region": "gz", "name": f"extra{n}"})["security_group"]["sgId"]
-             for n in range(2)]
+    extra = [emu.control.post("security_groups", {"region": "gz", "name": f"extra{n}"})["security_group"]["sgId"] for n in range(2)]
     assert _modify(emu, [(instance_id, GZ_GROUPS + extra[:1])])["code"] == 0
     answer = _modify(emu, [(instance_id, GZ_GROUPS + extra)])
     assert answer["code"] == 7000 and answer["codeDesc"] == "LimitExceeded.AssociateUSGLimitExceeded"
@@ -181,16 +203,19 @@ def test_unknown_instance(emu):
     assert _modify(emu, [(instance_id, ["sg-shweb001"])], region="sh")["code"] == 5000
 
 
-@pytest.mark.parametrize("params, word", [
-    ({}, "instanceSet.0.instanceId"),
-    ({"instanceSet.0.instanceId": "ins-abcdefgh"}, "instanceSet.0.sgIds.0"),
-    ({"instanceSet.3.sgIds.0": "sg-gzweb001"}, "instanceSet.3.instanceId"),
-    ({"instanceSet.0.instanceId": "ins-abcdefgh", "instanceSet.0.sgIds.0": "sg-gzweb001",
-      "instanceSet.0.sgIds.1": "sg-gzweb001"}, "twice"),
-    ({"instanceSet.0.instanceId": "ins-abcdefgh", "instanceSet.0.sgId.0": "sg-gzweb001"}, "sgId.0"),
-    ({"instanceSet.0.instanceId": "ins-abcdefgh", "instanceSet.0.sgIds": "sg-gzweb001"}, "sgIds"),
-    ({"instanceSet.x.instanceId": "ins-abcdefgh"}, "instanceSet.x"),
-    ({"instanceSet": "ins-abcdefgh"}, "list")])
+@pytest.mark.parametrize(
+    "params, word",
+    [
+        ({}, "instanceSet.0.instanceId"),
+        ({"instanceSet.0.instanceId": "ins-abcdefgh"}, "instanceSet.0.sgIds.0"),
+        ({"instanceSet.3.sgIds.0": "sg-gzweb001"}, "instanceSet.3.instanceId"),
+        ({"instanceSet.0.instanceId": "ins-abcdefgh", "instanceSet.0.sgIds.0": "sg-gzweb001", "instanceSet.0.sgIds.1": "sg-gzweb001"}, "twice"),
+        ({"instanceSet.0.instanceId": "ins-abcdefgh", "instanceSet.0.sgId.0": "sg-gzweb001"}, "sgId.0"),
+        ({"instanceSet.0.instanceId": "ins-abcdefgh", "instanceSet.0.sgIds": "sg-gzweb001"}, "sgIds"),
+        ({"instanceSet.x.instanceId": "ins-abcdefgh"}, "instanceSet.x"),
+        ({"instanceSet": "ins-abcdefgh"}, "list"),
+    ],
+)
 def test_modify_parameter_errors(emu, params, word):
     answer = emu.client.call(MODIFY, params)
     assert answer["code"] == 4000 and word in answer["message"], answer
@@ -216,6 +241,7 @@ def test_modify_busy_fault_for_one_instance_fails_the_call(emu):
 
 # -- DescribeInstancesOfSecurityGroup ------------------------------------------------
 
+
 def test_members_paging_and_order(emu):
     ids = _seed(emu, 5)
     _modify(emu, [(instance_id, ["sg-gzweb001"]) for instance_id in ids])
@@ -237,15 +263,23 @@ def test_returned_instances_leave_their_groups(emu):
     assert _groups_of(emu, first) == ["sg-gzweb001"]
 
 
-@pytest.mark.parametrize("params, code, word", [
-    ({}, 4000, "sgId"), ({"sgId": "sg-nothere0"}, 7000, "sg-nothere0"), ({"sgId": "sg-shweb001"}, 7000, "gz"),
-    ({"sgId": "sg-gzweb001", "limit": "0"}, 4000, "limit"), ({"sgId": "sg-gzweb001", "offset": "-1"}, 4000, "offset")])
+@pytest.mark.parametrize(
+    "params, code, word",
+    [
+        ({}, 4000, "sgId"),
+        ({"sgId": "sg-nothere0"}, 7000, "sg-nothere0"),
+        ({"sgId": "sg-shweb001"}, 7000, "gz"),
+        ({"sgId": "sg-gzweb001", "limit": "0"}, 4000, "limit"),
+        ({"sgId": "sg-gzweb001", "offset": "-1"}, 4000, "offset"),
+    ],
+)
 def test_members_errors(emu, params, code, word):
     answer = emu.client.call("DescribeInstancesOfSecurityGroup", params)
     assert answer["code"] == code and word in answer["message"], answer
 
 
 # -- control API ---------------------------------------------------------------
+
 
 def test_control_add_group(emu):
     body = {"region": "ap-shanghai", "name": "app", "project_id": 3, "remark": "tcp 8080"}
@@ -262,11 +296,21 @@ def test_control_add_group(emu):
     assert added["sgId"] not in json.dumps(emu.control.get("security_groups"))
 
 
-@pytest.mark.parametrize("body", [
-    {"name": "x"}, {"region": "gz"}, {"region": "mars", "name": "x"}, {"region": "gz", "name": ""},
-    {"region": "gz", "name": "x" * 61}, {"region": "gz", "name": "x", "project_id": -1},
-    {"region": "gz", "name": "x", "project_id": "1"}, {"region": "gz", "name": "x", "colour": "red"},
-    {"region": "gz", "name": "x", "remark": 5}, ["gz"]])
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"name": "x"},
+        {"region": "gz"},
+        {"region": "mars", "name": "x"},
+        {"region": "gz", "name": ""},
+        {"region": "gz", "name": "x" * 61},
+        {"region": "gz", "name": "x", "project_id": -1},
+        {"region": "gz", "name": "x", "project_id": "1"},
+        {"region": "gz", "name": "x", "colour": "red"},
+        {"region": "gz", "name": "x", "remark": 5},
+        ["gz"],
+    ],
+)
 def test_control_add_group_validation(emu, body):
     assert "error" in emu.control.post("security_groups", body, expect=400)
 

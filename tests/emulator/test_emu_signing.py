@@ -16,32 +16,67 @@ EXAMPLE_ID = "AKIDEXAMPLE0000000000000000000000000"
 EXAMPLE_KEY = "ExampleSecretKey00000000000000000"
 HOST = "cvm.api.qcloud.com"
 
-S5_PARAMS = {"Action": "DescribeInstances", "Nonce": "11886", "Region": "gz", "SecretId": TENCENT_ID,
-             "Timestamp": "1465185768", "instanceIds.0": "ins-09dx96dg", "limit": "20", "offset": "0"}
-S5_STRING = ("GETcvm.api.qcloud.com/v2/index.php?Action=DescribeInstances&Nonce=11886&Region=gz"
-             "&SecretId=AKIDz8krbsJ5yKBZQpn74WFkmLPx3gnPhESA&Timestamp=1465185768&instanceIds.0=ins-09dx96dg"
-             "&limit=20&offset=0")
-S4_PARAMS = {"Action": "DescribeInstances", "InstanceIds.0": "ins-09dx96dg", "Nonce": "11886",
-             "Region": "ap-guangzhou", "SecretId": TENCENT_ID, "SignatureMethod": "HmacSHA256",
-             "Timestamp": "1465185768"}
-S4_STRING = ("GETcvm.api.qcloud.com/v2/index.php?Action=DescribeInstances&InstanceIds.0=ins-09dx96dg&Nonce=11886"
-             "&Region=ap-guangzhou&SecretId=AKIDz8krbsJ5yKBZQpn74WFkmLPx3gnPhESA&SignatureMethod=HmacSHA256"
-             "&Timestamp=1465185768")
+S5_PARAMS = {
+    "Action": "DescribeInstances",
+    "Nonce": "11886",
+    "Region": "gz",
+    "SecretId": TENCENT_ID,
+    "Timestamp": "1465185768",
+    "instanceIds.0": "ins-09dx96dg",
+    "limit": "20",
+    "offset": "0",
+}
+S5_STRING = (
+    "GETcvm.api.qcloud.com/v2/index.php?Action=DescribeInstances&Nonce=11886&Region=gz"
+    "&SecretId=AKIDz8krbsJ5yKBZQpn74WFkmLPx3gnPhESA&Timestamp=1465185768&instanceIds.0=ins-09dx96dg"
+    "&limit=20&offset=0"
+)
+S4_PARAMS = {
+    "Action": "DescribeInstances",
+    "InstanceIds.0": "ins-09dx96dg",
+    "Nonce": "11886",
+    "Region": "ap-guangzhou",
+    "SecretId": TENCENT_ID,
+    "SignatureMethod": "HmacSHA256",
+    "Timestamp": "1465185768",
+}
+S4_STRING = (
+    "GETcvm.api.qcloud.com/v2/index.php?Action=DescribeInstances&InstanceIds.0=ins-09dx96dg&Nonce=11886"
+    "&Region=ap-guangzhou&SecretId=AKIDz8krbsJ5yKBZQpn74WFkmLPx3gnPhESA&SignatureMethod=HmacSHA256"
+    "&Timestamp=1465185768"
+)
 
-RUN_PARAMS = {"Action": "RunInstancesHour", "Region": "gz", "Timestamp": "1700000000", "Nonce": "12345",
-              "SecretId": EXAMPLE_ID, "zoneId": "100003", "cpu": "1", "mem": "2", "imageId": "img-31tjrtph",
-              "storageSize": "0", "bandwidthType": "PayByTraffic", "bandwidth": "1", "wanIp": "1",
-              "password": "Ab12#xyz", "instanceName": "ansible test", "goodsNum": "1", "clientToken": "tok-0001"}
+RUN_PARAMS = {
+    "Action": "RunInstancesHour",
+    "Region": "gz",
+    "Timestamp": "1700000000",
+    "Nonce": "12345",
+    "SecretId": EXAMPLE_ID,
+    "zoneId": "100003",
+    "cpu": "1",
+    "mem": "2",
+    "imageId": "img-31tjrtph",
+    "storageSize": "0",
+    "bandwidthType": "PayByTraffic",
+    "bandwidth": "1",
+    "wanIp": "1",
+    "password": "Ab12#xyz",
+    "instanceName": "ansible test",
+    "goodsNum": "1",
+    "clientToken": "tok-0001",
+}
 RUN_STRING_SHA1 = (
     "GETcvm.api.qcloud.com/v2/index.php?Action=RunInstancesHour&Nonce=12345&Region=gz"
     "&SecretId=AKIDEXAMPLE0000000000000000000000000&SignatureMethod=HmacSHA1&Timestamp=1700000000&bandwidth=1"
     "&bandwidthType=PayByTraffic&clientToken=tok-0001&cpu=1&goodsNum=1&imageId=img-31tjrtph"
-    "&instanceName=ansible test&mem=2&password=Ab12#xyz&storageSize=0&wanIp=1&zoneId=100003")
+    "&instanceName=ansible test&mem=2&password=Ab12#xyz&storageSize=0&wanIp=1&zoneId=100003"
+)
 RUN_QUERY_SHA1 = (
     "Action=RunInstancesHour&Nonce=12345&Region=gz&SecretId=AKIDEXAMPLE0000000000000000000000000"
     "&Signature=wf2YjYVP1Yt%2F3LAzhtQH9qV%2FcCw%3D&SignatureMethod=HmacSHA1&Timestamp=1700000000&bandwidth=1"
     "&bandwidthType=PayByTraffic&clientToken=tok-0001&cpu=1&goodsNum=1&imageId=img-31tjrtph"
-    "&instanceName=ansible+test&mem=2&password=Ab12%23xyz&storageSize=0&wanIp=1&zoneId=100003")
+    "&instanceName=ansible+test&mem=2&password=Ab12%23xyz&storageSize=0&wanIp=1&zoneId=100003"
+)
 RUN_SIGNATURES = [
     ("GET", "HmacSHA1", "wf2YjYVP1Yt/3LAzhtQH9qV/cCw="),
     ("POST", "HmacSHA1", "RwlMlHZw5Rgm/sMIW9+Iiw1lQk4="),
@@ -49,10 +84,18 @@ RUN_SIGNATURES = [
     ("POST", "HmacSHA256", "B5iOmaEOSrcmoLaSdnvZjANKyE7+OHZcffUgMpY974o="),
     ("GET", None, "vIP1LfRECGEPwc45N5+PAE7atAQ="),
 ]
-DESCRIBE_LIST_PARAMS = {"Action": "DescribeInstances", "Nonce": "12345", "Region": "gz", "SecretId": EXAMPLE_ID,
-                        "SignatureMethod": "HmacSHA256", "Timestamp": "1700000000",
-                        "instanceIds.0": "ins-abcd1234", "instanceIds.1": "ins-efgh5678", "limit": "20",
-                        "offset": "0"}
+DESCRIBE_LIST_PARAMS = {
+    "Action": "DescribeInstances",
+    "Nonce": "12345",
+    "Region": "gz",
+    "SecretId": EXAMPLE_ID,
+    "SignatureMethod": "HmacSHA256",
+    "Timestamp": "1700000000",
+    "instanceIds.0": "ins-abcd1234",
+    "instanceIds.1": "ins-efgh5678",
+    "limit": "20",
+    "offset": "0",
+}
 
 
 def _with_method(params, signature_method):
@@ -154,5 +197,6 @@ def test_signature_over_other_host_rejected(emu):
 def test_client_vectors_do_not_depend_on_emulator_code():
     """The test client signs on its own; the emulator's signer must agree with it."""
     from cvm_emulator import signing  # pylint: disable=import-outside-toplevel
+
     assert signing.string_to_sign("GET", HOST, _with_method(RUN_PARAMS, "HmacSHA1")) == RUN_STRING_SHA1
     assert Client("http://127.0.0.1:1").signed("DescribeInstances")["Signature"]

@@ -34,8 +34,7 @@ Default credentials (the one accepted key pair):
 
 
 def parse_args(argv):
-    parser = argparse.ArgumentParser(prog="python -m cvm_emulator", description=DESCRIPTION,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(prog="python -m cvm_emulator", description=DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter)
     add = parser.add_argument
     add("--host", default="127.0.0.1", help="address to bind (default %(default)s)")
     add("--port", type=int, default=0, help="port to bind; 0 picks a free one (default %(default)s)")
@@ -43,38 +42,58 @@ def parse_args(argv):
     add("--secret-id", default=DEFAULT_SECRET_ID, help="accepted SecretId (default %(default)s)")
     add("--secret-key", default=DEFAULT_SECRET_KEY, help="its SecretKey (default %(default)s)")
     add("--security-token", help="if set, every request must carry Token equal to it (else 4105)")
-    add("--create-delay", type=float, default=1.0, metavar="SECONDS",
-        help="creating (3) -> running (2) after this long (default %(default)s)")
-    add("--return-delay", type=float, default=1.0, metavar="SECONDS",
-        help="returning (6) -> returned (5) after this long (default %(default)s)")
-    add("--power-delay", type=float, default=1.0, metavar="SECONDS",
-        help="stopping (9) -> stopped (4), starting (8) -> running (2), rebooting (7) -> running (2) "
-             "after this long (default %(default)s)")
-    add("--forget-delay", type=float, default=60.0, metavar="SECONDS",
-        help="returned instances stay in DescribeInstances this long (default %(default)s)")
-    add("--timestamp-window", type=float, default=7200.0, metavar="SECONDS",
-        help="allowed clock skew and nonce memory; 0 disables both checks (default %(default)s)")
-    add("--v3-timestamp-window", type=float, default=300.0, metavar="SECONDS",
-        help="API 3.0 face: allowed X-TC-Timestamp skew; 0 disables the check (default %(default)s)")
-    add("--dry-run-mode", choices=DRY_RUN_MODES, default=DRY_RUN_MODES[0],
-        help="API 3.0 RunInstances DryRun that passes: answer a bare RequestId (request-id) or the "
-             "DryRunOperation error (error) (default %(default)s)")
+    add("--create-delay", type=float, default=1.0, metavar="SECONDS", help="creating (3) -> running (2) after this long (default %(default)s)")
+    add("--return-delay", type=float, default=1.0, metavar="SECONDS", help="returning (6) -> returned (5) after this long (default %(default)s)")
+    add(
+        "--power-delay",
+        type=float,
+        default=1.0,
+        metavar="SECONDS",
+        help="stopping (9) -> stopped (4), starting (8) -> running (2), rebooting (7) -> running (2) after this long (default %(default)s)",
+    )
+    add("--forget-delay", type=float, default=60.0, metavar="SECONDS", help="returned instances stay in DescribeInstances this long (default %(default)s)")
+    add(
+        "--timestamp-window",
+        type=float,
+        default=7200.0,
+        metavar="SECONDS",
+        help="allowed clock skew and nonce memory; 0 disables both checks (default %(default)s)",
+    )
+    add(
+        "--v3-timestamp-window",
+        type=float,
+        default=300.0,
+        metavar="SECONDS",
+        help="API 3.0 face: allowed X-TC-Timestamp skew; 0 disables the check (default %(default)s)",
+    )
+    add(
+        "--dry-run-mode",
+        choices=DRY_RUN_MODES,
+        default=DRY_RUN_MODES[0],
+        help="API 3.0 RunInstances DryRun that passes: answer a bare RequestId (request-id) or the DryRunOperation error (error) (default %(default)s)",
+    )
     add("--state-file", metavar="PATH", help="SQLite file that keeps the state across restarts")
     add("--tls-cert", metavar="PATH", help="serve HTTPS with this certificate (PEM)")
     add("--tls-key", metavar="PATH", help="private key for --tls-cert (PEM)")
-    add("--balance", default="1000000", metavar="AMOUNT",
-        help="account balance in CNY; a create costing more in its first hour answers 5300 (default %(default)s)")
-    add("--latency", type=float, default=0.0, metavar="SECONDS",
-        help="added before every API answer (not the control API); requests still run in parallel "
-             "(default %(default)s)")
-    add("--rate-limits", action="store_true",
-        help="enforce the per-(SecretId, action) request rate limits (see README); exceeded -> 4400")
+    add(
+        "--balance",
+        default="1000000",
+        metavar="AMOUNT",
+        help="account balance in CNY; a create costing more in its first hour answers 5300 (default %(default)s)",
+    )
+    add(
+        "--latency",
+        type=float,
+        default=0.0,
+        metavar="SECONDS",
+        help="added before every API answer (not the control API); requests still run in parallel (default %(default)s)",
+    )
+    add("--rate-limits", action="store_true", help="enforce the per-(SecretId, action) request rate limits (see README); exceeded -> 4400")
     add("--access-log", action="store_true", help="log every HTTP request to stderr")
     args = parser.parse_args(argv)
     if bool(args.tls_cert) != bool(args.tls_key):
         parser.error("--tls-cert and --tls-key go together")
-    for name in ("create_delay", "return_delay", "power_delay", "forget_delay", "timestamp_window", "v3_timestamp_window",
-                 "latency"):
+    for name in ("create_delay", "return_delay", "power_delay", "forget_delay", "timestamp_window", "v3_timestamp_window", "latency"):
         if getattr(args, name) < 0:
             parser.error(f"--{name.replace('_', '-')} must be >= 0")
     if args.latency > 3600:

@@ -16,9 +16,17 @@ from .power import PowerActions
 from .sg_actions import DFW_HOST, SecurityGroupActions
 
 ACTION_NAMES = (
-    "RunInstancesHour", "DescribeInstances", "ReturnInstance", "InquiryInstancePriceHour",
-    "StartInstances", "StopInstances", "RestartInstances", "UpdateInstanceBandwidthHour",
-    "ModifySecurityGroupsOfInstance", "DescribeSecurityGroupEx", "DescribeInstancesOfSecurityGroup",
+    "RunInstancesHour",
+    "DescribeInstances",
+    "ReturnInstance",
+    "InquiryInstancePriceHour",
+    "StartInstances",
+    "StopInstances",
+    "RestartInstances",
+    "UpdateInstanceBandwidthHour",
+    "ModifySecurityGroupsOfInstance",
+    "DescribeSecurityGroupEx",
+    "DescribeInstancesOfSecurityGroup",
 )
 
 # Actions whose real host is not cvm.api.qcloud.com; the signature must name that host
@@ -41,8 +49,7 @@ class Actions:
         self.instances = InstanceActions(store, config, faults, clock)
         self.security_groups = SecurityGroupActions(store, clock)
         self._handlers = {}
-        for part in (self.instances, PowerActions(store, config, clock), BandwidthActions(store, clock),
-                     self.security_groups):
+        for part in (self.instances, PowerActions(store, config, clock), BandwidthActions(store, clock), self.security_groups):
             self._handlers.update(part.handlers())
         assert set(self._handlers) == set(ACTION_NAMES), "ACTION_NAMES and the handlers disagree"
 

@@ -50,14 +50,17 @@ class Authenticator:
         if self.security_token is not None:
             token = params.get("Token", "")
             if not hmac.compare_digest(token.encode("utf-8"), self.security_token.encode("utf-8")):
-                raise ApiError("AuthFailure.TokenFailure",
-                               "Token is missing or wrong for these temporary credentials")
+                raise ApiError("AuthFailure.TokenFailure", "Token is missing or wrong for these temporary credentials")
         hosts = signing.candidate_hosts(host_header, self.host_for(params["Action"]))
         if not signing.verify(method, hosts, params, self.secret_key):
             algorithm = "HmacSHA256" if signing.digest_name(params) == "sha256" else "HmacSHA1"
-            raise ApiError("AuthFailure", (
-                f"signature mismatch: expected {algorithm} over {method} + host + /v2/index.php + '?' + "
-                f"every parameter but Signature sorted by key with raw values; hosts tried: {', '.join(hosts)}"))
+            raise ApiError(
+                "AuthFailure",
+                (
+                    f"signature mismatch: expected {algorithm} over {method} + host + /v2/index.php + '?' + "
+                    f"every parameter but Signature sorted by key with raw values; hosts tried: {', '.join(hosts)}"
+                ),
+            )
         if self.window > 0:
             self._check_replay(params)
 
@@ -65,17 +68,18 @@ class Authenticator:
         now = self.clock()
         timestamp = int(params["Timestamp"])
         if abs(now - timestamp) > self.window:
-            raise ApiError("InvalidRequest.ReplayAttack", (
-                f"Timestamp {timestamp} is outside the allowed window of +/-{self.window:g} s around "
-                f"server time {int(now)} (clock skew)"))
+            raise ApiError(
+                "InvalidRequest.ReplayAttack",
+                (f"Timestamp {timestamp} is outside the allowed window of +/-{self.window:g} s around server time {int(now)} (clock skew)"),
+            )
         key = (params["SecretId"], int(params["Nonce"]))
         with self._lock:
             while self._expiry and self._expiry[0][0] < now - self.window:
                 self._seen.discard(self._expiry.popleft()[1])
             if key in self._seen:
-                raise ApiError("InvalidRequest.ReplayAttack", (
-                    f"Nonce {params['Nonce']} was reused for this SecretId within the "
-                    f"{self.window:g} s window (replay)"))
+                raise ApiError(
+                    "InvalidRequest.ReplayAttack", (f"Nonce {params['Nonce']} was reused for this SecretId within the {self.window:g} s window (replay)")
+                )
             self._seen.add(key)
             self._expiry.append((now, key))
 

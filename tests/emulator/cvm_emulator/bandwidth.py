@@ -48,17 +48,19 @@ class BandwidthActions:
             now = self.clock()
             inst = find_instance(store, instance_id, region)
             if inst.charge_type not in HOURLY:
-                raise ApiError("UnsupportedOperation.InstanceChargeType", (
-                    f"instance {instance_id} is not pay-by-hour ({inst.charge_type}); "
-                    "UpdateInstanceBandwidthHour changes pay-by-hour instances only"))
+                raise ApiError(
+                    "UnsupportedOperation.InstanceChargeType",
+                    (f"instance {instance_id} is not pay-by-hour ({inst.charge_type}); UpdateInstanceBandwidthHour changes pay-by-hour instances only"),
+                )
             kind, maximum = MAXIMUM[inst.bandwidth_charge]
             if bandwidth > maximum:
                 raise invalid(f"bandwidth must be between 0 and {maximum} for {kind} bandwidth, got {bandwidth}")
             current, _since = inst.effective(now)
             if current not in CHANGEABLE:
-                raise ApiError("OperationConstraints.InvaildInstanceStatus", (
-                    f"instance {instance_id} has status {states.LEGACY_CODE[current]}; bandwidth can change only "
-                    "while it is running (2) or stopped (4)"))
+                raise ApiError(
+                    "OperationConstraints.InvaildInstanceStatus",
+                    (f"instance {instance_id} has status {states.LEGACY_CODE[current]}; bandwidth can change only while it is running (2) or stopped (4)"),
+                )
             changes = {"bandwidth": bandwidth, "latest_operation": operations.record(operations.SET_BANDWIDTH)}
             if bandwidth > 0 and not inst.public_ips and inst.public_ip_wanted:
                 changes["public_ips"] = [public_ip(store.next_counter("public_ip"))]

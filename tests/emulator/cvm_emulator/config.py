@@ -7,6 +7,7 @@
 import dataclasses
 import math
 import threading
+
 from decimal import Decimal, InvalidOperation
 from typing import Optional
 
@@ -37,8 +38,7 @@ class Settings:
     access_log: bool = False
 
 
-RUNTIME_KEYS = ("create_delay", "return_delay", "power_delay", "forget_delay", "balance", "latency", "rate_limits",
-                "dry_run_mode")
+RUNTIME_KEYS = ("create_delay", "return_delay", "power_delay", "forget_delay", "balance", "latency", "rate_limits", "dry_run_mode")
 MAX_LATENCY = 3600.0
 # How the 3.0 face answers a RunInstances DryRun that passed every check (api-notes/v3.md 4.2, 7 item 10).
 DRY_RUN_MODES = ("request-id", "error")

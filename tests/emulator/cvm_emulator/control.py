@@ -4,25 +4,26 @@
 
 """The control API under /_emulator/ (JSON in and out, no authentication).
 
-  GET    /_emulator/instances   every instance, all regions, returned ones too
-  GET    /_emulator/requests    the API call log (?since=SEQ&action=NAME&face=legacy|v3 narrow it)
-  GET    /_emulator/faults      pending faults
-  POST   /_emulator/faults      {"action", "kind", "times", "seconds", "instance_id", "face"}
-  DELETE /_emulator/faults      clear pending faults
-  GET    /_emulator/config      current delays, balance and switches
-  POST   /_emulator/config      any of the keys GET shows
-  POST   /_emulator/seed        {"count", "regions", "name_prefix", "status"}
-  GET    /_emulator/security_groups   the table plus added groups, all regions
-  POST   /_emulator/security_groups   {"region", "name", "project_id", "remark"} adds one
-  POST   /_emulator/reset       empty everything
+GET    /_emulator/instances   every instance, all regions, returned ones too
+GET    /_emulator/requests    the API call log (?since=SEQ&action=NAME&face=legacy|v3 narrow it)
+GET    /_emulator/faults      pending faults
+POST   /_emulator/faults      {"action", "kind", "times", "seconds", "instance_id", "face"}
+DELETE /_emulator/faults      clear pending faults
+GET    /_emulator/config      current delays, balance and switches
+POST   /_emulator/config      any of the keys GET shows
+POST   /_emulator/seed        {"count", "regions", "name_prefix", "status"}
+GET    /_emulator/security_groups   the table plus added groups, all regions
+POST   /_emulator/security_groups   {"region", "name", "project_id", "remark"} adds one
+POST   /_emulator/reset       empty everything
 """
 
 import json
+
 from urllib.parse import parse_qs
 
 from . import catalog
-from .reply import Reply
 from .records import control_record
+from .reply import Reply
 
 PREFIX = "/_emulator/"
 MAX_SEED = 200000
@@ -51,7 +52,7 @@ class Control:
         }
 
     def handle(self, method, path, query, body):
-        name = path[len(PREFIX):].strip("/")
+        name = path[len(PREFIX) :].strip("/")
         handler = self._routes.get((method, name))
         if handler is None:
             if any(route_name == name for _method, route_name in self._routes):
@@ -137,7 +138,8 @@ class Control:
         if "region" not in body or "name" not in body:
             raise BadRequest("region and name are required")
         group = self.emulator.actions.security_groups.book.add(
-            body["region"], body["name"], body.get("project_id", 0), body.get("remark", ""), self.emulator.clock())
+            body["region"], body["name"], body.get("project_id", 0), body.get("remark", ""), self.emulator.clock()
+        )
         return {"security_group": group}
 
     def reset(self, _query, _body):

@@ -52,8 +52,7 @@ class Emulator:
         self.clock = clock
         self.config = RuntimeConfig(settings)
         self.store = Store(settings.state_file)
-        self.auth = Authenticator(settings.secret_id, settings.secret_key, settings.security_token,
-                                  settings.timestamp_window, clock, host_for=api_host)
+        self.auth = Authenticator(settings.secret_id, settings.secret_key, settings.security_token, settings.timestamp_window, clock, host_for=api_host)
         self.log = RequestLog()
         self.faults = FaultBook({"legacy": ACTION_NAMES, "v3": V3_ACTION_NAMES})
         self.limiter = RateLimiter()
@@ -136,8 +135,7 @@ class Emulator:
             return
         rate = legacy_limit(action)
         if not self.limiter.allow((secret_id, "legacy", action), rate):
-            raise ApiError("RequestLimitExceeded", (
-                f"{action} is limited to {rate} requests per second per SecretId; retry with back-off"))
+            raise ApiError("RequestLimitExceeded", (f"{action} is limited to {rate} requests per second per SecretId; retry with back-off"))
 
     def _named_instances(self, params):
         """Every id (ins- and qcvm forms) of the instances a call names; empty unless a fault needs it."""
@@ -153,9 +151,9 @@ class Emulator:
 
     def _route(self, params):
         if "Version" in params:
-            raise ApiError("InvalidAction", (
-                f"Version={params['Version']} selects the 2017-03-12 API, which this legacy emulator "
-                "does not serve; omit Version"))
+            raise ApiError(
+                "InvalidAction", (f"Version={params['Version']} selects the 2017-03-12 API, which this legacy emulator does not serve; omit Version")
+            )
         action = params["Action"]
         if action not in ACTION_NAMES:
             raise ApiError("InvalidAction", f"Action {action} is not supported (emulated: {', '.join(ACTION_NAMES)})")

@@ -30,8 +30,7 @@ action (Start/Stop/RestartInstances) a ``busy`` fault with an
 import itertools
 import threading
 
-KINDS = ("busy", "internal_error", "request_limit", "http_500", "malformed", "delay", "drop_after_commit",
-         "create_fails")
+KINDS = ("busy", "internal_error", "request_limit", "http_500", "malformed", "delay", "drop_after_commit", "create_fails")
 DEFAULT_DELAY = 1.0
 FACES = ("legacy", "v3")
 CREATE_ACTIONS = ("RunInstancesHour", "RunInstances")
@@ -50,12 +49,18 @@ class Fault:
         self.face = face
 
     def matches(self, action, named=frozenset(), face=None):
-        return (self.action in ("*", action) and (self.face is None or self.face == face)
-                and (self.instance_id is None or self.instance_id in named))
+        return self.action in ("*", action) and (self.face is None or self.face == face) and (self.instance_id is None or self.instance_id in named)
 
     def as_dict(self):
-        return {"id": self.fault_id, "action": self.action, "kind": self.kind, "times": self.times,
-                "seconds": self.seconds, "instance_id": self.instance_id, "face": self.face}
+        return {
+            "id": self.fault_id,
+            "action": self.action,
+            "kind": self.kind,
+            "times": self.times,
+            "seconds": self.seconds,
+            "instance_id": self.instance_id,
+            "face": self.face,
+        }
 
 
 class FaultBook:

@@ -88,23 +88,36 @@ class InstanceActions:
             uuid = store.new_uuid()
             system_disk = {"disk_id": store.new_id("disk-", taken), "size": req.root_size, "type": disk_type}
             data_disk_id = store.new_id("disk-", taken)
-            data_disks = [{"disk_id": data_disk_id, "size": req.storage_size, "type": disk_type}] \
-                if req.storage_size > 0 else []
+            data_disks = [{"disk_id": data_disk_id, "size": req.storage_size, "type": disk_type}] if req.storage_size > 0 else []
             inst = InstanceState(
-                instance_id=instance_id, legacy_id=legacy_id, uuid=uuid, region=region, zone_id=req.zone.zone_id,
-                family=req.instance_type, cpu=req.cpu, mem=req.mem, image_id=req.image.image_id,
-                system_disk=system_disk, data_disks=data_disks,
-                bandwidth_charge=BANDWIDTH_TYPES[req.bandwidth_type], bandwidth=req.bandwidth,
+                instance_id=instance_id,
+                legacy_id=legacy_id,
+                uuid=uuid,
+                region=region,
+                zone_id=req.zone.zone_id,
+                family=req.instance_type,
+                cpu=req.cpu,
+                mem=req.mem,
+                image_id=req.image.image_id,
+                system_disk=system_disk,
+                data_disks=data_disks,
+                bandwidth_charge=BANDWIDTH_TYPES[req.bandwidth_type],
+                bandwidth=req.bandwidth,
                 public_ips=[public_ip(store.next_counter("public_ip"))] if req.public_ip else [],
                 public_ip_wanted=req.wan_ip == 1,
-                vpc_id=req.vpc.vpc_id if req.vpc else None, subnet_id=req.subnet.subnet_id if req.subnet else None,
-                private_ip=lan_ip, is_vpc_gateway=bool(req.is_vpc_gateway), project_id=req.project_id,
-                name=req.name, created_at=now, seq=store.next_counter("seq"))
+                vpc_id=req.vpc.vpc_id if req.vpc else None,
+                subnet_id=req.subnet.subnet_id if req.subnet else None,
+                private_ip=lan_ip,
+                is_vpc_gateway=bool(req.is_vpc_gateway),
+                project_id=req.project_id,
+                name=req.name,
+                created_at=now,
+                seq=store.next_counter("seq"),
+            )
             if status is None:
                 inst.status, inst.status_time = states.CREATING, now
                 inst.next_status, inst.next_at = final, now + self.config.create_delay
-                inst.latest_operation = operations.record(operations.CREATE, error=FAILED_CREATE
-                                                          if final == states.LAUNCH_FAILED else None)
+                inst.latest_operation = operations.record(operations.CREATE, error=FAILED_CREATE if final == states.LAUNCH_FAILED else None)
             else:
                 inst.status, inst.status_time = status, now
             instances.append(inst)
@@ -139,8 +152,7 @@ class InstanceActions:
             forget = self.config.forget_delay
             if ids:
                 found = {store.get(instance_id) for instance_id in ids} - {None}
-                candidates = sorted((inst for inst in found if inst.region == region),
-                                    key=lambda inst: inst.seq, reverse=True)
+                candidates = sorted((inst for inst in found if inst.region == region), key=lambda inst: inst.seq, reverse=True)
             else:
                 candidates = reversed(store.region_instances(region))
             total, end, selected = 0, offset + limit, []
@@ -172,8 +184,7 @@ class InstanceActions:
 
     def return_instance(self, region, params, _notes):
         if not present(params, "instanceId"):
-            hint = " (singular; instanceIds.N is not accepted)" if any(
-                key.startswith("instanceIds") for key in params) else ""
+            hint = " (singular; instanceIds.N is not accepted)" if any(key.startswith("instanceIds") for key in params) else ""
             raise invalid(f"missing required parameter instanceId{hint}", MISSING)
         instance_id = params["instanceId"]
         store = self.store
@@ -182,12 +193,18 @@ class InstanceActions:
             inst = find_instance(store, instance_id, region)
             current, _since = inst.effective(now)
             if current not in RETURNABLE:
-                raise ApiError("OperationConstraints.InvaildInstanceStatus", (
-                    f"instance {instance_id} has status {states.LEGACY_CODE[current]}; only status 1 (fault), "
-                    "2 (running) or 4 (stopped) can be returned"))
-            store.update(inst, status=states.RETURNING, status_time=now, next_status=states.RETURNED,
-                         next_at=now + self.config.return_delay,
-                         latest_operation=operations.record(operations.TERMINATE))
+                raise ApiError(
+                    "OperationConstraints.InvaildInstanceStatus",
+                    (f"instance {instance_id} has status {states.LEGACY_CODE[current]}; only status 1 (fault), 2 (running) or 4 (stopped) can be returned"),
+                )
+            store.update(
+                inst,
+                status=states.RETURNING,
+                status_time=now,
+                next_status=states.RETURNED,
+                next_at=now + self.config.return_delay,
+                latest_operation=operations.record(operations.TERMINATE),
+            )
         return {}
 
     # -- InquiryInstancePriceHour ---------------------------------------------------

@@ -28,44 +28,44 @@ not invalidate a state file.
 
 # field -> default (list defaults are empty and get a fresh list per instance)
 DEFAULTS = {
-    "instance_id": None,        # ins-xxxxxxxx
-    "legacy_id": None,          # qcvm + 32 hex
+    "instance_id": None,  # ins-xxxxxxxx
+    "legacy_id": None,  # qcvm + 32 hex
     "uuid": None,
-    "seq": 0,                   # creation order, global
-    "region": None,             # legacy short code (catalog.REGIONS)
-    "zone_id": None,            # int (catalog.ZONES)
-    "family": "CVM.S1",         # instance family of spec section 3.4
+    "seq": 0,  # creation order, global
+    "region": None,  # legacy short code (catalog.REGIONS)
+    "zone_id": None,  # int (catalog.ZONES)
+    "family": "CVM.S1",  # instance family of spec section 3.4
     "cpu": 1,
     "mem": 1,
-    "image_id": None,           # images.IMAGES
-    "system_disk": None,        # {"disk_id", "size", "type"}
-    "data_disks": [],           # [{"disk_id", "size", "type"}]
+    "image_id": None,  # images.IMAGES
+    "system_disk": None,  # {"disk_id", "size", "type"}
+    "data_disks": [],  # [{"disk_id", "size", "type"}]
     "bandwidth_charge": "by_hour",
-    "bandwidth": 0,             # Mbps
+    "bandwidth": 0,  # Mbps
     "public_ips": [],
-    "public_ip_wanted": True,   # False when the create asked for no public IP (legacy wanIp=0)
-    "vpc_id": None,             # vpc-... (None: basic network)
+    "public_ip_wanted": True,  # False when the create asked for no public IP (legacy wanIp=0)
+    "vpc_id": None,  # vpc-... (None: basic network)
     "subnet_id": None,
     "private_ip": None,
     "is_vpc_gateway": False,
     "project_id": 0,
     "name": "",
-    "created_at": 0.0,          # Unix seconds
+    "created_at": 0.0,  # Unix seconds
     "status": None,
     "status_time": 0.0,
     "next_status": None,
     "next_at": None,
     "charge_type": "postpaid_by_hour",
-    "security_group_ids": [],   # ordered: order = priority
-    "tags": [],                 # [[key, value], ...] in the order given
-    "stopped_mode": None,       # None, "keep_charging" or "stop_charging" (while stopped)
+    "security_group_ids": [],  # ordered: order = priority
+    "tags": [],  # [[key, value], ...] in the order given
+    "stopped_mode": None,  # None, "keep_charging" or "stop_charging" (while stopped)
     "disable_api_termination": False,
-    "user_data": None,          # base64 text as received
+    "user_data": None,  # base64 text as received
     "host_name": None,
     "key_ids": [],
-    "spot": None,               # e.g. {"max_price": "0.5", "spot_instance_type": "one-time"}
-    "expire_at": None,          # Unix seconds of a scheduled termination (3.0 ActionTimer)
-    "latest_operation": None,   # {"name", "request_id"}; its state follows next_status
+    "spot": None,  # e.g. {"max_price": "0.5", "spot_instance_type": "one-time"}
+    "expire_at": None,  # Unix seconds of a scheduled termination (3.0 ActionTimer)
+    "latest_operation": None,  # {"name", "request_id"}; its state follows next_status
 }
 FIELDS = tuple(DEFAULTS)
 _FIELD_SET = frozenset(FIELDS)

@@ -23,12 +23,19 @@ ASSOCIATE_GROUPS = "associate_security_groups"
 DISASSOCIATE_GROUPS = "disassociate_security_groups"
 
 V3_NAMES = {
-    CREATE: "RunInstances", START: "StartInstances", STOP: "StopInstances", REBOOT: "RebootInstances",
-    TERMINATE: "TerminateInstances", SET_BANDWIDTH: "ResetInstancesInternetMaxBandwidth",
-    MODIFY_ATTRIBUTE: "ModifyInstancesAttribute", ASSOCIATE_GROUPS: "AssociateSecurityGroups",
+    CREATE: "RunInstances",
+    START: "StartInstances",
+    STOP: "StopInstances",
+    REBOOT: "RebootInstances",
+    TERMINATE: "TerminateInstances",
+    SET_BANDWIDTH: "ResetInstancesInternetMaxBandwidth",
+    MODIFY_ATTRIBUTE: "ModifyInstancesAttribute",
+    ASSOCIATE_GROUPS: "AssociateSecurityGroups",
     DISASSOCIATE_GROUPS: "DisassociateSecurityGroups",
     # written by emulators before the neutral names (legacy action names)
-    "StartInstances": "StartInstances", "StopInstances": "StopInstances", "RestartInstances": "RebootInstances",
+    "StartInstances": "StartInstances",
+    "StopInstances": "StopInstances",
+    "RestartInstances": "RebootInstances",
 }
 
 # Legacy statuses 10-20 ("an operation is running", legacy.md 4.3): the 3.0 action that

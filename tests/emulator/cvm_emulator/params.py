@@ -5,6 +5,7 @@
 """Decoding request parameters (spec sections 1.1, 1.3, 1.4)."""
 
 import re
+
 from urllib.parse import parse_qsl
 
 from .errors import NOT_INTEGER, RULE, invalid
@@ -24,8 +25,7 @@ def decode(raw):
     try:
         if isinstance(raw, bytes):
             raw = raw.decode("utf-8")
-        pairs = parse_qsl(raw, keep_blank_values=True, encoding="utf-8", errors="strict",
-                          max_num_fields=MAX_FIELDS)
+        pairs = parse_qsl(raw, keep_blank_values=True, encoding="utf-8", errors="strict", max_num_fields=MAX_FIELDS)
     except UnicodeDecodeError as exc:
         raise invalid(f"parameters are not valid UTF-8 ({exc.reason})", RULE) from None
     except ValueError as exc:
@@ -65,7 +65,7 @@ def list_values(params, name):
     for key, value in params.items():
         if not key.startswith(prefix):
             continue
-        suffix = key[len(prefix):]
+        suffix = key[len(prefix) :]
         if not suffix.isdigit() or not suffix.isascii():
             raise invalid(f"{key}: list index must be a non-negative integer", RULE)
         if value != "":
@@ -90,7 +90,7 @@ def nested_list(params, name, scalars, lists):
     for key, value in params.items():
         if not key.startswith(prefix):
             continue
-        parts = key[len(prefix):].split(".")
+        parts = key[len(prefix) :].split(".")
         if not _index(parts[0]) or len(parts) < 2:
             raise invalid(f"{key}: expected {name}.N.<field> with a non-negative integer N", RULE)
         field = parts[1]

@@ -16,10 +16,9 @@ from .errors import CONFLICT, NOT_ALLOWED, ApiError, invalid, missing
 from .params import list_values, optional_int
 
 MAX_IDS = 100
-TASK_BASE = 10 ** 12
+TASK_BASE = 10**12
 
-OPERATIONS = {"StartInstances": operations.START, "StopInstances": operations.STOP,
-              "RestartInstances": operations.REBOOT}
+OPERATIONS = {"StartInstances": operations.START, "StopInstances": operations.STOP, "RestartInstances": operations.REBOOT}
 # action -> (required status, intermediate, final, whether forceStop is a parameter)
 TRANSITIONS = {
     "StartInstances": (states.STOPPED, states.STARTING, states.RUNNING, False),
@@ -68,32 +67,36 @@ class PowerActions:
                     if inst is None or inst.region != region:
                         raise ApiError("ResourceNotFound", f"instance {instance_id} does not exist in Region {region}")
                     if busy is not None and busy in (instance_id, inst.instance_id, inst.legacy_id):
-                        raise ApiError("OperationFail.SystemBusy", f"instance {instance_id}: the system is busy, "
-                                       "retry later (injected fault)")
+                        raise ApiError("OperationFail.SystemBusy", f"instance {instance_id}: the system is busy, retry later (injected fault)")
                     current, _since = inst.effective(now)
                     if current != required:
-                        raise ApiError("OperationConstraints.InvaildInstanceStatus", (
-                            f"instance {instance_id} has status {states.LEGACY_CODE[current]}; {action} needs "
-                            f"{_REQUIRED_WORDS[required]}"))
+                        raise ApiError(
+                            "OperationConstraints.InvaildInstanceStatus",
+                            (f"instance {instance_id} has status {states.LEGACY_CODE[current]}; {action} needs {_REQUIRED_WORDS[required]}"),
+                        )
                 except ApiError as exc:
-                    detail[instance_id] = {"code": exc.code, "message": exc.message, "requestId": "",
-                                           "codeDesc": exc.code_desc}
+                    detail[instance_id] = {"code": exc.code, "message": exc.message, "requestId": "", "codeDesc": exc.code_desc}
                     continue
                 request_id = str(TASK_BASE + store.next_counter("task"))
-                changes.append((inst, {
-                    "status": intermediate, "status_time": now, "next_status": final,
-                    "next_at": now + self.config.power_delay,
-                    "stopped_mode": "keep_charging" if final == states.STOPPED else None,
-                    "latest_operation": operations.record(OPERATIONS[action], request_id),
-                }))
+                changes.append(
+                    (
+                        inst,
+                        {
+                            "status": intermediate,
+                            "status_time": now,
+                            "next_status": final,
+                            "next_at": now + self.config.power_delay,
+                            "stopped_mode": "keep_charging" if final == states.STOPPED else None,
+                            "latest_operation": operations.record(OPERATIONS[action], request_id),
+                        },
+                    )
+                )
                 detail[instance_id] = {"code": 0, "message": "", "requestId": request_id, "codeDesc": "Success"}
             if changes:
                 store.update_many(changes)
         failed = len(ids) - len(changes)
         if failed == len(ids):
-            raise ApiError("OperationFail", f"{action} failed for every instance ({failed}); see detail",
-                           extra={"detail": detail})
+            raise ApiError("OperationFail", f"{action} failed for every instance ({failed}); see detail", extra={"detail": detail})
         if failed:
-            raise ApiError("OperationFail.PartialFailure", (
-                f"{action} failed for {failed} of {len(ids)} instances; see detail"), extra={"detail": detail})
+            raise ApiError("OperationFail.PartialFailure", (f"{action} failed for {failed} of {len(ids)} instances; see detail"), extra={"detail": detail})
         return {"detail": detail}

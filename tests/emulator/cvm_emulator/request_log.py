@@ -52,8 +52,7 @@ class RequestLog:
 
     def open(self, http_method, received):
         """Record a call as it arrives; the pipeline fills in code and fault later."""
-        params = {key: (MASKED if key.replace("_", ".") in SECRET_KEYS else value)
-                  for key, value in received.items()}
+        params = {key: (MASKED if key.replace("_", ".") in SECRET_KEYS else value) for key, value in received.items()}
         entry = {
             "seq": 0,
             "time": time.time(),
@@ -72,9 +71,17 @@ class RequestLog:
     def open_v3(self, http_method, headers, request_id):
         """Record a 3.0 call (``headers``: lower-case names); parameters are added once decoded."""
         entry = {
-            "seq": 0, "time": time.time(), "http_method": http_method, "action": headers.get("x-tc-action"),
-            "region": headers.get("x-tc-region"), "params": {}, "code": None, "fault": None, "face": "v3",
-            "request_id": request_id, "headers": _v3_headers(headers),
+            "seq": 0,
+            "time": time.time(),
+            "http_method": http_method,
+            "action": headers.get("x-tc-action"),
+            "region": headers.get("x-tc-region"),
+            "params": {},
+            "code": None,
+            "fault": None,
+            "face": "v3",
+            "request_id": request_id,
+            "headers": _v3_headers(headers),
         }
         with self._lock:
             entry["seq"] = len(self._entries) + 1
@@ -92,9 +99,11 @@ class RequestLog:
     def entries(self, since=0, action=None, face=None):
         """``face``: ``legacy`` (entries without a face key) or ``v3``."""
         with self._lock:
-            return [dict(entry, params=dict(entry["params"])) for entry in self._entries[since:]
-                    if (action is None or entry["action"] == action)
-                    and (face is None or entry.get("face", "legacy") == face)]
+            return [
+                dict(entry, params=dict(entry["params"]))
+                for entry in self._entries[since:]
+                if (action is None or entry["action"] == action) and (face is None or entry.get("face", "legacy") == face)
+            ]
 
     def clear(self):
         with self._lock:

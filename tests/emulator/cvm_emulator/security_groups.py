@@ -22,8 +22,7 @@ TABLE_CREATED = "2017-03-01 10:00:00"
 
 
 def _group(sg_id, region, name, remark, project_id=0, created=TABLE_CREATED):
-    return {"sgId": sg_id, "sgName": name, "sgRemark": remark, "projectId": project_id, "region": region,
-            "createTime": created}
+    return {"sgId": sg_id, "sgName": name, "sgRemark": remark, "projectId": project_id, "region": region, "createTime": created}
 
 
 TABLE = tuple(
@@ -42,8 +41,14 @@ _TABLE_BY_ID = {group["sgId"]: group for group in TABLE}
 
 def detail(group):
     """A ``DescribeSecurityGroupEx`` ``data.detail`` item."""
-    return {"sgId": group["sgId"], "sgName": group["sgName"], "sgRemark": group["sgRemark"],
-            "createTime": group["createTime"], "projectId": group["projectId"], "beAssociateCount": 0}
+    return {
+        "sgId": group["sgId"],
+        "sgName": group["sgName"],
+        "sgRemark": group["sgRemark"],
+        "createTime": group["createTime"],
+        "projectId": group["projectId"],
+        "beAssociateCount": 0,
+    }
 
 
 class SecurityGroupBook:

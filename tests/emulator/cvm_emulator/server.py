@@ -10,6 +10,7 @@ import socket
 import ssl
 import sys
 import threading
+
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
@@ -48,9 +49,11 @@ class Handler(BaseHTTPRequestHandler):
     def _dispatch(self, method):
         url = urlsplit(self.path)
         # api-notes/v3.md 7 item 1: on /, a TC3 Authorization or an X-TC-Action header makes a 3.0 request.
-        v3 = url.path == V3_PATH and method in ("GET", "POST") and (
-            "X-TC-Action" in self.headers
-            or (self.headers.get("Authorization") or "").startswith("TC3-"))
+        v3 = (
+            url.path == V3_PATH
+            and method in ("GET", "POST")
+            and ("X-TC-Action" in self.headers or (self.headers.get("Authorization") or "").startswith("TC3-"))
+        )
         body = self._read_body(V3_MAX_BODY if v3 else MAX_BODY, v3)
         if body is None:
             return
@@ -64,8 +67,7 @@ class Handler(BaseHTTPRequestHandler):
         elif url.path == API_PATH and method in ("GET", "POST"):
             # http.server decodes the request line as latin-1; undo that to get the bytes sent.
             raw = url.query.encode("latin-1") if method == "GET" else body
-            reply = self.server.emulator.handle_api(method, self.headers.get("Host"), raw,
-                                                    self.headers.get("Content-Type"))
+            reply = self.server.emulator.handle_api(method, self.headers.get("Host"), raw, self.headers.get("Content-Type"))
         elif url.path.startswith(PREFIX):
             reply = self.server.control.handle(method, url.path, url.query, body)
         else:

@@ -81,23 +81,26 @@ class SecurityGroupActions:
                 self._check_groups(index, entry["sgIds"], region)
                 current, _since = inst.effective(now)
                 if current not in ASSOCIABLE:
-                    raise ApiError("OperationConstraints.InstanceStatusForbidsAssociation", (
-                        f"instance {entry['instanceId']} has status {states.LEGACY_CODE[current]}; security "
-                        "groups can change only while it is running (2) or stopped (4)"))
-                changes.append((inst, {"security_group_ids": list(entry["sgIds"]),
-                                       "latest_operation": operations.record(operations.MODIFY_ATTRIBUTE)}))
+                    raise ApiError(
+                        "OperationConstraints.InstanceStatusForbidsAssociation",
+                        (
+                            f"instance {entry['instanceId']} has status {states.LEGACY_CODE[current]}; security "
+                            "groups can change only while it is running (2) or stopped (4)"
+                        ),
+                    )
+                changes.append((inst, {"security_group_ids": list(entry["sgIds"]), "latest_operation": operations.record(operations.MODIFY_ATTRIBUTE)}))
             store.update_many(changes)
         return {}
 
     def _check_groups(self, index, sg_ids, region):
         for sg_id in sg_ids:
             if self.book.find(sg_id, region) is None:
-                raise ApiError("InvalidSecurityGroupId.NotFound",
-                               f"security group {sg_id} (instanceSet.{index}.sgIds) does not exist in Region {region}")
+                raise ApiError("InvalidSecurityGroupId.NotFound", f"security group {sg_id} (instanceSet.{index}.sgIds) does not exist in Region {region}")
         if len(sg_ids) > MAX_GROUPS:
-            raise ApiError("LimitExceeded.AssociateUSGLimitExceeded", (
-                f"instanceSet.{index}.sgIds has {len(sg_ids)} groups; an instance can be in at most "
-                f"{MAX_GROUPS} security groups"))
+            raise ApiError(
+                "LimitExceeded.AssociateUSGLimitExceeded",
+                (f"instanceSet.{index}.sgIds has {len(sg_ids)} groups; an instance can be in at most {MAX_GROUPS} security groups"),
+            )
 
     # -- DescribeSecurityGroupEx ----------------------------------------------------
 
@@ -114,11 +117,12 @@ class SecurityGroupActions:
         sg_id = params.get("sgId") or None
         word = (params.get("sgName") or "").casefold()
         with self.store.lock:
-            groups = [group for group in self.book.in_region(region)
-                      if (project is None or group["projectId"] == project)
-                      and (sg_id is None or group["sgId"] == sg_id)
-                      and word in group["sgName"].casefold()]
-        return {"data": {"totalNum": len(groups), "detail": [detail(group) for group in groups[skip:skip + limit]]}}
+            groups = [
+                group
+                for group in self.book.in_region(region)
+                if (project is None or group["projectId"] == project) and (sg_id is None or group["sgId"] == sg_id) and word in group["sgName"].casefold()
+            ]
+        return {"data": {"totalNum": len(groups), "detail": [detail(group) for group in groups[skip : skip + limit]]}}
 
     # -- DescribeInstancesOfSecurityGroup ---------------------------------------------
 
@@ -131,10 +135,11 @@ class SecurityGroupActions:
         store = self.store
         with store.lock:
             if self.book.find(sg_id, region) is None:
-                raise ApiError("InvalidSecurityGroupId.NotFound",
-                               f"security group {sg_id} does not exist in Region {region}")
+                raise ApiError("InvalidSecurityGroupId.NotFound", f"security group {sg_id} does not exist in Region {region}")
             now = self.clock()
-            members = [inst.instance_id for inst in reversed(store.region_instances(region))
-                       if sg_id in inst.security_group_ids and inst.effective(now)[0] not in states.RELEASED]
-        return {"totalCount": len(members),
-                "data": [{"instanceId": instance_id} for instance_id in members[offset:offset + limit]]}
+            members = [
+                inst.instance_id
+                for inst in reversed(store.region_instances(region))
+                if sg_id in inst.security_group_ids and inst.effective(now)[0] not in states.RELEASED
+            ]
+        return {"totalCount": len(members), "data": [{"instanceId": instance_id} for instance_id in members[offset : offset + limit]]}

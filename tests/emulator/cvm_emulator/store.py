@@ -76,8 +76,9 @@ class Store:
             found = "1"
         if found is not None and found != str(SCHEMA_VERSION):
             self.close()
-            raise ValueError(f"state file {path} has schema version {found}, this emulator writes version "
-                             f"{SCHEMA_VERSION}; delete the file or use another --state-file")
+            raise ValueError(
+                f"state file {path} has schema version {found}, this emulator writes version {SCHEMA_VERSION}; delete the file or use another --state-file"
+            )
 
     def _load(self):
         for (body,) in self._db.execute("SELECT body FROM instance_states ORDER BY seq"):
@@ -159,8 +160,9 @@ class Store:
         return ids
 
     def _write_add(self, db, instances, token, ids):
-        db.executemany("INSERT INTO instance_states (id, seq, body) VALUES (?, ?, ?)",
-                       [(inst.instance_id, inst.seq, json.dumps(inst.to_row())) for inst in instances])
+        db.executemany(
+            "INSERT INTO instance_states (id, seq, body) VALUES (?, ?, ?)", [(inst.instance_id, inst.seq, json.dumps(inst.to_row())) for inst in instances]
+        )
         if token is not None:
             db.execute("INSERT OR REPLACE INTO client_tokens (token, ids) VALUES (?, ?)", (token, json.dumps(ids)))
         db.executemany("INSERT OR REPLACE INTO counters (name, value) VALUES (?, ?)", list(self._counters.items()))
@@ -186,8 +188,7 @@ class Store:
         """Persist a security group added through the control API (a dict with ``sgId``)."""
         if self._db is not None:
             seq = len(self._groups)
-            self._write(lambda db: db.execute("INSERT INTO security_groups (id, seq, body) VALUES (?, ?, ?)",
-                                              (group["sgId"], seq, json.dumps(group))))
+            self._write(lambda db: db.execute("INSERT INTO security_groups (id, seq, body) VALUES (?, ?, ?)", (group["sgId"], seq, json.dumps(group))))
         self._groups[group["sgId"]] = group
 
     def reset(self):

@@ -13,6 +13,7 @@ ignored ([EMU]).
 import dataclasses
 import ipaddress
 import string
+
 from typing import Optional
 
 from . import catalog, prices
@@ -24,10 +25,23 @@ from .vpcs import SUBNETS, VPCS, Subnet, Vpc
 CREATE_REQUIRED = ("zoneId", "cpu", "mem", "imageId", "storageSize")
 PRICE_REQUIRED = ("cpu", "mem", "imageId", "imageType", "storageSize")
 
-CREATE_INTS = ("zoneId", "cpu", "mem", "storageSize", "imageType", "bandwidth", "wanIp", "isVpcGateway",
-               "storageType", "rootSize", "needSecurityAgent", "needMonitorAgent", "projectId", "goodsNum")
-PRICE_INTS = ("zoneId", "cpu", "mem", "storageSize", "imageType", "bandwidth", "storageType", "rootSize",
-              "goodsNum")
+CREATE_INTS = (
+    "zoneId",
+    "cpu",
+    "mem",
+    "storageSize",
+    "imageType",
+    "bandwidth",
+    "wanIp",
+    "isVpcGateway",
+    "storageType",
+    "rootSize",
+    "needSecurityAgent",
+    "needMonitorAgent",
+    "projectId",
+    "goodsNum",
+)
+PRICE_INTS = ("zoneId", "cpu", "mem", "storageSize", "imageType", "bandwidth", "storageType", "rootSize", "goodsNum")
 
 # [EMU] the docs give no maximum for data disks; 16000 GB is the largest
 # single cloud disk Tencent sells today.
@@ -75,15 +89,15 @@ def validate(params, region, network=None, balance=None, for_price=False):
     for name in PRICE_REQUIRED if for_price else CREATE_REQUIRED:
         if not present(params, name):
             raise missing(name)
-    ints = {name: to_int(name, params[name]) for name in (PRICE_INTS if for_price else CREATE_INTS)
-            if present(params, name)}
+    ints = {name: to_int(name, params[name]) for name in (PRICE_INTS if for_price else CREATE_INTS) if present(params, name)}
     private_ips = [] if for_price else list_values(params, "privateIpAddresses")
     req = _ranges(params, ints, private_ips, for_price)
     _placement(params, ints, req, region, network, for_price)
     if balance is not None and prices.first_hour(req) > balance:
-        raise ApiError("OperationConstraints.AccountBalanceNotEnough", (
-            f"the first hour costs {prices.first_hour(req):.2f} CNY but the account balance is "
-            f"{balance:.2f} CNY; top up first"))
+        raise ApiError(
+            "OperationConstraints.AccountBalanceNotEnough",
+            (f"the first hour costs {prices.first_hour(req):.2f} CNY but the account balance is {balance:.2f} CNY; top up first"),
+        )
     return req
 
 
@@ -104,15 +118,16 @@ def _ranges(params, ints, private_ips, for_price):
     cpu, mem = ints["cpu"], ints["mem"]
     if (cpu, mem) not in catalog.FAMILIES[family]:
         allowed = " ".join(f"{c}:{m}" for c, m in sorted(catalog.FAMILIES[family]))
-        raise invalid(f"cpu={cpu}, mem={mem} is not an allowed combination for instanceType {family} "
-                      f"(allowed cpu:mem pairs: {allowed})")
+        raise invalid(f"cpu={cpu}, mem={mem} is not an allowed combination for instanceType {family} (allowed cpu:mem pairs: {allowed})")
     image = IMAGES.get(params["imageId"])
     if image is None:
         raise invalid(f"imageId {params['imageId']} is not a known image (see the emulator image table)", NOT_ALLOWED)
     image_type = _enum("imageType", ints.get("imageType", 2), [1, 2, 3, 4])
     if image_type != image.image_type:
-        raise invalid(f"imageType {image_type} ({IMAGE_TYPE_LABELS[image_type]}) does not match image "
-                      f"{image.image_id}, whose imageType is {image.image_type} ({IMAGE_TYPE_LABELS[image.image_type]})")
+        raise invalid(
+            f"imageType {image_type} ({IMAGE_TYPE_LABELS[image_type]}) does not match image "
+            f"{image.image_id}, whose imageType is {image.image_type} ({IMAGE_TYPE_LABELS[image.image_type]})"
+        )
     storage_size = _between("storageSize", ints["storageSize"], 0, MAX_STORAGE_SIZE)
     if storage_size % 10:
         raise invalid(f"storageSize must be a multiple of 10, got {storage_size}")
@@ -123,9 +138,19 @@ def _ranges(params, ints, private_ips, for_price):
     if bandwidth < 0:
         raise invalid(f"bandwidth must be >= 0, got {bandwidth}")
     goods_num = _between("goodsNum", ints.get("goodsNum", 1), 1, MAX_GOODS)
-    req = CreateRequest(zone=None, cpu=cpu, mem=mem, image=image, instance_type=family, storage_size=storage_size,
-                        storage_type=storage_type, root_size=root_size, bandwidth_type=bandwidth_type,
-                        bandwidth=bandwidth, goods_num=goods_num)
+    req = CreateRequest(
+        zone=None,
+        cpu=cpu,
+        mem=mem,
+        image=image,
+        instance_type=family,
+        storage_size=storage_size,
+        storage_type=storage_type,
+        root_size=root_size,
+        bandwidth_type=bandwidth_type,
+        bandwidth=bandwidth,
+        goods_num=goods_num,
+    )
     if for_price:
         return req
     req.wan_ip = _enum("wanIp", ints.get("wanIp", 1), [0, 1])
@@ -175,8 +200,7 @@ def check_password(password, windows):
     if windows:
         specials, low, high, need = WINDOWS_SPECIALS, 12, 16, 3
         classes = (string.ascii_lowercase, string.ascii_uppercase, string.digits, specials)
-        rule = ("Windows: 12-16 characters, at least 3 of lower-case, upper-case, digits and "
-                f"the specials {specials}")
+        rule = f"Windows: 12-16 characters, at least 3 of lower-case, upper-case, digits and the specials {specials}"
     else:
         specials, low, high, need = LINUX_SPECIALS, 8, 16, 2
         classes = (string.ascii_letters, string.digits, specials)
@@ -191,9 +215,10 @@ def _placement(params, ints, req, region, network, for_price):
     if "zoneId" in ints:
         zone = catalog.ZONES.get(ints["zoneId"])
         if zone is None or zone.region != region:
-            raise ApiError("InvalidParameter.InvaildZoneId", (
-                f"zoneId {ints['zoneId']} is not a zone of Region {region} "
-                f"(zones: {', '.join(str(z.zone_id) for z in catalog.zones_of(region)) or 'none'})"))
+            raise ApiError(
+                "InvalidParameter.InvaildZoneId",
+                (f"zoneId {ints['zoneId']} is not a zone of Region {region} (zones: {', '.join(str(z.zone_id) for z in catalog.zones_of(region)) or 'none'})"),
+            )
         req.zone = zone
     if for_price:
         return
@@ -203,16 +228,15 @@ def _placement(params, ints, req, region, network, for_price):
     if vpc_id is not None:
         _vpc(vpc_id, subnet_id, req, region)
     if req.is_vpc_gateway and (req.vpc is None or not req.public_ip):
-        raise invalid("isVpcGateway=1 needs a VPC (vpcId/subnetId) and a public IP (bandwidth > 0, wanIp=1)",
-                      CONFLICT)
+        raise invalid("isVpcGateway=1 needs a VPC (vpcId/subnetId) and a public IP (bandwidth > 0, wanIp=1)", CONFLICT)
     if req.private_ip is not None:
         if req.subnet is None:
             raise invalid("privateIpAddresses needs a VPC (vpcId and subnetId)", CONFLICT)
         _private_ip(req, network)
     elif req.subnet is not None and network.free_count(req.subnet) < req.goods_num:
-        raise ApiError("OperationFail.PurchaseFailed", (
-            f"subnet {req.subnet.subnet_id} ({req.subnet.cidr}) has fewer than goodsNum={req.goods_num} "
-            "free addresses"))
+        raise ApiError(
+            "OperationFail.PurchaseFailed", (f"subnet {req.subnet.subnet_id} ({req.subnet.cidr}) has fewer than goodsNum={req.goods_num} free addresses")
+        )
 
 
 def _vpc(vpc_id, subnet_id, req, region):
@@ -225,8 +249,7 @@ def _vpc(vpc_id, subnet_id, req, region):
     if subnet.vpc_id != vpc.vpc_id:
         raise invalid(f"subnetId {subnet_id} does not belong to vpcId {vpc_id}", CONFLICT)
     if subnet.zone_id != req.zone.zone_id:
-        raise invalid(f"subnetId {subnet_id} is in zone {subnet.zone_id}, not in zoneId {req.zone.zone_id}",
-                      CONFLICT)
+        raise invalid(f"subnetId {subnet_id} is in zone {subnet.zone_id}, not in zoneId {req.zone.zone_id}", CONFLICT)
     if subnet.broken:
         raise ApiError("InnerError.VpcError", f"internal VPC error while preparing subnet {subnet_id}; retry later")
     req.vpc, req.subnet = vpc, subnet
@@ -237,16 +260,15 @@ def _private_ip(req, network):
     try:
         address = ipaddress.IPv4Address(text)
     except ValueError:
-        raise ApiError("InvalidParameter.InvalidIpFormat",
-                       f"privateIpAddresses.0 {text!r} is not an IPv4 address") from None
+        raise ApiError("InvalidParameter.InvalidIpFormat", f"privateIpAddresses.0 {text!r} is not an IPv4 address") from None
     subnet = req.subnet
     if address not in subnet.cidr:
-        raise ApiError("InvalidParameter.IpNotInCidrRange",
-                       f"privateIpAddresses.0 {text} is outside subnet {subnet.subnet_id} ({subnet.cidr})")
+        raise ApiError("InvalidParameter.IpNotInCidrRange", f"privateIpAddresses.0 {text} is outside subnet {subnet.subnet_id} ({subnet.cidr})")
     if subnet.reserved(address):
-        raise ApiError("InvalidParameter.NotSupportReservedIp", (
-            f"privateIpAddresses.0 {text} is reserved in {subnet.cidr} (network, first three hosts "
-            "and broadcast are reserved)"))
+        raise ApiError(
+            "InvalidParameter.NotSupportReservedIp",
+            (f"privateIpAddresses.0 {text} is reserved in {subnet.cidr} (network, first three hosts and broadcast are reserved)"),
+        )
     if network.ip_in_use(subnet, str(address)):
         raise ApiError("InvalidParameter.IpInUse", f"privateIpAddresses.0 {text} is already used by another instance")
     req.private_ip = str(address)

@@ -48,22 +48,28 @@ class Subnet:
         return (ipaddress.IPv4Address(value) for value in range(first, last + 1))
 
 
-VPCS = {vpc.vpc_id: vpc for vpc in (
-    Vpc("vpc-gzdemo01", 1001, "gz", "172.16.0.0/16"),
-    Vpc("vpc-gzdemo02", 1002, "gz", "192.168.0.0/16"),
-    Vpc("vpc-shdemo01", 1003, "sh", "172.20.0.0/16"),
-    Vpc("vpc-bjdemo01", 1004, "bj", "172.30.0.0/16"),
-)}
+VPCS = {
+    vpc.vpc_id: vpc
+    for vpc in (
+        Vpc("vpc-gzdemo01", 1001, "gz", "172.16.0.0/16"),
+        Vpc("vpc-gzdemo02", 1002, "gz", "192.168.0.0/16"),
+        Vpc("vpc-shdemo01", 1003, "sh", "172.20.0.0/16"),
+        Vpc("vpc-bjdemo01", 1004, "bj", "172.30.0.0/16"),
+    )
+}
 
-SUBNETS = {subnet.subnet_id: subnet for subnet in (
-    Subnet("subnet-gz3web01", 2001, "vpc-gzdemo01", 100003, "172.16.1.0/24"),
-    Subnet("subnet-gz4web01", 2002, "vpc-gzdemo01", 100004, "172.16.2.0/24"),
-    Subnet("subnet-gz1web01", 2003, "vpc-gzdemo01", 100001, "172.16.3.0/24"),
-    Subnet("subnet-gz3tiny1", 2004, "vpc-gzdemo01", 100003, "172.16.9.0/29"),
-    Subnet("subnet-vpcerr01", 2005, "vpc-gzdemo01", 100003, "172.16.99.0/24", broken=True),
-    Subnet("subnet-gz3db001", 2006, "vpc-gzdemo02", 100003, "192.168.10.0/24"),
-    Subnet("subnet-sh2web01", 2007, "vpc-shdemo01", 200002, "172.20.2.0/24"),
-    Subnet("subnet-sh3web01", 2008, "vpc-shdemo01", 200003, "172.20.3.0/24"),
-    Subnet("subnet-bj1web01", 2009, "vpc-bjdemo01", 800001, "172.30.1.0/24"),
-    Subnet("subnet-bj3big01", 2010, "vpc-bjdemo01", 800003, "172.30.4.0/22"),
-)}
+SUBNETS = {
+    subnet.subnet_id: subnet
+    for subnet in (
+        Subnet("subnet-gz3web01", 2001, "vpc-gzdemo01", 100003, "172.16.1.0/24"),
+        Subnet("subnet-gz4web01", 2002, "vpc-gzdemo01", 100004, "172.16.2.0/24"),
+        Subnet("subnet-gz1web01", 2003, "vpc-gzdemo01", 100001, "172.16.3.0/24"),
+        Subnet("subnet-gz3tiny1", 2004, "vpc-gzdemo01", 100003, "172.16.9.0/29"),
+        Subnet("subnet-vpcerr01", 2005, "vpc-gzdemo01", 100003, "172.16.99.0/24", broken=True),
+        Subnet("subnet-gz3db001", 2006, "vpc-gzdemo02", 100003, "192.168.10.0/24"),
+        Subnet("subnet-sh2web01", 2007, "vpc-shdemo01", 200002, "172.20.2.0/24"),
+        Subnet("subnet-sh3web01", 2008, "vpc-shdemo01", 200003, "172.20.3.0/24"),
+        Subnet("subnet-bj1web01", 2009, "vpc-bjdemo01", 800001, "172.30.1.0/24"),
+        Subnet("subnet-bj3big01", 2010, "vpc-bjdemo01", 800003, "172.30.4.0/22"),
+    )
+}

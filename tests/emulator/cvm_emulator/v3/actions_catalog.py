@@ -16,8 +16,7 @@ from .schema import FILTERS, IDS, INT, STR, Struct
 IMAGE_ID = re.compile(r"img-[a-z0-9]{8}")
 CONFIG_FILTERS = ("zone", "instance-family", "instance-type", "instance-charge-type", "sort-keys")
 TYPE_FILTERS = ("zone", "instance-family", "instance-type")
-IMAGE_FILTERS = ("image-id", "image-type", "image-name", "platform", "tag-key", "tag-value", "dedicated-cluster-id",
-                 "cdc-cache-status")
+IMAGE_FILTERS = ("image-id", "image-type", "image-name", "platform", "tag-key", "tag-value", "dedicated-cluster-id", "cdc-cache-status")
 SORT_KEYS = {"cpu": lambda item: item[1].cpu, "mem": lambda item: item[1].mem}
 
 
@@ -52,8 +51,7 @@ class CatalogActions:
             "DescribeZones": (Struct(), self.describe_zones),
             "DescribeZoneInstanceConfigInfos": (Struct(Filters=FILTERS), self.describe_zone_instance_config_infos),
             "DescribeInstanceTypeConfigs": (Struct(Filters=FILTERS), self.describe_instance_type_configs),
-            "DescribeImages": (Struct(ImageIds=IDS, Filters=FILTERS, Offset=INT, Limit=INT, InstanceType=STR),
-                               self.describe_images),
+            "DescribeImages": (Struct(ImageIds=IDS, Filters=FILTERS, Offset=INT, Limit=INT, InstanceType=STR), self.describe_images),
         }
 
     def describe_zones(self, ctx, _params):
@@ -79,23 +77,51 @@ class CatalogActions:
     def _quota_item(zone, item, status, english):
         hour = pricing.type_hour(item.family, item.cpu, item.mem)
         return {
-            "Zone": zone, "InstanceType": item.name, "InstanceChargeType": "POSTPAID_BY_HOUR", "NetworkCard": 0,
-            "Externals": {}, "Cpu": item.cpu, "Memory": item.mem, "InstanceFamily": item.short_family,
-            "TypeName": types.TYPE_NAMES[item.short_family][1 if english else 0], "LocalDiskTypeList": [],
-            "Status": status, "Price": pricing.item_price(hour, "HOUR"),
+            "Zone": zone,
+            "InstanceType": item.name,
+            "InstanceChargeType": "POSTPAID_BY_HOUR",
+            "NetworkCard": 0,
+            "Externals": {},
+            "Cpu": item.cpu,
+            "Memory": item.mem,
+            "InstanceFamily": item.short_family,
+            "TypeName": types.TYPE_NAMES[item.short_family][1 if english else 0],
+            "LocalDiskTypeList": [],
+            "Status": status,
+            "Price": pricing.item_price(hour, "HOUR"),
             "SoldOutReason": "sold out (emulator table)" if status == "SOLD_OUT" else "",
-            "InstanceBandwidth": 1.5, "InstancePps": 30, "StorageBlockAmount": 0, "CpuType": "Intel Xeon",
-            "Gpu": 0, "Fpga": 0, "Remark": "", "GpuCount": 0.0, "Frequency": "",
+            "InstanceBandwidth": 1.5,
+            "InstancePps": 30,
+            "StorageBlockAmount": 0,
+            "CpuType": "Intel Xeon",
+            "Gpu": 0,
+            "Fpga": 0,
+            "Remark": "",
+            "GpuCount": 0.0,
+            "Frequency": "",
             "StatusCategory": "WithoutStock" if status == "SOLD_OUT" else "EnoughStock",
         }
 
     def describe_instance_type_configs(self, ctx, params):
         given = checks.filters(params, TYPE_FILTERS.__contains__, max_values=1)
         rows = _selected(ctx, given)
-        return {"InstanceTypeConfigSet": [{
-            "Zone": zone, "InstanceType": item.name, "InstanceFamily": item.short_family, "GPU": 0, "CPU": item.cpu,
-            "Memory": item.mem, "FPGA": 0, "GpuCount": 0.0, "GpuType": "", "GpuMemory": 0.0,
-        } for zone, item, _status in rows]}
+        return {
+            "InstanceTypeConfigSet": [
+                {
+                    "Zone": zone,
+                    "InstanceType": item.name,
+                    "InstanceFamily": item.short_family,
+                    "GPU": 0,
+                    "CPU": item.cpu,
+                    "Memory": item.mem,
+                    "FPGA": 0,
+                    "GpuCount": 0.0,
+                    "GpuType": "",
+                    "GpuMemory": 0.0,
+                }
+                for zone, item, _status in rows
+            ]
+        }
 
     def describe_images(self, ctx, params):
         ids = params.get("ImageIds") or []
@@ -111,7 +137,7 @@ class CatalogActions:
         items = [images.image_item(image) for image in IMAGES.values() if not ids or image.image_id in ids]
         for name, values in given:
             items = [item for item in items if _image_matches(item, name, values)]
-        return {"TotalCount": len(items), "ImageSet": items[offset:offset + limit]}
+        return {"TotalCount": len(items), "ImageSet": items[offset : offset + limit]}
 
 
 def _image_matches(item, name, values):

@@ -47,8 +47,7 @@ class InstanceActions:
             "InquiryPriceRunInstances": (create.RUN_SCHEMA, self.inquiry_price_run_instances),
             "DescribeInstances": (Struct(InstanceIds=IDS, Filters=FILTERS, Offset=INT, Limit=INT), self.describe_instances),
             "DescribeInstancesStatus": (Struct(InstanceIds=IDS, Offset=INT, Limit=INT), self.describe_instances_status),
-            "TerminateInstances": (Struct(InstanceIds=IDS, ReleaseAddress="Boolean", ReleasePrepaidDataDisks="Boolean"),
-                                   self.terminate_instances),
+            "TerminateInstances": (Struct(InstanceIds=IDS, ReleaseAddress="Boolean", ReleasePrepaidDataDisks="Boolean"), self.terminate_instances),
         }
 
     def run_instances(self, ctx, params):
@@ -87,8 +86,7 @@ class InstanceActions:
         forget = self.config.forget_delay
         if ids:
             found = {store.instances.get(instance_id) for instance_id in ids} - {None}
-            candidates = sorted((inst for inst in found if inst.region == ctx.region), key=lambda inst: inst.seq,
-                                reverse=True)
+            candidates = sorted((inst for inst in found if inst.region == ctx.region), key=lambda inst: inst.seq, reverse=True)
         else:
             candidates = reversed(store.region_instances(ctx.region))
         names = render.V3_STATES
@@ -128,8 +126,7 @@ class InstanceActions:
         offset, limit = checks.page(params)
         with self.store.lock:
             total, selected, _now = self._listing(ctx, ids, [], offset, limit)
-        return {"TotalCount": total,
-                "InstanceStatusSet": [{"InstanceId": inst.instance_id, "InstanceState": state} for inst, state in selected]}
+        return {"TotalCount": total, "InstanceStatusSet": [{"InstanceId": inst.instance_id, "InstanceState": state} for inst, state in selected]}
 
     def terminate_instances(self, ctx, params):
         ids = checks.instance_ids(params)
@@ -141,11 +138,24 @@ class InstanceActions:
             for inst in instances:
                 checks.require_state(inst, now, TERMINABLE, "TerminateInstances")
                 if inst.disable_api_termination:
-                    raise V3Error("UnsupportedOperation.InstancesProtected", (
-                        f"instance {inst.instance_id} has termination protection (DisableApiTermination); "
-                        "turn it off with ModifyInstancesAttribute first"))
+                    raise V3Error(
+                        "UnsupportedOperation.InstancesProtected",
+                        (f"instance {inst.instance_id} has termination protection (DisableApiTermination); turn it off with ModifyInstancesAttribute first"),
+                    )
             record = operations.record(operations.TERMINATE, ctx.request_id)
-            store.update_many([(inst, {"status": states.RETURNING, "status_time": now, "next_status": states.RETURNED,
-                                       "next_at": now + self.config.return_delay, "latest_operation": dict(record)})
-                               for inst in instances])
+            store.update_many(
+                [
+                    (
+                        inst,
+                        {
+                            "status": states.RETURNING,
+                            "status_time": now,
+                            "next_status": states.RETURNED,
+                            "next_at": now + self.config.return_delay,
+                            "latest_operation": dict(record),
+                        },
+                    )
+                    for inst in instances
+                ]
+            )
         return {}

@@ -50,15 +50,41 @@ class ModifyActions:
     def handlers(self):
         group_call = Struct(SecurityGroupIds=req(List(STR)), InstanceIds=req(IDS))
         return {
-            "ResetInstancesInternetMaxBandwidth": (Struct(
-                InstanceIds=req(IDS), InternetAccessible=req(Struct(
-                    InternetMaxBandwidthOut=req(INT), InternetChargeType=STR, PublicIpAssigned=BOOL,
-                    BandwidthPackageId=STR, InternetServiceProvider=STR, IPv4AddressType=STR, IPv6AddressType=STR,
-                    AntiDDoSPackageId=STR)), StartTime=STR, EndTime=STR), self.reset_bandwidth),
-            "ModifyInstancesAttribute": (Struct(
-                InstanceIds=req(IDS), InstanceName=STR, SecurityGroups=List(STR), DisableApiTermination=BOOL,
-                HostName=STR, UserData=STR, CamRoleName=STR, CamRoleType=IGNORED, AutoReboot=IGNORED,
-                EnableJumboFrame=BOOL), self.modify_attribute),
+            "ResetInstancesInternetMaxBandwidth": (
+                Struct(
+                    InstanceIds=req(IDS),
+                    InternetAccessible=req(
+                        Struct(
+                            InternetMaxBandwidthOut=req(INT),
+                            InternetChargeType=STR,
+                            PublicIpAssigned=BOOL,
+                            BandwidthPackageId=STR,
+                            InternetServiceProvider=STR,
+                            IPv4AddressType=STR,
+                            IPv6AddressType=STR,
+                            AntiDDoSPackageId=STR,
+                        )
+                    ),
+                    StartTime=STR,
+                    EndTime=STR,
+                ),
+                self.reset_bandwidth,
+            ),
+            "ModifyInstancesAttribute": (
+                Struct(
+                    InstanceIds=req(IDS),
+                    InstanceName=STR,
+                    SecurityGroups=List(STR),
+                    DisableApiTermination=BOOL,
+                    HostName=STR,
+                    UserData=STR,
+                    CamRoleName=STR,
+                    CamRoleType=IGNORED,
+                    AutoReboot=IGNORED,
+                    EnableJumboFrame=BOOL,
+                ),
+                self.modify_attribute,
+            ),
             "AssociateSecurityGroups": (group_call, self.associate),
             "DisassociateSecurityGroups": (group_call, self.disassociate),
         }
@@ -87,17 +113,14 @@ class ModifyActions:
             if charge == "by_hour" and len(instances) > 1:
                 raise too_many("BANDWIDTH_POSTPAID_BY_HOUR bandwidth is changed one instance per call")
             if not 0 <= bandwidth <= MAX_BANDWIDTH[charge]:
-                raise out_of_range(f"InternetMaxBandwidthOut must be between 0 and {MAX_BANDWIDTH[charge]} for "
-                                   f"{CHARGE_TYPES[charge]}, got {bandwidth}")
+                raise out_of_range(f"InternetMaxBandwidthOut must be between 0 and {MAX_BANDWIDTH[charge]} for {CHARGE_TYPES[charge]}, got {bandwidth}")
             for inst in instances:
                 status = checks.require_state(inst, now, CHANGEABLE, "ResetInstancesInternetMaxBandwidth")
                 if status == states.STOPPED and inst.stopped_mode == "stop_charging":
-                    raise V3Error("UnsupportedOperation.StoppedModeStopCharging",
-                                  f"instance {inst.instance_id} is stopped without charging; start it first")
+                    raise V3Error("UnsupportedOperation.StoppedModeStopCharging", f"instance {inst.instance_id} is stopped without charging; start it first")
             changes = []
             for inst in instances:
-                change = {"bandwidth": bandwidth,
-                          "latest_operation": operations.record(operations.SET_BANDWIDTH, ctx.request_id)}
+                change = {"bandwidth": bandwidth, "latest_operation": operations.record(operations.SET_BANDWIDTH, ctx.request_id)}
                 if bandwidth > 0 and not inst.public_ips and inst.public_ip_wanted:
                     change["public_ips"] = [public_ip(store.next_counter("public_ip"))]
                 changes.append((inst, change))
@@ -115,8 +138,7 @@ class ModifyActions:
             raise V3Error("UnsupportedOperation", f"changing {attribute} is not emulated")
         value = params[attribute]
         if attribute == "InstanceName" and not 1 <= len(value) <= 60:
-            raise V3Error("InvalidInstanceName.TooLong" if value else "InvalidParameterValue",
-                          f"InstanceName must have 1-60 characters, got {len(value)}")
+            raise V3Error("InvalidInstanceName.TooLong" if value else "InvalidParameterValue", f"InstanceName must have 1-60 characters, got {len(value)}")
         store = self.store
         with store.lock:
             now = self.clock()
@@ -124,13 +146,20 @@ class ModifyActions:
                 self._check_groups(ctx, value)
             instances = self._instances(ctx, params, now)
             for inst in instances:
-                checks.require_state(inst, now, CHANGEABLE, "ModifyInstancesAttribute",
-                                     busy_ok=attribute != "SecurityGroups")
-            field = {"InstanceName": "name", "SecurityGroups": "security_group_ids",
-                     "DisableApiTermination": "disable_api_termination"}[attribute]
-            store.update_many([(inst, {field: list(value) if isinstance(value, list) else value,
-                                       "latest_operation": operations.record(operations.MODIFY_ATTRIBUTE, ctx.request_id)})
-                               for inst in instances])
+                checks.require_state(inst, now, CHANGEABLE, "ModifyInstancesAttribute", busy_ok=attribute != "SecurityGroups")
+            field = {"InstanceName": "name", "SecurityGroups": "security_group_ids", "DisableApiTermination": "disable_api_termination"}[attribute]
+            store.update_many(
+                [
+                    (
+                        inst,
+                        {
+                            field: list(value) if isinstance(value, list) else value,
+                            "latest_operation": operations.record(operations.MODIFY_ATTRIBUTE, ctx.request_id),
+                        },
+                    )
+                    for inst in instances
+                ]
+            )
         return {}
 
     def _check_groups(self, ctx, sg_ids):
@@ -142,8 +171,7 @@ class ModifyActions:
             if self.book.find(sg_id, ctx.region) is None:
                 raise V3Error("InvalidSecurityGroupId.NotFound", f"security group {sg_id} does not exist in this region")
         if len(sg_ids) > MAX_GROUPS:
-            raise V3Error("LimitExceeded.AssociateUSGLimitExceeded",
-                          f"an instance can be in at most {MAX_GROUPS} security groups, got {len(sg_ids)}")
+            raise V3Error("LimitExceeded.AssociateUSGLimitExceeded", f"an instance can be in at most {MAX_GROUPS} security groups, got {len(sg_ids)}")
 
     def _one_group(self, ctx, params):
         sg_ids = params["SecurityGroupIds"]
@@ -171,12 +199,9 @@ class ModifyActions:
                 if operation == operations.ASSOCIATE_GROUPS and sg_id not in groups:
                     groups.append(sg_id)
                     if len(groups) > MAX_GROUPS:
-                        raise V3Error("LimitExceeded.AssociateUSGLimitExceeded", (
-                            f"instance {inst.instance_id} is already in {MAX_GROUPS} security groups"))
+                        raise V3Error("LimitExceeded.AssociateUSGLimitExceeded", (f"instance {inst.instance_id} is already in {MAX_GROUPS} security groups"))
                 elif operation == operations.DISASSOCIATE_GROUPS and sg_id in groups:
                     groups.remove(sg_id)
-                changes.append((inst, {"security_group_ids": groups,
-                                       "latest_operation": operations.record(operation, ctx.request_id)}))
+                changes.append((inst, {"security_group_ids": groups, "latest_operation": operations.record(operation, ctx.request_id)}))
             store.update_many(changes)
         return {}
-

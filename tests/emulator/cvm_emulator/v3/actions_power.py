@@ -66,12 +66,19 @@ class PowerActions:
             instances = checks.find_all(store, ids, ctx.region)
             for inst in instances:
                 checks.require_state(inst, now, (required,), action)
-            changes = [(inst, {
-                "status": intermediate, "status_time": now, "next_status": final,
-                "next_at": now + self.config.power_delay,
-                "stopped_mode": STOPPED_MODES[mode] if final == states.STOPPED else None,
-                "latest_operation": operations.record(operation, ctx.request_id),
-            }) for inst in instances]
+            changes = [
+                (
+                    inst,
+                    {
+                        "status": intermediate,
+                        "status_time": now,
+                        "next_status": final,
+                        "next_at": now + self.config.power_delay,
+                        "stopped_mode": STOPPED_MODES[mode] if final == states.STOPPED else None,
+                        "latest_operation": operations.record(operation, ctx.request_id),
+                    },
+                )
+                for inst in instances
+            ]
             store.update_many(changes)
         return {}
-

@@ -36,9 +36,14 @@ def _number(params, name, default):
 
 def security_group(group):
     return {
-        "SecurityGroupId": group["sgId"], "SecurityGroupName": group["sgName"], "SecurityGroupDesc": group["sgRemark"],
-        "ProjectId": str(group["projectId"]), "IsDefault": group["sgName"] == "default",
-        "CreatedTime": group["createTime"], "UpdateTime": group["createTime"], "TagSet": [],
+        "SecurityGroupId": group["sgId"],
+        "SecurityGroupName": group["sgName"],
+        "SecurityGroupDesc": group["sgRemark"],
+        "ProjectId": str(group["projectId"]),
+        "IsDefault": group["sgName"] == "default",
+        "CreatedTime": group["createTime"],
+        "UpdateTime": group["createTime"],
+        "TagSet": [],
     }
 
 
@@ -48,8 +53,12 @@ class VpcActions:
         self.book = SecurityGroupBook(store)
 
     def handlers(self):
-        return {"DescribeSecurityGroups": (Struct(SecurityGroupIds=IDS, Filters=FILTERS, Offset=IGNORED, Limit=IGNORED,
-                                                  OrderField=STR, OrderDirection=STR), self.describe_security_groups)}
+        return {
+            "DescribeSecurityGroups": (
+                Struct(SecurityGroupIds=IDS, Filters=FILTERS, Offset=IGNORED, Limit=IGNORED, OrderField=STR, OrderDirection=STR),
+                self.describe_security_groups,
+            )
+        }
 
     def describe_security_groups(self, ctx, params):
         ids = params.get("SecurityGroupIds") or []
@@ -90,8 +99,7 @@ class VpcActions:
             groups = sorted(groups, key=lambda group: group["createTime"], reverse=direction == "DESC")
         elif direction == "DESC":
             groups = groups[::-1]
-        return {"SecurityGroupSet": [security_group(group) for group in groups[offset:offset + limit]],
-                "TotalCount": len(groups)}
+        return {"SecurityGroupSet": [security_group(group) for group in groups[offset : offset + limit]], "TotalCount": len(groups)}
 
 
 def _matches(group, name, values):

@@ -70,8 +70,7 @@ def parse_authorization(value):
         raise V3Error("AuthFailure.InvalidAuthorization", f"Authorization lacks {', '.join(missing)}")
     credential = parts["Credential"].split("/")
     if len(credential) != 4 or not all(credential):
-        raise V3Error("AuthFailure.InvalidAuthorization",
-                      "Credential must be SecretId/YYYY-MM-DD/service/tc3_request, got " + parts["Credential"])
+        raise V3Error("AuthFailure.InvalidAuthorization", "Credential must be SecretId/YYYY-MM-DD/service/tc3_request, got " + parts["Credential"])
     return credential, parts["SignedHeaders"], parts["Signature"]
 
 
@@ -99,31 +98,32 @@ class Tc3Verifier:
             raise V3Error("InvalidParameter", f"X-TC-Timestamp must be Unix seconds, got {timestamp!r}")
         now = self.clock()
         if self.window > 0 and abs(now - int(timestamp)) > self.window:
-            raise V3Error("AuthFailure.SignatureExpire", (
-                f"signature expired: X-TC-Timestamp {timestamp} is more than {self.window:g} s away from server "
-                f"time {int(now)} (clock skew?)"))
+            raise V3Error(
+                "AuthFailure.SignatureExpire",
+                (f"signature expired: X-TC-Timestamp {timestamp} is more than {self.window:g} s away from server time {int(now)} (clock skew?)"),
+            )
         expected_date = time.strftime("%Y-%m-%d", time.gmtime(int(timestamp)))
         if date != expected_date:
             raise _failure(f"the credential date {date} is not the UTC date of X-TC-Timestamp ({expected_date})")
         if service not in services:
-            raise _failure(f"the credential scope names service {service!r}; this action is signed for "
-                           f"{' or '.join(repr(name) for name in services)}")
+            raise _failure(f"the credential scope names service {service!r}; this action is signed for {' or '.join(repr(name) for name in services)}")
         if terminator != TERMINATOR:
             raise _failure(f"the credential scope must end in {TERMINATOR}, got {terminator!r}")
         signed = signed_text.split(";")
         if signed != sorted(signed) or not {"content-type", "host"} <= set(signed):
-            raise _failure("SignedHeaders must list content-type and host (lower case, sorted, ';'-separated), "
-                           f"got {signed_text!r}")
+            raise _failure(f"SignedHeaders must list content-type and host (lower case, sorted, ';'-separated), got {signed_text!r}")
         absent = [name for name in signed if name not in headers]
         if absent:
             raise _failure(f"signed header(s) {', '.join(absent)} not received")
         text = canonical_request(method, raw_query, headers, signed, body)
-        string_to_sign = "\n".join((ALGORITHM, timestamp, f"{date}/{service}/{TERMINATOR}",
-                                    hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()))
+        string_to_sign = "\n".join(
+            (ALGORITHM, timestamp, f"{date}/{service}/{TERMINATOR}", hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest())
+        )
         expected = signature(self.secret_key, date, service, string_to_sign)
         if not _HEX64.fullmatch(received) or not hmac.compare_digest(expected, received):
-            raise _failure("signature mismatch (canonical request: method, '/', the raw query for GET, "
-                           "the signed headers as received, the SHA-256 of the raw body)")
+            raise _failure(
+                "signature mismatch (canonical request: method, '/', the raw query for GET, the signed headers as received, the SHA-256 of the raw body)"
+            )
         if self.security_token is not None:
             token = headers.get("x-tc-token", "")
             if not hmac.compare_digest(token.encode("utf-8"), self.security_token.encode("utf-8")):
@@ -132,5 +132,4 @@ class Tc3Verifier:
 
 
 def _failure(detail):
-    return V3Error("AuthFailure.SignatureFailure",
-                   "The provided credentials could not be validated. Please check your signature is correct. (" + detail + ")")
+    return V3Error("AuthFailure.SignatureFailure", "The provided credentials could not be validated. Please check your signature is correct. (" + detail + ")")

@@ -70,8 +70,7 @@ def filters(params, known, max_filters=10, max_values=5):
     for index, item in enumerate(given):
         name, values = item["Name"], item["Values"]
         if len(values) > max_values:
-            raise V3Error("InvalidFilterValue.LimitExceeded",
-                          f"Filters.{index} ({name}) has {len(values)} values; at most {max_values}")
+            raise V3Error("InvalidFilterValue.LimitExceeded", f"Filters.{index} ({name}) has {len(values)} values; at most {max_values}")
         if not values:
             raise V3Error("InvalidParameterValue", f"Filters.{index} ({name}) has no Values")
         if not known(name):
@@ -106,11 +105,12 @@ def require_state(inst, now, allowed, action, busy_ok=False):
     if busy_ok or (status in allowed and not pending):
         return status
     if status == states.FAULT:
-        raise V3Error("UnsupportedOperation.InstanceStateCorrupted", (
-            f"instance {instance_id} is in fault (legacy status 1; shown as RUNNING with RestrictState "
-            f"PROTECTIVELY_ISOLATED); {action} is not possible"))
+        raise V3Error(
+            "UnsupportedOperation.InstanceStateCorrupted",
+            (f"instance {instance_id} is in fault (legacy status 1; shown as RUNNING with RestrictState PROTECTIVELY_ISOLATED); {action} is not possible"),
+        )
     if pending or status in BUSY_STATUSES:
-        raise V3Error("OperationDenied.InstanceOperationInProgress",
-                      f"instance {instance_id} has an operation in progress; retry {action} when it is done")
-    raise V3Error(f"UnsupportedOperation.InstanceState{STATE_WORDS[status]}",
-                  f"instance {instance_id} is {V3_STATES[status]}; {action} is not possible in this state")
+        raise V3Error("OperationDenied.InstanceOperationInProgress", f"instance {instance_id} has an operation in progress; retry {action} when it is done")
+    raise V3Error(
+        f"UnsupportedOperation.InstanceState{STATE_WORDS[status]}", f"instance {instance_id} is {V3_STATES[status]}; {action} is not possible in this state"
+    )

@@ -36,8 +36,7 @@ from .render import NEUTRAL_CHARGES, NEUTRAL_DISKS
 from .schema import BOOL, IGNORED, INT, STR, List, Struct, req
 
 CHARGE_TYPES = ("PREPAID", "POSTPAID_BY_HOUR", "CDHPAID", "SPOTPAID", "CDCPAID")
-DISK_TYPES_3 = ("LOCAL_BASIC", "LOCAL_SSD", "CLOUD_BASIC", "CLOUD_SSD", "CLOUD_PREMIUM", "CLOUD_BSSD", "CLOUD_HSSD",
-                "CLOUD_TSSD", "LOCAL_NVME", "LOCAL_PRO")
+DISK_TYPES_3 = ("LOCAL_BASIC", "LOCAL_SSD", "CLOUD_BASIC", "CLOUD_SSD", "CLOUD_PREMIUM", "CLOUD_BSSD", "CLOUD_HSSD", "CLOUD_TSSD", "LOCAL_NVME", "LOCAL_PRO")
 INTERNET_CHARGE_TYPES = ("BANDWIDTH_PREPAID", "TRAFFIC_POSTPAID_BY_HOUR", "BANDWIDTH_POSTPAID_BY_HOUR", "BANDWIDTH_PACKAGE")
 TAG_RESOURCE_TYPES = ("instance", "host", "image", "keypair", "ps", "hpc")
 DEFAULT_NAME = "未命名"
@@ -56,20 +55,38 @@ _ENABLED = Struct(Enabled=BOOL)
 RUN_SCHEMA = Struct(
     InstanceChargeType=STR,
     InstanceChargePrepaid=IGNORED,
-    Placement=req(Struct(Zone=req(STR), ProjectId=INT, HostIds=IGNORED, HostIps=IGNORED,
-                         DedicatedResourcePackTenancy=IGNORED, DedicatedResourcePackIds=IGNORED)),
+    Placement=req(
+        Struct(Zone=req(STR), ProjectId=INT, HostIds=IGNORED, HostIps=IGNORED, DedicatedResourcePackTenancy=IGNORED, DedicatedResourcePackIds=IGNORED)
+    ),
     InstanceType=STR,
     ImageId=req(STR),
-    SystemDisk=Struct(DiskType=STR, DiskSize=INT, DiskId=IGNORED, CdcId=IGNORED, DiskName=IGNORED, Encrypt=IGNORED,
-                      KmsKeyId=IGNORED),
-    DataDisks=List(Struct(DiskSize=req(INT), DiskType=STR, DiskId=IGNORED, DeleteWithInstance=BOOL, SnapshotId=IGNORED,
-                          Encrypt=IGNORED, KmsKeyId=IGNORED, ThroughputPerformance=IGNORED, CdcId=IGNORED,
-                          BurstPerformance=IGNORED, DiskName=IGNORED)),
-    VirtualPrivateCloud=Struct(VpcId=req(STR), SubnetId=req(STR), AsVpcGateway=BOOL, PrivateIpAddresses=List(STR),
-                               Ipv6AddressCount=IGNORED),
-    InternetAccessible=Struct(InternetChargeType=STR, InternetMaxBandwidthOut=INT, PublicIpAssigned=BOOL,
-                              BandwidthPackageId=IGNORED, InternetServiceProvider=IGNORED, IPv4AddressType=IGNORED,
-                              IPv6AddressType=IGNORED, AntiDDoSPackageId=IGNORED),
+    SystemDisk=Struct(DiskType=STR, DiskSize=INT, DiskId=IGNORED, CdcId=IGNORED, DiskName=IGNORED, Encrypt=IGNORED, KmsKeyId=IGNORED),
+    DataDisks=List(
+        Struct(
+            DiskSize=req(INT),
+            DiskType=STR,
+            DiskId=IGNORED,
+            DeleteWithInstance=BOOL,
+            SnapshotId=IGNORED,
+            Encrypt=IGNORED,
+            KmsKeyId=IGNORED,
+            ThroughputPerformance=IGNORED,
+            CdcId=IGNORED,
+            BurstPerformance=IGNORED,
+            DiskName=IGNORED,
+        )
+    ),
+    VirtualPrivateCloud=Struct(VpcId=req(STR), SubnetId=req(STR), AsVpcGateway=BOOL, PrivateIpAddresses=List(STR), Ipv6AddressCount=IGNORED),
+    InternetAccessible=Struct(
+        InternetChargeType=STR,
+        InternetMaxBandwidthOut=INT,
+        PublicIpAssigned=BOOL,
+        BandwidthPackageId=IGNORED,
+        InternetServiceProvider=IGNORED,
+        IPv4AddressType=IGNORED,
+        IPv6AddressType=IGNORED,
+        AntiDDoSPackageId=IGNORED,
+    ),
     InstanceCount=INT,
     MinCount=IGNORED,
     InstanceName=STR,
@@ -78,16 +95,23 @@ RUN_SCHEMA = Struct(
     EnhancedService=Struct(SecurityService=_ENABLED, MonitorService=_ENABLED, AutomationService=_ENABLED),
     ClientToken=STR,
     HostName=STR,
-    ActionTimer=IGNORED, DisasterRecoverGroupIds=IGNORED,
+    ActionTimer=IGNORED,
+    DisasterRecoverGroupIds=IGNORED,
     TagSpecification=List(Struct(ResourceType=req(STR), Tags=req(List(Struct(Key=req(STR), Value=req(STR)))))),
     InstanceMarketOptions=IGNORED,
     UserData=STR,
     Metadata=IGNORED,
     DryRun=BOOL,
-    CpuTopology=IGNORED, CamRoleName=IGNORED, HpcClusterId=IGNORED, LaunchTemplate=IGNORED, DedicatedClusterId=IGNORED,
+    CpuTopology=IGNORED,
+    CamRoleName=IGNORED,
+    HpcClusterId=IGNORED,
+    LaunchTemplate=IGNORED,
+    DedicatedClusterId=IGNORED,
     ChcIds=IGNORED,
     DisableApiTermination=BOOL,
-    EnableJumboFrame=IGNORED, NetworkInterfaces=IGNORED, PartitionNumber=IGNORED,
+    EnableJumboFrame=IGNORED,
+    NetworkInterfaces=IGNORED,
+    PartitionNumber=IGNORED,
 )
 
 
@@ -126,8 +150,7 @@ def validate(params, region, store, network=None, balance=None, for_price=False)
     if charge not in CHARGE_TYPES:
         raise invalid_value(f"InstanceChargeType must be one of {', '.join(CHARGE_TYPES)}, got {charge!r}")
     if charge != "POSTPAID_BY_HOUR":
-        raise V3Error("UnsupportedOperation.InstanceChargeType",
-                      f"the emulator sells POSTPAID_BY_HOUR instances only, not {charge}")
+        raise V3Error("UnsupportedOperation.InstanceChargeType", f"the emulator sells POSTPAID_BY_HOUR instances only, not {charge}")
     count = params.get("InstanceCount", 1)
     if not 1 <= count <= max_count:
         raise out_of_range(f"InstanceCount must be between 1 and {max_count}, got {count}")
@@ -158,8 +181,7 @@ def validate(params, region, store, network=None, balance=None, for_price=False)
     vpc_params = params.get("VirtualPrivateCloud")
     private_ips = (vpc_params or {}).get("PrivateIpAddresses") or []
     if private_ips and len(private_ips) != count:
-        raise invalid_value(f"VirtualPrivateCloud.PrivateIpAddresses has {len(private_ips)} addresses; "
-                            f"it must have one per instance (InstanceCount={count})")
+        raise invalid_value(f"VirtualPrivateCloud.PrivateIpAddresses has {len(private_ips)} addresses; it must have one per instance (InstanceCount={count})")
     if len(private_ips) > 20:
         raise too_many("VirtualPrivateCloud.PrivateIpAddresses accepts at most 20 addresses")
     user_data = params.get("UserData")
@@ -168,8 +190,10 @@ def validate(params, region, store, network=None, balance=None, for_price=False)
     placement = params["Placement"]
     zone_id = zones.zone_id(placement["Zone"])
     if zone_id is None or catalog.ZONES[zone_id].region != region:
-        raise V3Error("InvalidZone.MismatchRegion", f"Placement.Zone {placement['Zone']!r} is not a zone of this region "
-                      f"(zones: {', '.join(zones.zones_of(region)) or 'none'})")
+        raise V3Error(
+            "InvalidZone.MismatchRegion",
+            f"Placement.Zone {placement['Zone']!r} is not a zone of this region (zones: {', '.join(zones.zones_of(region)) or 'none'})",
+        )
     project_id = placement.get("ProjectId", 0)
     if project_id < 0:
         raise invalid_value(f"Placement.ProjectId must be >= 0, got {project_id}")
@@ -177,8 +201,7 @@ def validate(params, region, store, network=None, balance=None, for_price=False)
     image = _image(params["ImageId"])
     low = 50 if image.windows else 20
     if not low <= system_disk[1] <= MAX_SYSTEM_DISK:
-        raise out_of_range(f"SystemDisk.DiskSize must be between {low} and {MAX_SYSTEM_DISK} GB for image "
-                           f"{image.image_id}, got {system_disk[1]}")
+        raise out_of_range(f"SystemDisk.DiskSize must be between {low} and {MAX_SYSTEM_DISK} GB for image {image.image_id}, got {system_disk[1]}")
     if password:
         rules.check_password(password, image.windows)
     if key_ids and image.windows:
@@ -193,17 +216,34 @@ def validate(params, region, store, network=None, balance=None, for_price=False)
     for sg_id in group_ids:
         if book.find(sg_id, region) is None:
             raise V3Error("InvalidSecurityGroupId.NotFound", f"security group {sg_id} does not exist in this region")
-    spec = Spec(zone_id=zone_id, itype=itype, image=image, count=count, system_disk=system_disk, data_disks=data_disks,
-                bandwidth_charge=bandwidth_charge, bandwidth=bandwidth, public_ip=public_ip is not False and bandwidth > 0,
-                public_ip_wanted=public_ip is not False, project_id=project_id, name=name, host_name=host_name,
-                key_ids=list(key_ids), security_group_ids=group_ids if "SecurityGroupIds" in params
-                else default_groups(region), tags=tags, user_data=user_data,
-                disable_api_termination=bool(params.get("DisableApiTermination")), client_token=token,
-                dry_run=bool(params.get("DryRun")), private_ips=list(private_ips))
+    spec = Spec(
+        zone_id=zone_id,
+        itype=itype,
+        image=image,
+        count=count,
+        system_disk=system_disk,
+        data_disks=data_disks,
+        bandwidth_charge=bandwidth_charge,
+        bandwidth=bandwidth,
+        public_ip=public_ip is not False and bandwidth > 0,
+        public_ip_wanted=public_ip is not False,
+        project_id=project_id,
+        name=name,
+        host_name=host_name,
+        key_ids=list(key_ids),
+        security_group_ids=group_ids if "SecurityGroupIds" in params else default_groups(region),
+        tags=tags,
+        user_data=user_data,
+        disable_api_termination=bool(params.get("DisableApiTermination")),
+        client_token=token,
+        dry_run=bool(params.get("DryRun")),
+        private_ips=list(private_ips),
+    )
     _network(spec, vpc_params, region, network, for_price)
     if balance is not None and pricing.first_hour(spec) > balance:
-        raise V3Error("InvalidAccount.InsufficientBalance", (
-            f"the first hour costs {pricing.first_hour(spec):.2f} CNY but the account balance is {balance:.2f} CNY"))
+        raise V3Error(
+            "InvalidAccount.InsufficientBalance", (f"the first hour costs {pricing.first_hour(spec):.2f} CNY but the account balance is {balance:.2f} CNY")
+        )
     return spec
 
 
@@ -240,8 +280,7 @@ def _disk_type(value, where):
     if value not in DISK_TYPES_3:
         raise invalid_value(f"{where} must be one of {', '.join(DISK_TYPES_3)}, got {value!r}")
     if value not in NEUTRAL_DISKS:
-        raise invalid_value(f"{where} {value} is a valid 3.0 disk type the emulator does not sell "
-                            f"(emulated: {', '.join(NEUTRAL_DISKS)})")
+        raise invalid_value(f"{where} {value} is a valid 3.0 disk type the emulator does not sell (emulated: {', '.join(NEUTRAL_DISKS)})")
     return NEUTRAL_DISKS[value]
 
 
@@ -258,8 +297,7 @@ def _disks(params):
         if not 10 <= size <= MAX_DATA_DISK or size % 10:
             raise out_of_range(f"DataDisks.{index}.DiskSize must be a multiple of 10 between 10 and {MAX_DATA_DISK}, got {size}")
         if kind == "cloud_ssd" and size < 100:
-            raise V3Error("InvalidParameterValue.CloudSsdDataDiskSizeTooSmall",
-                          f"DataDisks.{index}: a CLOUD_SSD data disk needs at least 100 GB, got {size}")
+            raise V3Error("InvalidParameterValue.CloudSsdDataDiskSizeTooSmall", f"DataDisks.{index}: a CLOUD_SSD data disk needs at least 100 GB, got {size}")
         local += kind.startswith("local")
         data.append((kind, size))
     if local > 1:
@@ -273,8 +311,9 @@ def _internet(params):
     if charge not in INTERNET_CHARGE_TYPES:
         raise invalid_value(f"InternetAccessible.InternetChargeType must be one of {', '.join(INTERNET_CHARGE_TYPES)}, got {charge!r}")
     if charge not in NEUTRAL_CHARGES:
-        raise combination(f"InternetChargeType {charge} does not go with a POSTPAID_BY_HOUR instance "
-                          "(use TRAFFIC_POSTPAID_BY_HOUR or BANDWIDTH_POSTPAID_BY_HOUR)")
+        raise combination(
+            f"InternetChargeType {charge} does not go with a POSTPAID_BY_HOUR instance (use TRAFFIC_POSTPAID_BY_HOUR or BANDWIDTH_POSTPAID_BY_HOUR)"
+        )
     neutral = NEUTRAL_CHARGES[charge]
     bandwidth = internet.get("InternetMaxBandwidthOut", 0)
     if not 0 <= bandwidth <= MAX_BANDWIDTH[neutral]:
@@ -338,8 +377,10 @@ def _network(spec, vpc_params, region, network, for_price):
         if subnet.vpc_id != vpc_id:
             raise V3Error("InvalidParameterValue.VpcIdSubnetIdNotMatch", f"subnet {subnet_id} is not in VPC {vpc_id}")
         if subnet.zone_id != spec.zone_id:
-            raise V3Error("InvalidParameterValue.SubnetIdZoneIdNotMatch",
-                          f"subnet {subnet_id} is in {zones.zone_name(subnet.zone_id)}, not in {zones.zone_name(spec.zone_id)}")
+            raise V3Error(
+                "InvalidParameterValue.SubnetIdZoneIdNotMatch",
+                f"subnet {subnet_id} is in {zones.zone_name(subnet.zone_id)}, not in {zones.zone_name(spec.zone_id)}",
+            )
         if subnet.broken:
             raise V3Error("InternalError", f"internal VPC error while preparing subnet {subnet_id}; retry later")
         spec.vpc, spec.subnet = vpc, subnet
@@ -351,8 +392,7 @@ def _network(spec, vpc_params, region, network, for_price):
     if len(set(spec.private_ips)) != len(spec.private_ips):
         raise invalid_value("VirtualPrivateCloud.PrivateIpAddresses lists an address twice")
     if not for_price and spec.subnet is not None and not spec.private_ips and network.free_count(spec.subnet) < spec.count:
-        raise V3Error("FailedOperation.NoAvailableIpAddressCountInSubnet",
-                      f"subnet {spec.subnet.subnet_id} has fewer than {spec.count} free addresses")
+        raise V3Error("FailedOperation.NoAvailableIpAddressCountInSubnet", f"subnet {spec.subnet.subnet_id} has fewer than {spec.count} free addresses")
 
 
 def _private_ip(subnet, text, network, for_price):

@@ -78,8 +78,7 @@ def unflatten(raw_query):
     legacy face's ``name.N``); a repeated key keeps its last value.
     """
     try:
-        pairs = parse_qsl(raw_query, keep_blank_values=True, encoding="utf-8", errors="strict",
-                          max_num_fields=MAX_FIELDS)
+        pairs = parse_qsl(raw_query, keep_blank_values=True, encoding="utf-8", errors="strict", max_num_fields=MAX_FIELDS)
     except UnicodeDecodeError as exc:
         raise V3Error("InvalidParameter", f"the query is not valid UTF-8 ({exc.reason})") from None
     except ValueError as exc:
@@ -93,7 +92,7 @@ def unflatten(raw_query):
         for depth, part in enumerate(parts[:-1]):
             child = node.setdefault(part, {})
             if not isinstance(child, dict):
-                raise V3Error("InvalidParameter", f"{'.'.join(parts[:depth + 1])} is given both as a value and as a list or structure")
+                raise V3Error("InvalidParameter", f"{'.'.join(parts[: depth + 1])} is given both as a value and as a list or structure")
             node = child
         if isinstance(node.get(parts[-1]), dict):
             raise V3Error("InvalidParameter", f"{key} is given both as a value and as a list or structure")

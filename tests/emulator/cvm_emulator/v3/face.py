@@ -53,7 +53,7 @@ class Context:
     __slots__ = ("region", "region_name", "request_id", "language", "notes")
 
     def __init__(self, region, region_name, request_id, language, notes):
-        self.region = region            # legacy short code (the store's)
+        self.region = region  # legacy short code (the store's)
         self.region_name = region_name  # as sent, e.g. ap-guangzhou
         self.request_id = request_id
         self.language = language
@@ -74,8 +74,7 @@ class V3Face:
     def __init__(self, emulator):
         self.emulator = emulator
         settings = emulator.settings
-        self.verifier = Tc3Verifier(settings.secret_id, settings.secret_key, settings.security_token,
-                                    settings.v3_timestamp_window, emulator.clock)
+        self.verifier = Tc3Verifier(settings.secret_id, settings.secret_key, settings.security_token, settings.v3_timestamp_window, emulator.clock)
         self.table = ActionTable(emulator.store, emulator.config, emulator.faults, emulator.clock)
 
     def oversized(self, headers):
@@ -111,8 +110,7 @@ class V3Face:
             schema, handler = self.table.get(action)
             cleaned = validate(schema, params, from_query)
             language = headers.get("x-tc-language")
-            ctx = Context(region, headers["x-tc-region"], request_id, language if language in LANGUAGES else "zh-CN",
-                          notes)
+            ctx = Context(region, headers["x-tc-region"], request_id, language if language in LANGUAGES else "zh-CN", notes)
             answer, code = body(self._run(handler, ctx, cleaned), request_id), 0
         except V3Error as exc:
             answer, code = error_body(exc, request_id), exc.code
@@ -128,13 +126,12 @@ class V3Face:
         """Signature v1 (HmacSHA1/256 parameters) is not served on this face (v3.md 1.5 Recommended)."""
         if method == "POST" and decode.media_type(headers.get("content-type")) == decode.FORM:
             if "Signature" in parse_qs(raw_body.decode("latin-1")):
-                raise V3Error("AuthFailure.SignatureFailure",
-                              "signature v1 (HmacSHA1/HmacSHA256 parameters) is not served on the 3.0 face; use TC3-HMAC-SHA256")
-            raise V3Error("AuthFailure.InvalidAuthorization",
-                          "TC3-HMAC-SHA256 requests POST application/json; a form body is the v1 signature's format")
+                raise V3Error(
+                    "AuthFailure.SignatureFailure", "signature v1 (HmacSHA1/HmacSHA256 parameters) is not served on the 3.0 face; use TC3-HMAC-SHA256"
+                )
+            raise V3Error("AuthFailure.InvalidAuthorization", "TC3-HMAC-SHA256 requests POST application/json; a form body is the v1 signature's format")
         if method == "GET" and "authorization" not in headers and "Signature" in parse_qs(raw_query):
-            raise V3Error("AuthFailure.SignatureFailure",
-                          "signature v1 (HmacSHA1/HmacSHA256 parameters) is not served on the 3.0 face; use TC3-HMAC-SHA256")
+            raise V3Error("AuthFailure.SignatureFailure", "signature v1 (HmacSHA1/HmacSHA256 parameters) is not served on the 3.0 face; use TC3-HMAC-SHA256")
 
     @staticmethod
     def _route(headers):
@@ -161,8 +158,7 @@ class V3Face:
             return
         rate = limit_of(action)
         if not emulator.limiter.allow((secret_id, FACE, action), rate):
-            raise V3Error("RequestLimitExceeded",
-                          f"{action} is limited to {rate} requests per second per SecretId; retry with back-off")
+            raise V3Error("RequestLimitExceeded", f"{action} is limited to {rate} requests per second per SecretId; retry with back-off")
 
     def _named(self, params):
         emulator = self.emulator

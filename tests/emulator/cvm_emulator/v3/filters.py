@@ -26,11 +26,36 @@ from .errors import V3Error
 from .render import INSTANCE_CHARGE_TYPES, V3_STATES
 from .zones import zone_id, zones_of
 
-SIMPLE = ("zone", "project-id", "host-id", "dedicated-cluster-id", "vpc-id", "subnet-id", "instance-id", "uuid",
-          "security-group-id", "instance-name", "instance-charge-type", "instance-state", "private-ip-address",
-          "public-ip-address", "ipv6-address", "tag-key", "tag-value", "creation-start-time", "creation-end-time")
-STATES = frozenset(V3_STATES.values()) | {"SHUTDOWN", "ENTER_RESCUE_MODE", "RESCUE_MODE", "EXIT_RESCUE_MODE",
-                                          "ENTER_SERVICE_LIVE_MIGRATE", "SERVICE_LIVE_MIGRATE", "EXIT_SERVICE_LIVE_MIGRATE"}
+SIMPLE = (
+    "zone",
+    "project-id",
+    "host-id",
+    "dedicated-cluster-id",
+    "vpc-id",
+    "subnet-id",
+    "instance-id",
+    "uuid",
+    "security-group-id",
+    "instance-name",
+    "instance-charge-type",
+    "instance-state",
+    "private-ip-address",
+    "public-ip-address",
+    "ipv6-address",
+    "tag-key",
+    "tag-value",
+    "creation-start-time",
+    "creation-end-time",
+)
+STATES = frozenset(V3_STATES.values()) | {
+    "SHUTDOWN",
+    "ENTER_RESCUE_MODE",
+    "RESCUE_MODE",
+    "EXIT_RESCUE_MODE",
+    "ENTER_SERVICE_LIVE_MIGRATE",
+    "SERVICE_LIVE_MIGRATE",
+    "EXIT_SERVICE_LIVE_MIGRATE",
+}
 VPC_ID = re.compile(r"vpc-[a-z0-9]{8}")
 SUBNET_ID = re.compile(r"subnet-[a-z0-9]{8}")
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
@@ -63,8 +88,7 @@ def _time(values, name):
         try:
             stamps.append(calendar.timegm(time.strptime(value, "%Y-%m-%d %H:%M:%S")) - _CHINA)
         except ValueError:
-            raise V3Error("InvalidParameterValue.InvalidTimeFormat",
-                          f"{name} value {value!r} is not YYYY-MM-DD HH:MM:SS") from None
+            raise V3Error("InvalidParameterValue.InvalidTimeFormat", f"{name} value {value!r} is not YYYY-MM-DD HH:MM:SS") from None
     return stamps
 
 

@@ -12,8 +12,7 @@ for the marketplace image ([EMU]: v3.md 5.1 finds no documented value).
 
 from .. import images
 
-IMAGE_TYPES = {images.PRIVATE: "PRIVATE_IMAGE", images.PUBLIC: "PUBLIC_IMAGE",
-               images.MARKETPLACE: "MARKET_IMAGE", images.SHARED: "SHARED_IMAGE"}
+IMAGE_TYPES = {images.PRIVATE: "PRIVATE_IMAGE", images.PUBLIC: "PUBLIC_IMAGE", images.MARKETPLACE: "MARKET_IMAGE", images.SHARED: "SHARED_IMAGE"}
 # image id -> (Platform, OsName)
 OS = {
     "img-3wnd9xpl": ("CentOS", "CentOS 7.2 64bit"),
@@ -26,8 +25,7 @@ OS = {
     "img-shr00001": ("Ubuntu", "Ubuntu Server 16.04.1 LTS 64bit"),
 }
 CREATED = "2017-03-01T02:00:00Z"
-SOURCES = {images.PRIVATE: "CREATE_IMAGE", images.PUBLIC: "OFFICIAL", images.MARKETPLACE: "OFFICIAL",
-           images.SHARED: "CREATE_IMAGE"}
+SOURCES = {images.PRIVATE: "CREATE_IMAGE", images.PUBLIC: "OFFICIAL", images.MARKETPLACE: "OFFICIAL", images.SHARED: "CREATE_IMAGE"}
 
 
 def os_name(image_id):
@@ -38,10 +36,23 @@ def image_item(image):
     """A DescribeImages ``ImageSet`` item."""
     platform, name = OS[image.image_id]
     return {
-        "ImageId": image.image_id, "OsName": name, "ImageType": IMAGE_TYPES[image.image_type],
-        "CreatedTime": CREATED, "ImageName": image.title, "ImageDescription": image.title,
-        "ImageSize": 50 if image.windows else 20, "Architecture": "x86_64", "ImageState": "NORMAL",
-        "Platform": platform, "ImageCreator": "" if image.image_type == images.PUBLIC else "100000000001",
-        "ImageSource": SOURCES[image.image_type], "SyncPercent": None, "IsSupportCloudinit": not image.windows,
-        "SnapshotSet": [], "Tags": [], "LicenseType": "TencentCloud", "ImageFamily": "", "ImageDeprecated": False,
+        "ImageId": image.image_id,
+        "OsName": name,
+        "ImageType": IMAGE_TYPES[image.image_type],
+        "CreatedTime": CREATED,
+        "ImageName": image.title,
+        "ImageDescription": image.title,
+        "ImageSize": 50 if image.windows else 20,
+        "Architecture": "x86_64",
+        "ImageState": "NORMAL",
+        "Platform": platform,
+        "ImageCreator": "" if image.image_type == images.PUBLIC else "100000000001",
+        "ImageSource": SOURCES[image.image_type],
+        "SyncPercent": None,
+        "IsSupportCloudinit": not image.windows,
+        "SnapshotSet": [],
+        "Tags": [],
+        "LicenseType": "TencentCloud",
+        "ImageFamily": "",
+        "ImageDeprecated": False,
     }

@@ -20,9 +20,13 @@ from decimal import Decimal
 
 from .. import prices
 
-DISK_RATES = {"local_basic": prices.DISK_RATES[1], "cloud_basic": prices.DISK_RATES[2],
-              "local_ssd": prices.DISK_RATES[3], "cloud_ssd": prices.DISK_RATES[4],
-              "cloud_premium": Decimal("0.008")}
+DISK_RATES = {
+    "local_basic": prices.DISK_RATES[1],
+    "cloud_basic": prices.DISK_RATES[2],
+    "local_ssd": prices.DISK_RATES[3],
+    "cloud_ssd": prices.DISK_RATES[4],
+    "cloud_premium": Decimal("0.008"),
+}
 
 
 def type_hour(family, cpu, mem):

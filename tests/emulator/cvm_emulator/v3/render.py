@@ -28,8 +28,7 @@ from ..images import IMAGES
 from . import images, types, zones
 
 V3_STATES = {name: (codes[1] or "RUNNING") for name, codes in states.TABLE.items()}
-DISK_TYPES = {"local_basic": "LOCAL_BASIC", "cloud_basic": "CLOUD_BASIC", "local_ssd": "LOCAL_SSD",
-              "cloud_ssd": "CLOUD_SSD", "cloud_premium": "CLOUD_PREMIUM"}
+DISK_TYPES = {"local_basic": "LOCAL_BASIC", "cloud_basic": "CLOUD_BASIC", "local_ssd": "LOCAL_SSD", "cloud_ssd": "CLOUD_SSD", "cloud_premium": "CLOUD_PREMIUM"}
 NEUTRAL_DISKS = {name: neutral for neutral, name in DISK_TYPES.items()}
 CHARGE_TYPES = {"by_hour": "BANDWIDTH_POSTPAID_BY_HOUR", "by_traffic": "TRAFFIC_POSTPAID_BY_HOUR"}
 NEUTRAL_CHARGES = {name: neutral for neutral, name in CHARGE_TYPES.items()}
@@ -97,14 +96,18 @@ def instance(inst, now):
         "InstanceName": inst.name,
         "InstanceChargeType": INSTANCE_CHARGE_TYPES[inst.charge_type],
         "SystemDisk": {"DiskType": DISK_TYPES[root["type"]], "DiskId": root["disk_id"], "DiskSize": root["size"]},
-        "DataDisks": [{"DiskType": DISK_TYPES[disk["type"]], "DiskId": disk["disk_id"], "DiskSize": disk["size"],
-                       "DeleteWithInstance": True, "Encrypt": False} for disk in inst.data_disks],
+        "DataDisks": [
+            {"DiskType": DISK_TYPES[disk["type"]], "DiskId": disk["disk_id"], "DiskSize": disk["size"], "DeleteWithInstance": True, "Encrypt": False}
+            for disk in inst.data_disks
+        ],
         "PrivateIpAddresses": [inst.private_ip],
         "PublicIpAddresses": list(inst.public_ips) or None,
-        "InternetAccessible": {"InternetChargeType": CHARGE_TYPES[inst.bandwidth_charge],
-                               "InternetMaxBandwidthOut": inst.bandwidth, "PublicIpAssigned": bool(inst.public_ips)},
-        "VirtualPrivateCloud": {"VpcId": inst.vpc_id or "", "SubnetId": inst.subnet_id or "",
-                                "AsVpcGateway": bool(inst.is_vpc_gateway)},
+        "InternetAccessible": {
+            "InternetChargeType": CHARGE_TYPES[inst.bandwidth_charge],
+            "InternetMaxBandwidthOut": inst.bandwidth,
+            "PublicIpAssigned": bool(inst.public_ips),
+        },
+        "VirtualPrivateCloud": {"VpcId": inst.vpc_id or "", "SubnetId": inst.subnet_id or "", "AsVpcGateway": bool(inst.is_vpc_gateway)},
         "ImageId": inst.image_id,
         "RenewFlag": None,
         "CreatedTime": iso_utc(inst.created_at),
@@ -114,8 +117,7 @@ def instance(inst, now):
         "LoginSettings": {"KeyIds": list(inst.key_ids) or None},
         "InstanceState": V3_STATES[status],
         "Tags": [{"Key": key, "Value": value} for key, value in inst.tags],
-        "StopChargingMode": STOPPED_MODES.get(inst.stopped_mode, "NOT_APPLICABLE")
-        if status == states.STOPPED else "NOT_APPLICABLE",
+        "StopChargingMode": STOPPED_MODES.get(inst.stopped_mode, "NOT_APPLICABLE") if status == states.STOPPED else "NOT_APPLICABLE",
         "Uuid": inst.uuid,
         "LatestOperation": operation,
         "LatestOperationState": op_state,

@@ -42,9 +42,13 @@ def check_password(password, windows):
     used = sum(1 for chars in _CLASSES if any(ch in chars for ch in password))
     if not low <= len(password) <= 30 or any(ch not in _ALLOWED for ch in password) or used < need:
         kind = "Windows" if windows else "Linux"
-        raise V3Error("InvalidPassword", (
-            f"LoginSettings.Password does not meet the {kind} rules: {low}-30 characters with at least {need} of "
-            f"[a-z], [A-Z], [0-9] and the specials {SPECIALS}"))
+        raise V3Error(
+            "InvalidPassword",
+            (
+                f"LoginSettings.Password does not meet the {kind} rules: {low}-30 characters with at least {need} of "
+                f"[a-z], [A-Z], [0-9] and the specials {SPECIALS}"
+            ),
+        )
 
 
 def expand(text, count, index_ip=None):
@@ -62,11 +66,18 @@ def expand(text, count, index_ip=None):
 
 
 def check_host_name(name, windows):
-    bad = V3Error("InvalidParameterValue.IllegalHostName", (
-        f"HostName {name!r} breaks the rules: "
-        + ("Windows 2-15 characters of letters, digits and '-', no dots, not all digits"
-           if windows else "Linux 2-60 characters; dot-separated segments of letters, digits and '-'")
-        + "; '.' and '-' never first, last or doubled"))
+    bad = V3Error(
+        "InvalidParameterValue.IllegalHostName",
+        (
+            f"HostName {name!r} breaks the rules: "
+            + (
+                "Windows 2-15 characters of letters, digits and '-', no dots, not all digits"
+                if windows
+                else "Linux 2-60 characters; dot-separated segments of letters, digits and '-'"
+            )
+            + "; '.' and '-' never first, last or doubled"
+        ),
+    )
     if name[:1] in ".-" or name[-1:] in ".-" or ".." in name or "--" in name or ".-" in name or "-." in name:
         raise bad
     if windows:

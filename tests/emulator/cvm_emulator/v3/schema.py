@@ -70,8 +70,10 @@ def _unknown(kind, value, path):
         for name, child in value.items():
             field = kind.fields.get(name)
             if field is None:
-                raise V3Error("UnknownParameter", f"{path}{name} is not a parameter of this action (or of {path.rstrip('.')})"
-                              if path else f"{name} is not a parameter of this action")
+                raise V3Error(
+                    "UnknownParameter",
+                    f"{path}{name} is not a parameter of this action (or of {path.rstrip('.')})" if path else f"{name} is not a parameter of this action",
+                )
             _unknown(field.kind, child, f"{path}{name}.")
     elif isinstance(kind, List) and isinstance(value, list):
         for index, child in enumerate(value):
@@ -97,12 +99,10 @@ def _convert(kind, value, path, from_query):
     if isinstance(kind, Struct):
         if not isinstance(value, dict):
             raise V3Error("InvalidParameter", f"{where} must be {_type_name(kind)}")
-        return {name: _convert(kind.fields[name].kind, child, f"{path}{name}.", from_query)
-                for name, child in value.items()}
+        return {name: _convert(kind.fields[name].kind, child, f"{path}{name}.", from_query) for name, child in value.items()}
     if isinstance(kind, List):
         if not isinstance(value, list):
-            raise V3Error("InvalidParameter", f"{where} must be {_type_name(kind)}"
-                          + (f" (send {where}.0, {where}.1, ...)" if from_query else ""))
+            raise V3Error("InvalidParameter", f"{where} must be {_type_name(kind)}" + (f" (send {where}.0, {where}.1, ...)" if from_query else ""))
         return [_convert(kind.item, child, f"{path}{index}.", from_query) for index, child in enumerate(value)]
     converted = _scalar(kind, value, from_query)
     if converted is None:

@@ -12,10 +12,23 @@ from .actions_power import PowerActions
 from .actions_vpc import VpcActions
 
 ACTION_NAMES = (
-    "RunInstances", "DescribeInstances", "DescribeInstancesStatus", "TerminateInstances", "InquiryPriceRunInstances",
-    "DescribeZones", "DescribeZoneInstanceConfigInfos", "DescribeInstanceTypeConfigs", "DescribeImages",
-    "StartInstances", "StopInstances", "RebootInstances", "ResetInstancesInternetMaxBandwidth",
-    "ModifyInstancesAttribute", "AssociateSecurityGroups", "DisassociateSecurityGroups", "DescribeSecurityGroups",
+    "RunInstances",
+    "DescribeInstances",
+    "DescribeInstancesStatus",
+    "TerminateInstances",
+    "InquiryPriceRunInstances",
+    "DescribeZones",
+    "DescribeZoneInstanceConfigInfos",
+    "DescribeInstanceTypeConfigs",
+    "DescribeImages",
+    "StartInstances",
+    "StopInstances",
+    "RebootInstances",
+    "ResetInstancesInternetMaxBandwidth",
+    "ModifyInstancesAttribute",
+    "AssociateSecurityGroups",
+    "DisassociateSecurityGroups",
+    "DescribeSecurityGroups",
 )
 SERVICES = {"DescribeSecurityGroups": VPC}
 
@@ -27,8 +40,13 @@ def service_of(action):
 class ActionTable:
     def __init__(self, store, config, faults, clock):
         self._entries = {}
-        for part in (InstanceActions(store, config, faults, clock), PowerActions(store, config, clock),
-                     ModifyActions(store, clock), CatalogActions(), VpcActions(store)):
+        for part in (
+            InstanceActions(store, config, faults, clock),
+            PowerActions(store, config, clock),
+            ModifyActions(store, clock),
+            CatalogActions(),
+            VpcActions(store),
+        ):
             self._entries.update(part.handlers())
         assert set(self._entries) == set(ACTION_NAMES), "ACTION_NAMES and the handlers disagree"
 

@@ -30,9 +30,12 @@ from .. import catalog
 SIZE_WORDS = {1: "SMALL", 2: "MEDIUM", 4: "LARGE"}
 # short family -> (zh-CN TypeName, en-US TypeName)
 TYPE_NAMES = {
-    "S1": ("标准型S1", "Standard S1"), "S2": ("标准型S2", "Standard S2"),
-    "I1": ("高IO型I1", "High IO I1"), "I2": ("高IO型I2", "High IO I2"),
-    "M1": ("内存型M1", "Memory Optimized M1"), "M2": ("内存型M2", "Memory Optimized M2"),
+    "S1": ("标准型S1", "Standard S1"),
+    "S2": ("标准型S2", "Standard S2"),
+    "I1": ("高IO型I1", "High IO I1"),
+    "I2": ("高IO型I2", "High IO I2"),
+    "M1": ("内存型M1", "Memory Optimized M1"),
+    "M2": ("内存型M2", "Memory Optimized M2"),
     "C2": ("计算型C2", "Compute C2"),
 }
 NOT_SOLD = {("I1", "ap-guangzhou-6"), ("I1", "ap-guangzhou-7"), ("I2", "ap-guangzhou-6"), ("I2", "ap-guangzhou-7")}
@@ -55,7 +58,7 @@ class InstanceType:
 
     def __init__(self, name, family, cpu, mem):
         self.name = name
-        self.family = family      # legacy form, CVM.S1
+        self.family = family  # legacy form, CVM.S1
         self.cpu = cpu
         self.mem = mem
 
@@ -81,5 +84,4 @@ def status(item, zone):
 
 def offered(zones):
     """(zone, InstanceType, status) for every type offered in ``zones``, zone by zone, table order."""
-    return [(zone, item, state) for zone in zones for item in TYPES.values()
-            for state in (status(item, zone),) if state is not None]
+    return [(zone, item, state) for zone in zones for item in TYPES.values() for state in (status(item, zone),) if state is not None]

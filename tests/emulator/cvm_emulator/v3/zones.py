@@ -15,10 +15,24 @@ from .. import catalog
 
 # legacy short code -> English city name for en-US ZoneName
 ENGLISH = {
-    "gz": "Guangzhou", "sh": "Shanghai", "bj": "Beijing", "cd": "Chengdu", "cq": "Chongqing", "hk": "Hong Kong",
-    "shjr": "Shanghai Finance", "szjr": "Shenzhen Finance", "gzopen": "Guangzhou Open", "sg": "Singapore",
-    "kr": "Seoul", "jp": "Tokyo", "th": "Bangkok", "in": "Mumbai", "usw": "Silicon Valley", "use": "Virginia",
-    "ca": "Toronto", "de": "Frankfurt",
+    "gz": "Guangzhou",
+    "sh": "Shanghai",
+    "bj": "Beijing",
+    "cd": "Chengdu",
+    "cq": "Chongqing",
+    "hk": "Hong Kong",
+    "shjr": "Shanghai Finance",
+    "szjr": "Shenzhen Finance",
+    "gzopen": "Guangzhou Open",
+    "sg": "Singapore",
+    "kr": "Seoul",
+    "jp": "Tokyo",
+    "th": "Bangkok",
+    "in": "Mumbai",
+    "usw": "Silicon Valley",
+    "use": "Virginia",
+    "ca": "Toronto",
+    "de": "Frankfurt",
 }
 LANGUAGES = ("zh-CN", "en-US")
 
@@ -56,5 +70,4 @@ def description(zone_id_value, language):
 
 def zone_info(zone_id_value, language):
     """A DescribeZones ``ZoneSet`` item."""
-    return {"Zone": zone_name(zone_id_value), "ZoneName": description(zone_id_value, language),
-            "ZoneId": str(zone_id_value), "ZoneState": "AVAILABLE"}
+    return {"Zone": zone_name(zone_id_value), "ZoneName": description(zone_id_value, language), "ZoneId": str(zone_id_value), "ZoneState": "AVAILABLE"}
