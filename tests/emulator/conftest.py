@@ -17,6 +17,7 @@ if HERE not in sys.path:
 from cvm_emulator.config import Settings  # noqa: E402
 from cvm_emulator.server import RunningEmulator  # noqa: E402
 from emu_client import CliProcess, Handle  # noqa: E402
+from emu_v3_client import V3Client  # noqa: E402
 
 
 @pytest.fixture(scope="session", name="shared_server")
@@ -61,3 +62,9 @@ def cli(tmp_path):
     yield start
     for proc in started:
         proc.kill()
+
+
+@pytest.fixture
+def v3(emu, shared_server):
+    """A 3.0 client of the shared emulator (reset by ``emu``)."""
+    return V3Client(shared_server.url)
