@@ -81,7 +81,7 @@ description:
       legacy API every port is then open).
   - >-
       C(cvm_tags): The instance's tags (API 3.0 only: the legacy API reports none, so there it is always empty).
-      Instances created by the collection on API 3.0 carry C(qcloud-cvm-client-token).
+      Instances created by the collection on API 3.0 carry C(ansible-cvm-client-token).
   # END instance keys
   - "C(ansible_host) is set as O(connect_with) says; O(compose) can override it."
   - "A O(keyed_groups) key that is a number (for example C(cvm_zone_id)) is used as its text."

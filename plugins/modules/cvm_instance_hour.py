@@ -284,7 +284,7 @@ options:
         bought twice."
       - A token given here is sent as is, so it is good for one create only. When the API answers it with instances of an
         earlier create, the task fails, naming the token, and nothing is bought.
-      - On API 3.0, C(ClientToken); each new instance also carries the tag C(qcloud-cvm-client-token) with the token, so
+      - On API 3.0, C(ClientToken); each new instance also carries the tag C(ansible-cvm-client-token) with the token, so
         that an interrupted create can be found again.
     type: str
     aliases: [clientToken]
@@ -640,7 +640,7 @@ instances:
     tags:
       description: >-
         The instance's tags (API 3.0 only: the legacy API reports none, so there it is always empty). Instances
-        created by the collection on API 3.0 carry C(qcloud-cvm-client-token).
+        created by the collection on API 3.0 carry C(ansible-cvm-client-token).
       type: dict
       sample: {"team": "web"}
     # END instance keys

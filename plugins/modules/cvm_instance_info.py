@@ -253,7 +253,7 @@ instances:
     tags:
       description: >-
         The instance's tags (API 3.0 only: the legacy API reports none, so there it is always empty). Instances
-        created by the collection on API 3.0 carry C(qcloud-cvm-client-token).
+        created by the collection on API 3.0 carry C(ansible-cvm-client-token).
       type: dict
       sample: {"team": "web"}
     # END instance keys

@@ -109,7 +109,7 @@ class Backend:
         """The price of ``count`` instances of ``spec``; raises ApiError when the API refuses the parameters."""
         raise NotImplementedError
 
-    def dry_run(self, spec: InstanceSpec, count: int) -> None:
+    def dry_run(self, spec: InstanceSpec, count: int, client_token: Optional[str] = None) -> None:
         """Have the API check a create without buying, where it can (check mode); raises ApiError when it would refuse."""
 
     def create(self, spec: InstanceSpec, count: int, client_token: str) -> List[str]:

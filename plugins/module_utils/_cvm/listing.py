@@ -102,6 +102,15 @@ def list_instances(backend_factory, regions, instance_filter, max_workers=4, ski
     failed = {}
     pending = {}
     pool = ThreadPoolExecutor(max_workers=max(1, int(max_workers)))
+
+    def fail(region, error):
+        if not skip_failing_regions:
+            raise RegionError(region, error) from None
+        failed[region] = RegionError(region, error)
+        for other, (other_index, _offset) in list(pending.items()):
+            if plan[other_index][0] == region:
+                other.cancel()
+
     try:
         for index, (region, query) in enumerate(plan):
             pending[pool.submit(fetch_page, region, query, 0)] = (index, 0)
@@ -115,12 +124,7 @@ def list_instances(backend_factory, regions, instance_filter, max_workers=4, ski
                 try:
                     answer = future.result()
                 except QcloudError as error:
-                    if not skip_failing_regions:
-                        raise RegionError(region, error) from None
-                    failed[region] = RegionError(region, error)
-                    for other, (other_index, _offset) in list(pending.items()):
-                        if plan[other_index][0] == region:
-                            other.cancel()
+                    fail(region, error)
                     continue
                 if offset == -1:
                     relisted[index] = answer
@@ -131,12 +135,28 @@ def list_instances(backend_factory, regions, instance_filter, max_workers=4, ski
                         pending[pool.submit(fetch_page, region, query, next_offset)] = (index, next_offset)
                 elif len(pages[index]) == _page_count(pages[index][0].total, page_size) and _changed(pages[index]):
                     pending[pool.submit(fetch_stream, region, query)] = (index, -1)
+        by_region = _matching(plan, pages, relisted, failed, instance_filter)
+        # Where the listing does not report security groups (legacy), the backend asks for them,
+        # in a pool thread like every other request of the region.
+        group_jobs = {pool.submit(lambda r=region, f=found: backend_for(r).security_groups(f)): region
+                      for region, found in by_region.items()}
+        for future, region in group_jobs.items():
+            try:
+                future.result()
+            except QcloudError as error:
+                fail(region, error)
     finally:
         for future in pending:
             future.cancel()
         pool.shutdown(wait=True)
+    instances = [instance for region in regions if region not in failed for instance in by_region.get(region, [])]
+    return Listing(instances, [failed[region] for region in regions if region in failed],
+                   sum(backend.request_count for backend in backends))
 
-    instances = []
+
+def _matching(plan, pages, relisted, failed, instance_filter):
+    """The instances of every stream that pass the filter, once each, by region in listing order."""
+    by_region = {}
     seen = set()
     for index, (region, _query) in enumerate(plan):
         if region in failed:
@@ -150,9 +170,8 @@ def list_instances(backend_factory, regions, instance_filter, max_workers=4, ski
             if key in seen or not instance_filter.matches(instance):
                 continue
             seen.add(key)
-            instances.append(instance)
-    return Listing(instances, [failed[region] for region in regions if region in failed],
-                   sum(backend.request_count for backend in backends))
+            by_region.setdefault(region, []).append(instance)
+    return by_region
 
 
 def _page_count(total, page_size):

@@ -103,7 +103,7 @@ class Instance:
                                            "is bound (on the legacy API every port is then open).", ["sg-gzweb001"], factory=list,
                                            elements="str")
     tags: Dict[str, str] = _field("The instance's tags (API 3.0 only: the legacy API reports none, so there it is always empty). "
-                                  "Instances created by the collection on API 3.0 carry C(qcloud-cvm-client-token).",
+                                  "Instances created by the collection on API 3.0 carry C(ansible-cvm-client-token).",
                                   {"team": "web"}, factory=dict)
 
     # The keys whose value the API did not report for this instance (a legacy

@@ -17,6 +17,7 @@ from __future__ import annotations
 import time
 
 from ansible_collections.qcloud.cvm.plugins.module_utils._api.errors import ApiError, QcloudError, TaskFailure, TransportError
+from ansible_collections.qcloud.cvm.plugins.module_utils._cvm.client_token import derive_client_token
 from ansible_collections.qcloud.cvm.plugins.module_utils._cvm.create import buy
 from ansible_collections.qcloud.cvm.plugins.module_utils._cvm.drift import IN_PLACE_OPTIONS
 from ansible_collections.qcloud.cvm.plugins.module_utils._cvm.instance_types import DISK_TYPE_NUMBERS, option_of_family
@@ -203,7 +204,8 @@ class InstanceTask:
         """
         limit = self.settings.max_hourly_price
         if self.settings.check_mode:
-            self.backend.dry_run(self.spec, count)
+            token = self.settings.client_token or derive_client_token(self.backend.region, self.spec, count, self.known_ids)
+            self.backend.dry_run(self.spec, count, token)
         try:
             quote = self.backend.quote(self.spec, count)
         except ApiError as error:

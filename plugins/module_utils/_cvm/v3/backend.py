@@ -126,10 +126,12 @@ class V3Backend(Backend):
         answer = self.client.call("InquiryPriceRunInstances", price_parameters(spec, count, zone, instance_type, disk_size))
         return parse_quote(answer, count)
 
-    def dry_run(self, spec, count):
+    def dry_run(self, spec, count, client_token=None):
         zone, instance_type, disk_size = self._create_parameters(spec)
+        params = run_instances_parameters(spec, count, zone, instance_type, disk_size, client_token, dry_run=True)
         try:
-            self.client.call("RunInstances", run_instances_parameters(spec, count, zone, instance_type, disk_size, dry_run=True))
+            # The same parameters as the create, token and tags included: a DryRun never uses the token (4.2).
+            self.client.call("RunInstances", params)
         except ApiError as error:
             if error.code != DRY_RUN_PASSED:
                 raise

@@ -21,7 +21,8 @@ from ansible_collections.qcloud.cvm.plugins.module_utils._cvm.v3.records import 
 CHARGE_TYPE = "POSTPAID_BY_HOUR"
 # The tag every instance gets at create, holding the create's client token, so
 # that an interrupted create is found again (4.1: instances do not expose the token).
-CLIENT_TOKEN_TAG = "qcloud-cvm-client-token"
+# Tag keys starting with qcloud, tencent or project are reserved (FailedOperation.TagKeyReserved).
+CLIENT_TOKEN_TAG = "ansible-cvm-client-token"
 # Cloud disks alone may be deleted with the instance; local disks go with it anyway (3.1.1).
 CLOUD_DISK_PREFIX = "CLOUD_"
 # Filters take at most 5 values each, at most 10 filters (3.2).

@@ -49,8 +49,10 @@ def test_pages_every_region_without_duplicates():
     assert all(isinstance(instance, Instance) for instance in listing.instances)
     assert sorted(params["offset"] for params in api.describe_calls("gz")) == [0, 100, 200]
     assert all(params["limit"] == 100 for params in api.describe_calls())
-    assert len(api.calls) == 3 + 2 + 1
-    assert listing.request_count == 6
+    # The pages, then one page of security groups per region (the legacy listing reports none).
+    assert len(api.calls_of("DescribeInstances")) == 3 + 2 + 1
+    assert len(api.calls_of("DescribeSecurityGroupEx")) == 3
+    assert listing.request_count == 9
     assert listing.failed_regions == []
 
 
@@ -109,7 +111,8 @@ def test_a_region_is_retried_before_it_fails():
     api = seeded({"gz": 10})
     api.region_errors["gz"] = [error("OperationFail.SystemBusy", "busy"), http_status(503)]
     listing = list_instances(factory(api, retries=2), ["ap-guangzhou"], InstanceFilter())
-    assert len(listing.instances) == 10 and listing.request_count == 3
+    # Three DescribeInstances attempts, then one page of security groups.
+    assert len(listing.instances) == 10 and listing.request_count == 4
     assert api.retry_sleeps == [0.375, 0.75]
 
 
