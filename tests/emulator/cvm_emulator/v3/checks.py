@@ -27,6 +27,8 @@ from .render import BUSY_STATUSES, V3_STATES, current
 INSTANCE_ID = re.compile(r"ins-[a-z0-9]{8}")
 SG_ID = re.compile(r"sg-[a-z0-9]{8}")
 MAX_IDS = 100
+# Statuses that are a transition in themselves (seeded ones stay in them: still "in progress").
+TRANSITIONAL = frozenset((states.CREATING, states.STARTING, states.STOPPING, states.REBOOTING))
 STATE_WORDS = {states.RUNNING: "Running", states.STOPPED: "Stopped", states.LAUNCH_FAILED: "LaunchFailed"}
 
 
@@ -109,7 +111,7 @@ def require_state(inst, now, allowed, action, busy_ok=False):
             "UnsupportedOperation.InstanceStateCorrupted",
             (f"instance {instance_id} is in fault (legacy status 1; shown as RUNNING with RestrictState PROTECTIVELY_ISOLATED); {action} is not possible"),
         )
-    if pending or status in BUSY_STATUSES:
+    if pending or status in BUSY_STATUSES or status in TRANSITIONAL:
         raise V3Error("OperationDenied.InstanceOperationInProgress", f"instance {instance_id} has an operation in progress; retry {action} when it is done")
     raise V3Error(
         f"UnsupportedOperation.InstanceState{STATE_WORDS[status]}", f"instance {instance_id} is {V3_STATES[status]}; {action} is not possible in this state"
