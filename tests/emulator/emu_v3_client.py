@@ -61,7 +61,10 @@ class Answer:
         self.headers = headers
         self.raw = raw
         self.content_type = headers.get("Content-Type")
-        self.response = json.loads(raw)["Response"] if status == 200 and raw else None
+        try:
+            self.response = json.loads(raw)["Response"] if status == 200 and raw else None
+        except ValueError:
+            self.response = None  # a malformed body (the "malformed" fault): tests read .raw
 
     @property
     def error(self):
