@@ -4,7 +4,7 @@
 
 """A tiny legacy-API client and control-API helper for the emulator tests.
 
-Written from the spec text (section 1.3) on purpose: it shares no code with
+Written from the api-notes/legacy.md text (section 1.3) on purpose: it shares no code with
 the emulator or with plugins/, so a signing mistake on either side shows up
 as a failing test.
 """

@@ -2,7 +2,7 @@
 # Copyright: qcloud.cvm contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""UpdateInstanceBandwidthHour (cvm-api-3.md section 6.1) and fault injection on it."""
+"""UpdateInstanceBandwidthHour (docs/api-notes/v3.md section 6.1) and fault injection on it."""
 
 import json
 

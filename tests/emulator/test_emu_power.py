@@ -2,7 +2,7 @@
 # Copyright: qcloud.cvm contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""StartInstances / StopInstances / RestartInstances (legacy spec 5.3, batch-async answers of 2.1)."""
+"""StartInstances / StopInstances / RestartInstances (api-notes/legacy.md 5.3, batch-async answers of 2.1)."""
 
 import re
 

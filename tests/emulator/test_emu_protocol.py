@@ -2,7 +2,7 @@
 # Copyright: qcloud.cvm contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""Transport and common parameters: spec sections 1 and 2, checklist section 7 steps 1-7."""
+"""Transport and common parameters: api-notes/legacy.md sections 1 and 2, checklist section 7 steps 1-7."""
 
 import json
 import time

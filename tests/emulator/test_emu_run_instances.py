@@ -135,7 +135,7 @@ def test_image_types_match(emu, image_id, image_type):
     assert emu.client.create({"imageId": image_id, "imageType": image_type})["code"] == 0
 
 
-# -- module error codes (spec section 2.3) ---------------------------------------
+# -- module error codes (api-notes/legacy.md section 2.3) ---------------------------------------
 
 
 def test_error_invalid_zone(emu):

@@ -2,10 +2,12 @@
 # Copyright: qcloud.cvm contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""Local emulator of Tencent Cloud's legacy CVM API (``/v2/index.php``).
+"""Local emulator of Tencent Cloud's CVM APIs: the legacy API (``/v2/index.php``) and API 3.0 (``/``).
 
-Standard library only; an independent reading of ``legacy-cvm-api.md`` that
-imports nothing from the collection's ``plugins/``.
+Standard library only; an independent reading of ``docs/api-notes/legacy.md``
+and ``docs/api-notes/v3.md`` that imports nothing from the collection's
+``plugins/``.  Both faces serve one store: an instance made through either
+is seen, with the same ids, through both.
 
 Start it from the collection root::
 
@@ -20,7 +22,9 @@ Actions: RunInstancesHour, DescribeInstances, ReturnInstance,
 InquiryInstancePriceHour, StartInstances, StopInstances, RestartInstances,
 UpdateInstanceBandwidthHour, and the dfw.api.qcloud.com actions
 ModifySecurityGroupsOfInstance, DescribeSecurityGroupEx,
-DescribeInstancesOfSecurityGroup (same port and path).  A JSON control API
+DescribeInstancesOfSecurityGroup (same port and path); on ``/``, signed with
+TC3-HMAC-SHA256, the 3.0 actions of ``v3.table.ACTION_NAMES`` (cvm, and vpc
+DescribeSecurityGroups).  A JSON control API
 without authentication lives under ``/_emulator/`` (instances, requests,
 faults, config, seed, security_groups, reset).
 ``tests/emulator/README.md`` documents flags, tables and every emulator choice.

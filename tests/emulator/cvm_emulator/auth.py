@@ -2,7 +2,7 @@
 # Copyright: qcloud.cvm contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""Common-parameter checks in the order of spec section 7, steps 2-5.
+"""Common-parameter checks in the order of api-notes/legacy.md section 7, steps 2-5.
 
 missing Action/Region/Timestamp/Nonce/SecretId/Signature (4000) -> unknown
 SecretId (4104) -> Token (4105) -> signature (4100) -> timestamp window (4500)

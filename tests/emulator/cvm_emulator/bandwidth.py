@@ -2,7 +2,7 @@
 # Copyright: qcloud.cvm contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""UpdateInstanceBandwidthHour (cvm-api-3.md section 6.1): change a pay-by-hour instance's bandwidth.
+"""UpdateInstanceBandwidthHour (docs/api-notes/v3.md section 6.1): change a pay-by-hour instance's bandwidth.
 
 Immediate: the next DescribeInstances shows the new value, the status does
 not change (no "setting bandwidth" status 13).  [EMU] choices:

@@ -2,7 +2,7 @@
 # Copyright: qcloud.cvm contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""Regions, zones and instance families (spec sections 3.4, 6.1, 6.2).
+"""Regions, zones and instance families (api-notes/legacy.md sections 3.4, 6.1, 6.2).
 
 Images, VPCs and prices have their own modules (``images``, ``vpcs``,
 ``prices``).
@@ -34,7 +34,7 @@ REGIONS = {
 
 _LONG_NAMES = {long_name: short for short, (long_name, _city) in REGIONS.items()}
 
-# Region -> zone ids, in the order of spec section 6.2.  Regions whose zone ids
+# Region -> zone ids, in the order of api-notes/legacy.md section 6.2.  Regions whose zone ids
 # are unknown (jp, th, in, use) are accepted but have no zone, so every
 # RunInstancesHour there fails with InvaildZoneId.
 _ZONE_IDS = {
@@ -96,7 +96,7 @@ def _pairs(text):
     return frozenset(tuple(int(part) for part in pair.split(":")) for pair in text.split())
 
 
-# instanceType -> allowed (cpu, mem) pairs, spec section 3.4.
+# instanceType -> allowed (cpu, mem) pairs, api-notes/legacy.md section 3.4.
 FAMILIES = {
     "CVM.S1": _pairs("1:1 1:2 1:4 2:2 2:4 2:8 2:12 4:4 4:8 4:16 8:8 8:16 8:20 8:32 12:16 12:24 12:48 16:16 16:32 16:48 16:64 24:48 32:64 48:96"),
     "CVM.S2": _pairs("1:1 1:2 1:4 2:2 2:4 2:8 4:8 4:16 8:16 8:32 12:24 12:48 16:32 16:48 16:64 24:48 24:96 32:64 32:128 56:224"),

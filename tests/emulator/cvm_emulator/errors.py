@@ -7,7 +7,7 @@
 Answers look like ``{"code": 4000, "message": "(100004)storageSize must be a
 multiple of 10", "codeDesc": "InvalidParameter"}``.  Which numeric code goes
 with which module error string is not documented ([UNK]); this table is the
-emulator's convention (spec section 2.2 / 2.3 [EMU] columns).  The typo
+emulator's convention (api-notes/legacy.md section 2.2 / 2.3 [EMU] columns).  The typo
 ``Invaild`` is Tencent's and is kept on purpose.
 """
 

@@ -6,7 +6,7 @@
 
 Every image is available in every region.  ``platform`` decides the password
 rules, the rootSize rule and whether ``keyId`` is allowed ("bsd" follows the
-Linux rules, as the spec groups Linux/BSD together).
+Linux rules, as api-notes/legacy.md 3.3 groups Linux/BSD together).
 """
 
 PRIVATE, PUBLIC, MARKETPLACE, SHARED = 1, 2, 3, 4

@@ -34,7 +34,7 @@ DEFAULTS = {
     "seq": 0,  # creation order, global
     "region": None,  # legacy short code (catalog.REGIONS)
     "zone_id": None,  # int (catalog.ZONES)
-    "family": "CVM.S1",  # instance family of spec section 3.4
+    "family": "CVM.S1",  # instance family of api-notes/legacy.md section 3.4
     "cpu": 1,
     "mem": 1,
     "image_id": None,  # images.IMAGES

@@ -2,7 +2,7 @@
 # Copyright: qcloud.cvm contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""Decoding request parameters (spec sections 1.1, 1.3, 1.4)."""
+"""Decoding request parameters (api-notes/legacy.md sections 1.1, 1.3, 1.4)."""
 
 import re
 

@@ -2,7 +2,7 @@
 # Copyright: qcloud.cvm contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""StartInstances, StopInstances, RestartInstances (legacy-cvm-api.md section 5.3).
+"""StartInstances, StopInstances, RestartInstances (docs/api-notes/legacy.md section 5.3).
 
 Batch-async answers (section 2.1): ``detail`` maps each instance id as sent
 to ``{code, message, requestId, codeDesc}``; the outer code is 0 when every

@@ -5,7 +5,7 @@
 """Request rate limits (``--rate-limits``): a token bucket per (SecretId, face, action).
 
 The table is keyed by API 3.0 action name, where Tencent documents the
-limits (cvm-api-3.md section 1.7); a legacy action takes the limit of the
+limits (docs/api-notes/v3.md section 1.7); a legacy action takes the limit of the
 3.0 action of the same meaning, so both faces read one table.  A bucket
 holds at most ``rate`` tokens (burst = the per-second limit), refills at
 ``rate`` tokens per second and starts full.

@@ -2,7 +2,7 @@
 # Copyright: qcloud.cvm contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""The legacy face's view of an instance: the DescribeInstances record (spec section 4.2).
+"""The legacy face's view of an instance: the DescribeInstances record (api-notes/legacy.md section 4.2).
 
 Rendered from the neutral ``model.InstanceState`` on every read; the key
 order is part of the answer and stays as it is.
@@ -38,7 +38,7 @@ def legacy_status(inst, now):
 
 
 def legacy_record(inst, now):
-    """The DescribeInstances item: every field of spec 4.2 plus the [EMU] extras, then status."""
+    """The DescribeInstances item: every field of api-notes/legacy.md 4.2 plus the [EMU] extras, then status."""
     image = IMAGES[inst.image_id]
     vpc = VPCS[inst.vpc_id] if inst.vpc_id else None
     subnet = SUBNETS[inst.subnet_id] if inst.subnet_id else None

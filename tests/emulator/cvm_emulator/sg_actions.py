@@ -2,7 +2,7 @@
 # Copyright: qcloud.cvm contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""The security-group actions of host dfw.api.qcloud.com (cvm-api-3.md sections 6.2 and 6.5).
+"""The security-group actions of host dfw.api.qcloud.com (docs/api-notes/v3.md sections 6.2 and 6.5).
 
 ModifySecurityGroupsOfInstance replaces the ordered group list of each
 listed instance, all or nothing; DescribeSecurityGroupEx and

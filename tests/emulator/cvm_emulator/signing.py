@@ -2,7 +2,7 @@
 # Copyright: qcloud.cvm contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""Legacy HmacSHA1/HmacSHA256 signatures (spec section 1.3)."""
+"""Legacy HmacSHA1/HmacSHA256 signatures (api-notes/legacy.md section 1.3)."""
 
 import base64
 import hashlib

@@ -5,8 +5,8 @@
 """Instance states, API-neutral, and how each face names them.
 
 The store keeps these names; the legacy face renders the integer codes of
-legacy-cvm-api.md section 4.3, the 3.0 face the InstanceState strings of
-cvm-api-3.md section 3.2.2 (pairing of section 5.4).  States 10-20 of the
+docs/api-notes/legacy.md section 4.3, the 3.0 face the InstanceState strings of
+docs/api-notes/v3.md section 3.2.2 (pairing of section 5.4).  States 10-20 of the
 legacy list are "an operation is running"; 3.0 shows them as RUNNING with
 LatestOperationState OPERATING, so the 3.0 column says RUNNING.
 """

@@ -2,9 +2,9 @@
 # Copyright: qcloud.cvm contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""RunInstancesHour / InquiryInstancePriceHour parameter rules (spec sections 3, 5.2).
+"""RunInstancesHour / InquiryInstancePriceHour parameter rules (api-notes/legacy.md sections 3, 5.2).
 
-Stages, in the order of spec section 7 step 8: required -> types -> enums and
+Stages, in the order of api-notes/legacy.md section 7 step 8: required -> types -> enums and
 ranges -> zone/VPC/IP -> balance.  The first failing rule answers; messages
 name the parameter and the rule.  Parameters an action does not know are
 ignored ([EMU]).
