@@ -15,7 +15,13 @@ from ansible_collections.qcloud.cvm.plugins.module_utils._cvm.backend import MAX
 from ansible_collections.qcloud.cvm.plugins.module_utils._cvm.listing import list_stream
 from ansible_collections.qcloud.cvm.plugins.module_utils._cvm.v3.catalog import Catalog
 from ansible_collections.qcloud.cvm.plugins.module_utils._cvm.v3.records import instance_from_record
-from ansible_collections.qcloud.cvm.plugins.module_utils._cvm.v3.requests import describe_queries, price_parameters, run_instances_parameters
+from ansible_collections.qcloud.cvm.plugins.module_utils._cvm.regions import zone_id_of
+from ansible_collections.qcloud.cvm.plugins.module_utils._cvm.v3.requests import (
+    MAX_FILTER_VALUES,
+    describe_queries,
+    price_parameters,
+    run_instances_parameters,
+)
 
 # Every batch action takes at most 100 IDs (3.4, 3.8, 3.9, 3.10).
 MAX_BATCH = 100
@@ -66,6 +72,10 @@ class V3Backend(Backend):
 
     def _instances(self, records):
         zone_ids = self.catalog.zone_ids()
+        if zone_ids is None and any(zone_id_of((record.get("Placement") or {}).get("Zone") or "") is None for record in records):
+            # A zone the static rule cannot number (5.1: some regions' prefixes are unknown): ask DescribeZones once.
+            self.catalog.zones()
+            zone_ids = self.catalog.zone_ids()
         instances = [instance_from_record(record, self.region, zone_ids) for record in records]
         for instance in instances:
             self._seen[instance.instance_id] = instance
@@ -81,8 +91,12 @@ class V3Backend(Backend):
     def find(self, zone_ids, instance_name):
         # Whether the instance-name filter is exact is not documented (3.2): the name is compared here as well.
         zones = [self.catalog.zone_name(zone_id) for zone_id in zone_ids]
-        query = {"Filters": [{"Name": "zone", "Values": zones}, {"Name": "instance-name", "Values": [instance_name]}]}
-        return [instance for instance in list_stream(self, query) if instance.instance_name == instance_name]
+        found = []
+        # A filter takes at most 5 values (3.2).
+        for chunk in _chunks(zones, MAX_FILTER_VALUES):
+            query = {"Filters": [{"Name": "zone", "Values": chunk}, {"Name": "instance-name", "Values": [instance_name]}]}
+            found.extend(instance for instance in list_stream(self, query) if instance.instance_name == instance_name)
+        return found
 
     def get(self, instance_ids):
         instances = []
@@ -93,7 +107,9 @@ class V3Backend(Backend):
     def unknown_security_groups(self, group_ids):
         if self.vpc_client is None:
             return []
-        answer = self.vpc_client.call("DescribeSecurityGroups", {"SecurityGroupIds": list(group_ids), "Limit": str(MAX_BATCH)})
+        # By filter, not by SecurityGroupIds: asked by ID, an unknown group fails the whole call (3.11).
+        params = {"Filters": [{"Name": "security-group-id", "Values": list(group_ids)}], "Limit": str(MAX_BATCH)}
+        answer = self.vpc_client.call("DescribeSecurityGroups", params)
         known = {group.get("SecurityGroupId") for group in answer.get("SecurityGroupSet") or []}
         return [group_id for group_id in group_ids if group_id not in known]
 
@@ -194,14 +210,20 @@ class V3Backend(Backend):
         return [Outcome(o.instance_id) if isinstance(o.error, ApiError) and o.error.code in ALREADY_GONE else o for o in outcomes]
 
 
+def _price(item):
+    """What is paid per unit: the discounted price, the list price where that is null or absent (1.6)."""
+    discounted = item.get("UnitPriceDiscount")
+    return discounted if discounted is not None else item.get("UnitPrice")
+
+
 def parse_quote(answer, count):
     """A Quote from an InquiryPriceRunInstances answer (floats under ``Price``, 3.5)."""
     price = answer.get("Price") or {}
     instance = price.get("InstancePrice") or {}
     bandwidth = price.get("BandwidthPrice") or {}
     try:
-        instance_price = float(instance.get("UnitPriceDiscount", instance.get("UnitPrice")))
-        bandwidth_price = float(bandwidth.get("UnitPriceDiscount", bandwidth.get("UnitPrice")) or 0)
+        instance_price = float(_price(instance))
+        bandwidth_price = float(_price(bandwidth) or 0)
     except (TypeError, ValueError):
         raise TransportError("InquiryPriceRunInstances", "the price quote cannot be read: {0!r}".format(price), status=200) from None
     unit = (bandwidth.get("ChargeUnit") or "HOUR").upper()

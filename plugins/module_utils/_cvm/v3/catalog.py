@@ -10,7 +10,7 @@ Private: may change without notice. Each answer is asked once per backend.
 from __future__ import annotations
 
 from ansible_collections.qcloud.cvm.plugins.module_utils._api.errors import QcloudError, TaskFailure
-from ansible_collections.qcloud.cvm.plugins.module_utils._cvm.instance_types import conventional_type_name, option_of_family
+from ansible_collections.qcloud.cvm.plugins.module_utils._cvm.instance_types import conventional_type_name, family_of_type, option_of_family
 from ansible_collections.qcloud.cvm.plugins.module_utils._cvm.regions import zone_name as static_zone_name
 
 CHARGE_TYPE = "POSTPAID_BY_HOUR"
@@ -23,6 +23,10 @@ class InstanceTypeUnavailable(TaskFailure):
     def __init__(self, message, sold_out=False):
         super().__init__(message)
         self.sold_out = sold_out
+
+
+def _family_of(item):
+    return item.get("InstanceFamily") or family_of_type(item.get("InstanceType"))
 
 
 class Catalog:
@@ -39,8 +43,10 @@ class Catalog:
             try:
                 answer = self.client.call("DescribeZones", {})
             except QcloudError:
-                # The documented static rule (5.1) still names the zones of every documented prefix.
-                return {}
+                # The documented static rule (5.1) still names the zones of every documented prefix;
+                # the failure is remembered, so the region is not asked again.
+                self._zones = {}
+                return self._zones
             self._zones = {}
             for item in answer.get("ZoneSet") or []:
                 try:
@@ -50,8 +56,15 @@ class Catalog:
         return self._zones
 
     def zone_name(self, zone_id):
-        """The zone name of a numeric zone ID: DescribeZones when it answers (authoritative), else the static rule (5.1)."""
-        return self.zones().get(int(zone_id)) or static_zone_name(zone_id)
+        """The zone name of a numeric zone ID: DescribeZones when it answers (authoritative), else the static rule (5.1).
+
+        TaskFailure, naming the option, when neither knows the zone.
+        """
+        name = self.zones().get(int(zone_id)) or static_zone_name(zone_id)
+        if name is None:
+            raise TaskFailure("option 'zone_id': {0} is no zone of this region (DescribeZones does not list it, and its leading "
+                              "digits name no documented region); nothing was sent".format(zone_id))
+        return name
 
     def zone_ids(self):
         """``{zone name: numeric ID}`` once DescribeZones was asked (None before: listings use the static rule then)."""
@@ -78,7 +91,8 @@ class Catalog:
         Never another family: a pair the family does not sell there fails,
         listing the pairs it does sell; a sold-out one fails as sold out.
         """
-        offers = self.offers(zone, family)
+        # Only the family's own offers, even if the answer lists others: never another family.
+        offers = [item for item in self.offers(zone, family) if _family_of(item) == family]
         matches = [item for item in offers if item.get("Cpu") == cpu and item.get("Memory") == memory]
         option = option_of_family(family)
         if not matches:
