@@ -114,6 +114,10 @@ class V3Face:
             answer, code = body(self._run(handler, ctx, cleaned), request_id), 0
         except V3Error as exc:
             answer, code = error_body(exc, request_id), exc.code
+        except Exception:  # pylint: disable=broad-exception-caught
+            # A bug outside the handler (decoding, auth) must still produce a JSON answer.
+            error = V3Error("InternalError", "emulator bug: " + traceback.format_exc(limit=3).replace("\n", " | "))
+            answer, code = error_body(error, request_id), error.code
         kind = "+".join(k for k in (fault.kind if fault else None, notes.get("fault")) if k) or None
         if fault is not None and fault.kind == "drop_after_commit":
             emulator.log.finish(entry, fault=kind)
