@@ -129,4 +129,10 @@ options:
     type: list
     elements: str
     choices: [pending, launch_failed, running, operating, stopped, starting, stopping, rebooting, terminating, terminated, fault, maintenance]
+  expires_within:
+    description:
+      - Only instances whose expiry timer gives them back within this time from now, for example V(24h) or V(2d)
+        (see O(qcloud.cvm.cvm_instance_hour#module:expire_after)); instances without a timer never match.
+      - Timers exist on API 3.0 only, so on the legacy API nothing matches.
+    type: str
 """

@@ -80,6 +80,15 @@ description:
       one (API 3.0; the legacy API lists them in the order it lists the groups); empty when none is bound (on the
       legacy API every port is then open).
   - >-
+      C(cvm_expire_time): When the instance's expiry timer gives it back, ISO 8601 in UTC (API 3.0 C(ActionTimer));
+      V(null) without a timer, and always on the legacy API, which has none.
+  - >-
+      C(cvm_stop_charging_mode): How a stopped instance is billed: V(keep_charging) (CPU and memory still billed) or
+      V(stop_charging) (API 3.0 only); V(null) while it is not stopped.
+  - >-
+      C(cvm_termination_protection): Whether the API refuses to give the instance back (API 3.0
+      C(DisableApiTermination); always V(false) on the legacy API, which has no such protection).
+  - >-
       C(cvm_tags): The instance's tags (API 3.0 only: the legacy API reports none, so there it is always empty).
       Instances created by the collection on API 3.0 carry C(ansible-cvm-client-token).
   # END instance keys

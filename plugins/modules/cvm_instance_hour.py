@@ -314,6 +314,71 @@ options:
         bandwidth with O(bandwidth_type=PayByHour); traffic is billed per GB and not included) and fails without buying
         anything when the quote is higher, or when the price cannot be quoted.
     type: float
+  expire_after:
+    description:
+      - Give each instance back this long after its creation, for example V(8h), V(30m), V(2d) or V(1d12h) (at least 10 minutes).
+        A pay-by-hour instance forgotten after a test then stops billing by itself.
+      - O(api=v3) only (C(ActionTimer) at create, C(ImportInstancesActionTimer) for existing instances); the legacy API
+        has no timers and refuses the option.
+      - Existing instances of the task get the timer, or have theirs changed, in place (reported in RV(changes) as
+        V(expire_time)). Mutually exclusive with O(expire_at).
+    type: str
+  expire_at:
+    description:
+      - Give every instance of the task back at this time, ISO 8601 such as V(2026-12-24T18:00:00Z) or
+        V(2026-12-25T02:00:00+08:00) (a time without an offset is UTC); at least 10 minutes from now.
+      - O(api=v3) only, as O(expire_after).
+    type: str
+  market:
+    description:
+      - V(on_demand) buys pay-by-hour instances (C(POSTPAID_BY_HOUR)).
+      - V(spot) buys spot instances (C(SPOTPAID)), at a fraction of the price; the cloud may reclaim them when it runs short
+        of capacity, without keeping their data. A reclaimed instance shows as V(terminating), then disappears, and the
+        next run of the task buys a replacement (O(goods_num) is exact). The price quote and O(max_hourly_price) cover the
+        spot price. O(api=v3) only.
+      - The market of an existing instance cannot change in place: a difference is drift (refused, or replaced with
+        O(replace_drifted)).
+    type: str
+    choices: [on_demand, spot]
+    default: on_demand
+  spot_max_price:
+    description:
+      - With O(market=spot), the highest hourly price to bid per instance (C(InstanceMarketOptions.SpotOptions.MaxPrice));
+        a create whose bid is below the spot price fails. If not set, the bid is the current spot price.
+    type: float
+  fallback_zones:
+    description:
+      - Zones to buy in, in order, when O(zone_id) does not sell (or has sold out) the wanted family, CPU and memory, known
+        from the instance type look-up before buying or from the create's answer. O(api=v3) only.
+      - The task's identity then covers O(zone_id) and these zones, so instances of the name in any of them belong to
+        the task and nothing is bought twice. Check mode says which zone a create would use (RV(create_zone_id)).
+    type: list
+    elements: int
+    default: []
+  user_data:
+    description:
+      - The user data of new instances, as text (cloud-init scripts, for example); the module sends it base64-encoded,
+        at most 16 KB encoded (C(UserData)). O(api=v3) only.
+      - Create-time only, but read back (C(DescribeInstancesAttributes)): an instance whose user data differs is drift,
+        refused or replaced as for any other setting. Its value is never shown in results or messages.
+    type: str
+  termination_protection:
+    description:
+      - Whether the API refuses to give the instances back (C(DisableApiTermination)); set at create and changed in place
+        on existing instances. O(api=v3) only.
+      - With O(state=absent), protected instances make the task fail before anything is given back, unless this is
+        V(false), which turns the protection off first.
+      - If not set, new instances are not protected and existing ones are left as they are.
+    type: bool
+  stopped_mode:
+    description:
+      - With O(state=stopped), how the stopped instances are billed. V(keep_charging) (the API's default) keeps billing
+        CPU and memory; V(stop_charging) stops it (C(StoppedMode=STOP_CHARGING)), for instances whose disks are all cloud
+        disks and that are not spot, at the price of a new public IP at the next start. O(api=v3) only.
+      - The API refuses instances that cannot stop charging; the task then fails and names them.
+    type: str
+    choices: [keep_charging, stop_charging]
+    default: keep_charging
   concurrency:
     description:
       - How many requests to send at the same time for work the API takes one instance at a time (on the legacy API
@@ -637,6 +702,24 @@ instances:
       type: list
       elements: str
       sample: ["sg-gzweb001"]
+    expire_time:
+      description: >-
+        When the instance's expiry timer gives it back, ISO 8601 in UTC (API 3.0 C(ActionTimer)); V(null) without a
+        timer, and always on the legacy API, which has none.
+      type: str
+      sample: "2024-05-01T10:00:00Z"
+    stop_charging_mode:
+      description: >-
+        How a stopped instance is billed: V(keep_charging) (CPU and memory still billed) or V(stop_charging) (API 3.0
+        only); V(null) while it is not stopped.
+      type: str
+      sample: "keep_charging"
+    termination_protection:
+      description: >-
+        Whether the API refuses to give the instance back (API 3.0 C(DisableApiTermination); always V(false) on the
+        legacy API, which has no such protection).
+      type: bool
+      sample: false
     tags:
       description: >-
         The instance's tags (API 3.0 only: the legacy API reports none, so there it is always empty). Instances
@@ -748,6 +831,13 @@ client_token:
   returned: always
   type: str
   sample: ansible-5c0e0b3c8f1e4b8f9a8d0f1e2d3c4b5a69788776655443322110ffeeddcc
+create_zone_id:
+  description:
+    - The zone the create bought in (in check mode, would buy in): O(zone_id), or the first of O(fallback_zones) that sells
+      the instances.
+  returned: when instances were (or in check mode would be) bought
+  type: int
+  sample: 100004
 stale_client_tokens:
   description:
     - The derived tokens the API answered with an earlier create whose instances are gone, before the token of
@@ -845,7 +935,7 @@ class InstanceHour(QcloudModule):
     """Options -> checks -> the task's plan, carried out -> one exit."""
 
     module_kwargs = dict(
-        mutually_exclusive=[("password", "key_id")],
+        mutually_exclusive=[("password", "key_id"), ("expire_after", "expire_at")],
         required_together=[("vpc_id", "subnet_id")],
         required_if=[("is_vpc_gateway", True, ("vpc_id",))],
     )
@@ -880,7 +970,8 @@ class InstanceHour(QcloudModule):
                           groups_ordered=self.backend.groups_ordered)
         settings = TaskSettings(wait=params["wait"], wait_timeout=params["wait_timeout"], client_token=params["client_token"],
                                 max_hourly_price=params["max_hourly_price"], force_stop=params["force_stop"],
-                                check_mode=self.module.check_mode, diff=self.module._diff)
+                                check_mode=self.module.check_mode, diff=self.module._diff,
+                                stop_charging=params["stopped_mode"] == "stop_charging")
         InstanceTask(self.backend, spec_from_options(params), desired, settings, self.result, self.warn).run()
 
 

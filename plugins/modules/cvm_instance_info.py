@@ -250,6 +250,24 @@ instances:
       type: list
       elements: str
       sample: ["sg-gzweb001"]
+    expire_time:
+      description: >-
+        When the instance's expiry timer gives it back, ISO 8601 in UTC (API 3.0 C(ActionTimer)); V(null) without a
+        timer, and always on the legacy API, which has none.
+      type: str
+      sample: "2024-05-01T10:00:00Z"
+    stop_charging_mode:
+      description: >-
+        How a stopped instance is billed: V(keep_charging) (CPU and memory still billed) or V(stop_charging) (API 3.0
+        only); V(null) while it is not stopped.
+      type: str
+      sample: "keep_charging"
+    termination_protection:
+      description: >-
+        Whether the API refuses to give the instance back (API 3.0 C(DisableApiTermination); always V(false) on the
+        legacy API, which has no such protection).
+      type: bool
+      sample: false
     tags:
       description: >-
         The instance's tags (API 3.0 only: the legacy API reports none, so there it is always empty). Instances

@@ -23,6 +23,11 @@ import ipaddress
 import string
 
 from ansible_collections.qcloud.cvm.plugins.module_utils._cvm.instance_types import DISK_TYPE_NAMES, LEGACY_FAMILIES, family_of_option, option_of_family
+from ansible_collections.qcloud.cvm.plugins.module_utils._ansible.guardrail_options import (
+    guardrail_argument_spec,
+    guardrail_errors,
+    guardrail_spec_values,
+)
 from ansible_collections.qcloud.cvm.plugins.module_utils._cvm.model import UNNAMED_INSTANCE, InstanceSpec
 
 INSTANCE_TYPES = [option_of_family(family) for family in LEGACY_FAMILIES]
@@ -164,6 +169,7 @@ def option_errors(params):
     _network(errors, params)
     _security_groups(errors, params)
     _only_on_v3(errors, params)
+    errors.extend(guardrail_errors(params))
     return errors
 
 
@@ -193,6 +199,7 @@ def instance_argument_spec():
         project_id=dict(type="int", default=0, aliases=["projectId"]),
         instance_name=dict(type="str", aliases=["instanceName"]),
         tags=dict(type="dict"),
+        **guardrail_argument_spec()
     )
 
 
@@ -224,4 +231,5 @@ def spec_from_options(params):
         project_id=params["project_id"],
         security_group_ids=params.get("security_group_ids"),
         tags={str(key): str(value) for key, value in params["tags"].items()} if params.get("tags") else None,
+        **guardrail_spec_values(params)
     )

@@ -17,10 +17,19 @@ import dataclasses
 
 from typing import Any, List, Optional, Sequence
 
+from ansible_collections.qcloud.cvm.plugins.module_utils._api.errors import TaskFailure
 from ansible_collections.qcloud.cvm.plugins.module_utils._cvm.model import Instance, InstanceSpec
 
 # The most instances one listing page holds, on both APIs.
 MAX_PAGE_SIZE = 100
+
+
+class ZoneUnavailable(TaskFailure):
+    """The zone does not sell (or has sold out) what the spec asks for: a create may try another zone."""
+
+    def __init__(self, message, cause=None, sold_out=False):
+        super().__init__(message, cause)
+        self.sold_out = sold_out
 
 
 @dataclasses.dataclass
@@ -120,8 +129,12 @@ class Backend:
         """
         raise NotImplementedError
 
-    def security_groups(self, instances: Sequence[Instance]) -> None:
-        """Fill ``security_group_ids`` of ``instances`` where the listing does not report them (legacy: extra requests)."""
+    def complete_instances(self, instances: Sequence[Instance]) -> None:
+        """Fill in what the listing does not report (legacy: the security groups; API 3.0: the expiry timers)."""
+
+    def user_data(self, instance_ids: Sequence[str]) -> dict:
+        """The user data of each instance, as text (None without any); {} where the API cannot tell."""
+        return {}
 
     def unknown_security_groups(self, group_ids: Sequence[str]) -> List[str]:
         """The IDs among ``group_ids`` that are no security group of this region (empty where the API cannot tell cheaply)."""
@@ -137,12 +150,20 @@ class Backend:
         """Bind exactly ``group_ids`` (in priority order) to each instance; one Outcome per ID, in order."""
         raise NotImplementedError
 
+    def set_expiry(self, instance_ids: Sequence[str], moment: Optional[str]) -> List[Outcome]:
+        """Make each instance's expiry timer give it back at ``moment`` (ISO 8601 UTC); one Outcome per ID."""
+        raise NotImplementedError
+
+    def set_termination_protection(self, instance_ids: Sequence[str], protected: bool) -> List[Outcome]:
+        """Turn the API's termination protection on or off; one Outcome per ID."""
+        raise NotImplementedError
+
     def start(self, instance_ids: Sequence[str]) -> List[Outcome]:
         """Start stopped instances; one Outcome per ID, in order."""
         raise NotImplementedError
 
-    def stop(self, instance_ids: Sequence[str], force: bool = False) -> List[Outcome]:
-        """Stop running instances (``force``: hard stop when a soft one fails); one Outcome per ID, in order."""
+    def stop(self, instance_ids: Sequence[str], force: bool = False, stop_charging: bool = False) -> List[Outcome]:
+        """Stop running instances (``force``: hard stop when a soft one fails; ``stop_charging``: API 3.0 only); one Outcome per ID."""
         raise NotImplementedError
 
     def restart(self, instance_ids: Sequence[str], force: bool = False) -> List[Outcome]:

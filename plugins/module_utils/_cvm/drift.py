@@ -18,10 +18,13 @@ import dataclasses
 
 from typing import Any, List
 
+from ansible_collections.qcloud.cvm.plugins.module_utils._cvm.expiry import iso, parse_time, same_time, wanted_expiry
 from ansible_collections.qcloud.cvm.plugins.module_utils._cvm.instance_types import DISK_TYPE_NUMBERS, option_of_family
 
 # The settings an API can change in place without losing data.
-IN_PLACE_OPTIONS = ("bandwidth", "security_group_ids")
+IN_PLACE_OPTIONS = ("bandwidth", "security_group_ids", "expire_time", "termination_protection")
+# User data may hold secrets: a difference says that it differs, never what it is.
+HIDDEN = "(not shown)"
 
 
 @dataclasses.dataclass
@@ -69,6 +72,8 @@ def _replace_only(instance, spec):
         pairs.append(("bandwidth_type", instance.bandwidth_type, spec.bandwidth_type))
     if spec.public_ip is not None:
         pairs.append(("wan_ip", bool(instance.public_ips), spec.public_ip))
+    if instance.instance_charge_type is not None:
+        pairs.append(("market", "spot" if instance.instance_charge_type == "SPOTPAID" else "on_demand", spec.market))
     return [pair for pair in pairs if pair[0] not in instance.unreported]
 
 
@@ -79,12 +84,25 @@ def same_groups(current, wanted, ordered):
     return sorted(set(current)) == sorted(set(wanted)) and len(current) == len(set(current))
 
 
-def differences(instance, spec, groups_ordered=True):
-    """Every Difference of ``instance`` from ``spec``, the ones to replace first, in a stable order."""
+def differences(instance, spec, groups_ordered=True, user_data=None):
+    """Every Difference of ``instance`` from ``spec``, the ones to replace first, in a stable order.
+
+    ``user_data`` maps instance IDs to the user data the API reports (asked
+    only when the task sets some); an instance missing from it is not compared.
+    """
     found: List[Difference] = [Difference(option, current, wanted) for option, current, wanted in _replace_only(instance, spec)
                                if current != wanted]
+    if spec.user_data is not None and user_data is not None and instance.instance_id in user_data \
+            and user_data[instance.instance_id] != spec.user_data:
+        found.append(Difference("user_data", HIDDEN, HIDDEN))
     if (instance.bandwidth or 0) != spec.bandwidth:
         found.append(Difference("bandwidth", instance.bandwidth or 0, spec.bandwidth))
     if spec.security_group_ids is not None and not same_groups(instance.security_group_ids, spec.security_group_ids, groups_ordered):
         found.append(Difference("security_group_ids", list(instance.security_group_ids), list(spec.security_group_ids)))
+    if spec.termination_protection is not None and instance.termination_protection != spec.termination_protection:
+        found.append(Difference("termination_protection", instance.termination_protection, spec.termination_protection))
+    wanted = wanted_expiry(spec, instance.created_time)
+    current = parse_time(instance.expire_time) if instance.expire_time else None
+    if wanted is not None and "expire_time" not in instance.unreported and not same_time(current, wanted):
+        found.append(Difference("expire_time", instance.expire_time, iso(wanted)))
     return found

@@ -12,12 +12,15 @@ every instance is checked here as well.
 
 from __future__ import annotations
 
+import time
+
 from ansible_collections.qcloud.cvm.plugins.module_utils._api.errors import ConfigError
+from ansible_collections.qcloud.cvm.plugins.module_utils._cvm.expiry import TimeFormatError, parse_duration, parse_time
 from ansible_collections.qcloud.cvm.plugins.module_utils._cvm.model import GONE_STATUSES, STATUS_NAMES
 from ansible_collections.qcloud.cvm.plugins.module_utils._cvm.regions import zone_region
 
 # The filter options, the same for the module and the inventory plugin.
-FILTER_OPTIONS = ("zone_ids", "project_ids", "instance_ids", "instance_names", "search_word", "statuses")
+FILTER_OPTIONS = ("zone_ids", "project_ids", "instance_ids", "instance_names", "search_word", "statuses", "expires_within")
 
 # Without ``statuses``: everything but what was given back or is being given back.
 DEFAULT_EXCLUDED_STATUSES = GONE_STATUSES
@@ -32,6 +35,7 @@ def filter_argument_spec():
         "instance_names": {"type": "list", "elements": "str"},
         "search_word": {"type": "str"},
         "statuses": {"type": "list", "elements": "str", "choices": list(STATUS_NAMES)},
+        "expires_within": {"type": "str"},
     }
 
 
@@ -63,7 +67,8 @@ def _statuses(values):
 class InstanceFilter:
     """Every given filter must hold (AND); the values of one filter are alternatives (OR)."""
 
-    def __init__(self, zone_ids=None, project_ids=None, instance_ids=None, instance_names=None, search_word=None, statuses=None):
+    def __init__(self, zone_ids=None, project_ids=None, instance_ids=None, instance_names=None, search_word=None, statuses=None,
+                 expires_within=None, clock=time.time):
         self.zone_ids = sorted(set(_int_list("zone_ids", zone_ids)))
         self.project_ids = sorted(set(_int_list("project_ids", project_ids)))
         self.instance_ids = sorted(set(_str_list(instance_ids)))
@@ -77,6 +82,13 @@ class InstanceFilter:
         self._name_set = frozenset(self.instance_names)
         self._status_set = frozenset(self.statuses) if self.statuses else None
         self._search_folded = self.search_word.casefold() if self.search_word else None
+        self.expires_within = expires_within or None
+        self._expiry_limit = None
+        if self.expires_within:
+            try:
+                self._expiry_limit = clock() + parse_duration(self.expires_within)
+            except TimeFormatError as error:
+                raise ConfigError("option 'expires_within': {0}".format(error)) from None
 
     @classmethod
     def from_options(cls, options):
@@ -108,6 +120,12 @@ class InstanceFilter:
         if self._search_folded and self._search_folded not in name.casefold():
             return False
         return True
+
+    def matches_completed(self, instance):
+        """The checks that need what ``Backend.complete_instances`` fills in (the expiry); True when none applies."""
+        if self._expiry_limit is None:
+            return True
+        return bool(instance.expire_time) and parse_time(instance.expire_time) <= self._expiry_limit
 
     def names_wanted(self):
         """The exact names to ask the API for (None: any name); [] when none can match the search word."""

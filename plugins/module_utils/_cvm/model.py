@@ -17,6 +17,7 @@ API 3.0 spellings (``ap-guangzhou``, ``ap-guangzhou-3``, ``CLOUD_SSD``).
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 
 from typing import Any, Dict, List, Optional
 
@@ -102,6 +103,13 @@ class Instance:
                                            "one (API 3.0; the legacy API lists them in the order it lists the groups); empty when none "
                                            "is bound (on the legacy API every port is then open).", ["sg-gzweb001"], factory=list,
                                            elements="str")
+    expire_time: Optional[str] = _field("When the instance's expiry timer gives it back, ISO 8601 in UTC (API 3.0 C(ActionTimer)); "
+                                        "V(null) without a timer, and always on the legacy API, which has none.",
+                                        "2024-05-01T10:00:00Z")
+    stop_charging_mode: Optional[str] = _field("How a stopped instance is billed: V(keep_charging) (CPU and memory still billed) or "
+                                               "V(stop_charging) (API 3.0 only); V(null) while it is not stopped.", "keep_charging")
+    termination_protection: bool = _field("Whether the API refuses to give the instance back (API 3.0 C(DisableApiTermination); "
+                                          "always V(false) on the legacy API, which has no such protection).", False, default=False)
     tags: Dict[str, str] = _field("The instance's tags (API 3.0 only: the legacy API reports none, so there it is always empty). "
                                   "Instances created by the collection on API 3.0 carry C(ansible-cvm-client-token).",
                                   {"team": "web"}, factory=dict)
@@ -169,9 +177,29 @@ class InstanceSpec:
     security_group_ids: Optional[List[str]] = None
     # Tags to give new instances (API 3.0 only).
     tags: Optional[Dict[str, str]] = None
+    # API 3.0 guardrails; None / False where the task does not ask for them.
+    # The expiry: a fixed time (ISO 8601 UTC), or a number of seconds after each instance's creation.
+    expire_at: Optional[str] = None
+    expire_after: Optional[int] = None
+    # "spot" buys spot instances (SPOTPAID), bidding at most spot_max_price per hour.
+    market: str = "on_demand"
+    spot_max_price: Optional[float] = None
+    # Plain text; base64-encoded on the way to the API.
+    user_data: Optional[str] = dataclasses.field(default=None, repr=False)
+    termination_protection: Optional[bool] = None
+    # Zones to buy in, in order, when zone_id sells out (they belong to the task's identity too).
+    fallback_zone_ids: List[int] = dataclasses.field(default_factory=list)
+
+    @property
+    def zone_ids(self):
+        """Every zone of the task's identity: zone_id, then the fallback zones."""
+        return [self.zone_id] + [zone for zone in self.fallback_zone_ids if zone != self.zone_id]
 
     def fingerprint(self):
         """The spec's values without secrets, in a stable order (for the derived client token)."""
         values = dataclasses.asdict(self)
         values.pop("password", None)
+        # User data may hold secrets too; a digest tells specs apart without them.
+        if values.get("user_data") is not None:
+            values["user_data"] = hashlib.sha256(values["user_data"].encode("utf-8")).hexdigest()
         return values

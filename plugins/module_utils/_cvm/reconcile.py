@@ -137,19 +137,25 @@ def _power_plan(plan, instance, state):
         plan.changes.append(Change(instance.instance_id, "status", instance.status, "stopped"))
 
 
-def make_plan(instances, spec, desired):
-    """The Plan for the task's ``instances`` (Instances, oldest first; given-back ones are ignored)."""
+def make_plan(instances, spec, desired, user_data=None):
+    """The Plan for the task's ``instances`` (Instances, oldest first; given-back ones are ignored).
+
+    ``user_data``: the user data of each instance, where the task sets some (see drift.differences).
+    """
     plan = Plan(desired=desired)
     live = [instance for instance in instances if not instance.gone]
     plan.instance_ids = [instance.instance_id for instance in live]
     if desired.state == "absent":
         plan.give_back = list(plan.instance_ids)
+        # Protected instances cannot be given back: the task turns protection off first when it says so.
+        if spec.termination_protection is False:
+            plan.changes.extend(Change(i.instance_id, "termination_protection", True, False) for i in live if i.termination_protection)
         return plan
     plan.failed = [instance.instance_id for instance in live if instance.status == "launch_failed"]
     healthy = [instance for instance in live if instance.status != "launch_failed"]
     in_place = {}
     for instance in healthy:
-        diffs = differences(instance, spec, desired.groups_ordered)
+        diffs = differences(instance, spec, desired.groups_ordered, user_data)
         refused = [diff for diff in diffs if not diff.in_place]
         if refused:
             plan.drifted[instance.instance_id] = refused

@@ -14,9 +14,11 @@ changed or given back.
 
 from __future__ import annotations
 
+import dataclasses
 import time
 
 from ansible_collections.qcloud.cvm.plugins.module_utils._api.errors import ApiError, QcloudError, TaskFailure, TransportError
+from ansible_collections.qcloud.cvm.plugins.module_utils._cvm.backend import ZoneUnavailable
 from ansible_collections.qcloud.cvm.plugins.module_utils._cvm.client_token import derive_client_token
 from ansible_collections.qcloud.cvm.plugins.module_utils._cvm.create import buy
 from ansible_collections.qcloud.cvm.plugins.module_utils._cvm.drift import IN_PLACE_OPTIONS
@@ -39,7 +41,7 @@ class TaskSettings:
     """The module options that steer a run but do not describe the instances."""
 
     def __init__(self, wait=True, wait_timeout=300, client_token=None, max_hourly_price=None, force_stop=False,
-                 check_mode=False, diff=False):
+                 check_mode=False, diff=False, stop_charging=False):
         self.wait = wait
         self.wait_timeout = wait_timeout
         self.client_token = client_token
@@ -47,6 +49,7 @@ class TaskSettings:
         self.force_stop = force_stop
         self.check_mode = check_mode
         self.diff = diff
+        self.stop_charging = stop_charging
 
 
 class InstanceTask:
@@ -65,6 +68,7 @@ class InstanceTask:
         self.before_ids = []
         self.known_ids = []
         self.failures = []
+        self._zone_specs = None
         result.update(changed=False, instance_ids=[], instances=[], created_instance_ids=[], returned_instance_ids=[],
                       changes=[], client_token=None)
 
@@ -136,14 +140,17 @@ class InstanceTask:
     # -- steps -------------------------------------------------------------------
 
     def look_up(self):
-        found = self.backend.find([self.spec.zone_id], self.spec.instance_name)
+        # The identity: the exact name in zone_id and the fallback zones.
+        found = self.backend.find(self.spec.zone_ids, self.spec.instance_name)
         live = [instance for instance in found if not instance.gone]
-        self.backend.security_groups(live)
+        self.backend.complete_instances(live)
         self.instances = {instance.instance_id: instance for instance in found}
         self.known_ids = sorted(self.instances)
         self.before_ids = self.ordered(i.instance_id for i in live)
         self.report(self.before_ids)
-        self.plan = make_plan([self.instances[i] for i in self.before_ids], self.spec, self.desired)
+        # User data is create-time only and not listed: asked for only when the task sets some.
+        user_data = self.backend.user_data(self.before_ids) if self.spec.user_data is not None and self.before_ids else None
+        self.plan = make_plan([self.instances[i] for i in self.before_ids], self.spec, self.desired, user_data)
         self.result["plan"] = self.plan.as_dict()
         if self.settings.diff:
             self.result["diff"] = self.planned_diff()
@@ -154,6 +161,9 @@ class InstanceTask:
         if plan.refused:
             raise TaskFailure(plan.refusal())
         if self.desired.state == "absent":
+            self.check_protection(plan)
+            if plan.changes and not self.settings.check_mode:
+                self.change_in_place()
             self.give_back(plan.give_back, final=True)
             return
         self.warn_about(plan)
@@ -176,6 +186,18 @@ class InstanceTask:
             self.give_back(plan.replace, final=False)
         self.report([i for i in plan.keep + plan.failed + new_ids])
 
+    def check_protection(self, plan):
+        """Give nothing back while an instance is protected, unless the task turns the protection off itself."""
+        unprotecting = {change.instance_id for change in plan.changes if change.attribute == "termination_protection"}
+        protected = [i for i in plan.give_back if self.instances[i].termination_protection and i not in unprotecting]
+        if protected:
+            raise TaskFailure("instance(s) {0} have termination protection, so the API refuses to give them back; nothing was given "
+                              "back. Set termination_protection: false in this task to turn it off first, or turn it off with a task "
+                              "of state: present".format(", ".join(protected)))
+        for change in plan.changes:
+            if self.settings.check_mode:
+                self.record_change(change)
+
     def warn_about(self, plan):
         for instance_id in plan.failed:
             self.warn("instance {0} failed to create (launch_failed); it does not count towards goods_num. Give it back with "
@@ -195,6 +217,14 @@ class InstanceTask:
                 raise TaskFailure("option 'security_group_ids': {0} not in region {1}; nothing was bought or changed".format(
                     ", ".join(unknown) + (" is" if len(unknown) == 1 else " are"), self.backend.region))
 
+    def zone_specs(self):
+        """The spec in zone_id, then in each fallback zone: where a create may buy."""
+        if not self.spec.fallback_zone_ids:
+            return [self.spec]
+        if self._zone_specs is None:
+            self._zone_specs = [dataclasses.replace(self.spec, zone_id=zone) for zone in self.spec.zone_ids]
+        return self._zone_specs
+
     def check_price(self, count):
         """Quote (and, where the API can, dry-run) the create; enforce max_hourly_price.
 
@@ -203,11 +233,11 @@ class InstanceTask:
         price limit must be checked.
         """
         limit = self.settings.max_hourly_price
+        spec = self.spec
         if self.settings.check_mode:
-            token = self.settings.client_token or derive_client_token(self.backend.region, self.spec, count, self.known_ids)
-            self.backend.dry_run(self.spec, count, token)
+            spec = self.dry_run_zones(count)
         try:
-            quote = self.backend.quote(self.spec, count)
+            quote = self.backend.quote(spec, count)
         except ApiError as error:
             if not error.retryable or limit is not None:
                 raise TaskFailure("the API refuses to price the {0} instance(s) to create, so it would refuse to create them; "
@@ -224,6 +254,21 @@ class InstanceTask:
         if limit is not None and quote.hourly_price > limit:
             raise TaskFailure("the {0} instance(s) to create cost {1} per hour, above max_hourly_price {2}; nothing was bought".format(
                 count, quote.hourly_price, limit))
+
+    def dry_run_zones(self, count):
+        """Check mode: the spec of the first zone whose DryRun passes (check mode says which zone a create would use)."""
+        for zone_spec in self.zone_specs():
+            token = self.settings.client_token or derive_client_token(self.backend.region, zone_spec, count, self.known_ids)
+            try:
+                self.backend.dry_run(zone_spec, count, token)
+            except ZoneUnavailable as error:
+                if zone_spec is self.zone_specs()[-1]:
+                    raise
+                self.warn("zone {0}: {1}; a create would try the next fallback zone".format(zone_spec.zone_id, error))
+                continue
+            self.result["create_zone_id"] = zone_spec.zone_id
+            return zone_spec
+        return self.spec
 
     def preview(self):
         plan = self.plan
@@ -250,10 +295,20 @@ class InstanceTask:
         if spec.security_group_ids is None and self.backend.open_without_security_groups:
             self.warn("the {0} new instance(s) get no security group, so every port is open to the internet (the legacy API binds "
                       "none at create); set security_group_ids to bind some".format(count))
-        try:
-            purchase = buy(self.backend, spec, count, self.known_ids, self.settings.client_token, sleep=self.sleep, on_token=remember)
-        except TransportError as error:
-            raise self.lost_create(error) from None
+        purchase = None
+        for zone_spec in self.zone_specs():
+            try:
+                purchase = buy(self.backend, zone_spec, count, self.known_ids, self.settings.client_token, sleep=self.sleep,
+                               on_token=remember)
+            except TransportError as error:
+                raise self.lost_create(error) from None
+            except ZoneUnavailable as error:
+                if zone_spec is self.zone_specs()[-1]:
+                    raise
+                self.warn("zone {0}: {1}; trying the next fallback zone".format(zone_spec.zone_id, error))
+                continue
+            self.result["create_zone_id"] = zone_spec.zone_id
+            break
         new_ids = purchase.instance_ids
         self.instances.update(purchase.instances)
         self.result.update(changed=True, created_instance_ids=list(new_ids))
@@ -286,7 +341,7 @@ class InstanceTask:
 
     def refresh(self, instance_ids):
         listed = self.backend.get(instance_ids)
-        self.backend.security_groups(listed)
+        self.backend.complete_instances(listed)
         self.instances.update((instance.instance_id, instance) for instance in listed)
 
     def lost_create(self, error):
@@ -298,7 +353,7 @@ class InstanceTask:
         """
         again = "run the task again: it finds the instances this create made, or sends the same client token again if there are none"
         try:
-            found = self.backend.find([self.spec.zone_id], self.spec.instance_name)
+            found = self.backend.find(self.spec.zone_ids, self.spec.instance_name)
         except QcloudError as lookup_error:
             return TaskFailure("{0}. The create may have gone through, and looking up its instances failed too ({1}); {2}".format(
                 error, lookup_error, again), error)
@@ -316,7 +371,7 @@ class InstanceTask:
     def check_concurrent_creates(self, new_ids):
         """After a create, warn about instances of the task that another run made meanwhile (never give them back)."""
         try:
-            found = self.backend.find([self.spec.zone_id], self.spec.instance_name)
+            found = self.backend.find(self.spec.zone_ids, self.spec.instance_name)
         except QcloudError:
             return
         ours = set(self.plan.keep) | set(self.plan.failed) | set(self.plan.replace) | set(new_ids)
@@ -335,14 +390,19 @@ class InstanceTask:
                 by_value.setdefault(key, []).append(change)
         for (attribute, _value), changes in by_value.items():
             ids = [change.instance_id for change in changes]
+            after = changes[0].after
             if attribute == "bandwidth":
-                outcomes = self.backend.set_bandwidth(ids, changes[0].after)
+                outcomes = self.backend.set_bandwidth(ids, after)
+            elif attribute == "security_group_ids":
+                outcomes = self.backend.set_security_groups(ids, after)
+            elif attribute == "expire_time":
+                outcomes = self.backend.set_expiry(ids, after)
             else:
-                outcomes = self.backend.set_security_groups(ids, changes[0].after)
+                outcomes = self.backend.set_termination_protection(ids, after)
             for change, outcome in zip(changes, outcomes):
                 self.record_change(change, outcome.error)
         if by_value:
-            self.refresh(self.plan.keep)
+            self.refresh(self.plan.keep or self.plan.give_back)
 
     def power(self, new_ids):
         """Start, stop or restart as the state asks, after waiting for passing states to settle."""
@@ -360,7 +420,7 @@ class InstanceTask:
             if name == "start":
                 outcomes = self.backend.start(ids)
             elif name == "stop":
-                outcomes = self.backend.stop(ids, self.settings.force_stop)
+                outcomes = self.backend.stop(ids, self.settings.force_stop, self.settings.stop_charging)
             else:
                 outcomes = self.backend.restart(ids, self.settings.force_stop)
             for outcome in outcomes:

@@ -99,7 +99,7 @@ class LegacyBackend(Backend):
         answer = self.client.call("RunInstancesHour", run_instances_hour_parameters(spec, count, client_token))
         return list(answer.get("unInstanceIds") or [])
 
-    def security_groups(self, instances):
+    def complete_instances(self, instances):
         """The legacy DescribeInstances reports no groups: list the region's groups and their members (api-notes/v3.md 6.5).
 
         One DescribeSecurityGroupEx page per 100 groups, and one
@@ -173,7 +173,7 @@ class LegacyBackend(Backend):
     def start(self, instance_ids):
         return self._power("StartInstances", instance_ids, {})
 
-    def stop(self, instance_ids, force=False):
+    def stop(self, instance_ids, force=False, stop_charging=False):
         return self._power("StopInstances", instance_ids, {"forceStop": int(bool(force))})
 
     def restart(self, instance_ids, force=False):

@@ -115,6 +115,8 @@ def instance_from_record(record, region):
         system_disk=_disk(disk.get("rootId"), disk.get("rootType"), disk.get("rootSize")),
         data_disks=data_disks,
         created_time=utc_time(record.get("createTime")),
+        # The legacy API cannot stop charging: a stopped instance keeps charging.
+        stop_charging_mode="keep_charging" if status_name(record.get("status")) == "stopped" else None,
     )
     if "unVpcId" not in record and _int(record.get("vpcId")):
         # In a VPC, but the record names it only by its numeric internal ID (4.2):

@@ -10,18 +10,22 @@ Private: may change without notice. Section numbers refer to
 
 from __future__ import annotations
 
+import base64
+
 from ansible_collections.qcloud.cvm.plugins.module_utils._api.errors import ApiError, QcloudError, TransportError
-from ansible_collections.qcloud.cvm.plugins.module_utils._cvm.backend import MAX_PAGE_SIZE, Backend, Outcome, Page, Quote
+from ansible_collections.qcloud.cvm.plugins.module_utils._cvm.backend import MAX_PAGE_SIZE, Backend, Outcome, Page, Quote, ZoneUnavailable
 from ansible_collections.qcloud.cvm.plugins.module_utils._cvm.listing import list_stream
 from ansible_collections.qcloud.cvm.plugins.module_utils._cvm.v3.catalog import Catalog
 from ansible_collections.qcloud.cvm.plugins.module_utils._cvm.v3.records import instance_from_record
 from ansible_collections.qcloud.cvm.plugins.module_utils._cvm.regions import zone_id_of
 from ansible_collections.qcloud.cvm.plugins.module_utils._cvm.v3.requests import (
     MAX_FILTER_VALUES,
+    charge_type,
     describe_queries,
     price_parameters,
     run_instances_parameters,
 )
+from ansible_collections.qcloud.cvm.plugins.module_utils._cvm.v3.records import utc_time
 
 # Every batch action takes at most 100 IDs (3.4, 3.8, 3.9, 3.10).
 MAX_BATCH = 100
@@ -32,6 +36,11 @@ ALREADY_GONE = frozenset((
     "UnsupportedOperation.InstanceStateTerminated",
     "UnsupportedOperation.InstanceStateShutdown",
 ))
+# RunInstances' answers for a zone out of stock or not selling the type (10.4.2): another zone may have it.
+STOCK_ERROR_PREFIXES = ("ResourcesSoldOut.", "ResourceInsufficient.SpecifiedInstanceType", "ResourceInsufficient.AvailabilityZoneSoldOut",
+                        "ResourceUnavailable.InstanceType", "InvalidParameterValue.InsufficientOffering")
+# What an API without the timer actions answers (10.1: they exist since 2024).
+TIMERS_UNAVAILABLE = ("InvalidAction", "UnsupportedOperation")
 # The DryRun of a create that would succeed: a common error code on some
 # services, a plain success on the CVM docs' own reading; both are accepted (4.2).
 DRY_RUN_PASSED = "DryRunOperation"
@@ -63,6 +72,8 @@ class V3Backend(Backend):
         # The last Instance listed of each ID: the bandwidth change needs its billing.
         self._seen = {}
         self._platforms = {}
+        # The waiting expiry timer of each instance seen, by ID (to delete it before setting another).
+        self._timers = {}
 
     @property
     def request_count(self):
@@ -104,6 +115,45 @@ class V3Backend(Backend):
             instances.extend(list_stream(self, {"InstanceIds": chunk}))
         return instances
 
+    def complete_instances(self, instances):
+        """Their expiry: DescribeInstances reports no timer, DescribeInstancesActionTimer does (10.1.5).
+
+        One call for the region's waiting timers when many instances are
+        asked for (the action has no paging), else one per 100 IDs.
+        """
+        if not instances:
+            return
+        by_id = {instance.instance_id: instance for instance in instances}
+        base = {"TimerAction": "TerminateInstances", "StatusList": ["UNDO"]}
+        queries = [base] if len(by_id) > MAX_BATCH else [dict(base, InstanceIds=chunk) for chunk in _chunks(by_id)]
+        timers = {}
+        try:
+            for query in queries:
+                for timer in self.client.call("DescribeInstancesActionTimer", query).get("ActionTimers") or []:
+                    if timer.get("Status", "UNDO") == "UNDO" and timer.get("InstanceId") in by_id:
+                        timers[timer["InstanceId"]] = timer
+        except ApiError as error:
+            if not error.code.startswith(TIMERS_UNAVAILABLE):
+                raise
+            # An account or region without the timer actions (they are from 2024): the expiry is not known.
+            for instance in instances:
+                instance.unreported = instance.unreported | {"expire_time"}
+            return
+        for instance_id, instance in by_id.items():
+            timer = timers.get(instance_id)
+            instance.expire_time = utc_time(timer.get("ActionTime")) if timer else None
+        self._timers.update((instance_id, timer.get("ActionTimerId")) for instance_id, timer in timers.items())
+
+    def user_data(self, instance_ids):
+        """DescribeInstancesAttributes (10.5): the user data as stored, decoded from base64."""
+        found = {}
+        for chunk in _chunks(instance_ids):
+            answer = self.client.call("DescribeInstancesAttributes", {"InstanceIds": chunk, "Attributes": ["UserData"]})
+            for item in answer.get("InstanceSet") or []:
+                encoded = (item.get("Attributes") or {}).get("UserData")
+                found[item.get("InstanceId")] = _decoded(encoded)
+        return found
+
     def unknown_security_groups(self, group_ids):
         if self.vpc_client is None:
             return []
@@ -118,7 +168,7 @@ class V3Backend(Backend):
     def _create_parameters(self, spec):
         """(zone, instance type, system disk size): the 3.0 values the legacy options leave to resolve (5.1, 5.3)."""
         zone = self.catalog.zone_name(spec.zone_id)
-        instance_type = self.catalog.instance_type(zone, spec.instance_family, spec.cpu, spec.memory)
+        instance_type = self.catalog.instance_type(zone, spec.instance_family, spec.cpu, spec.memory, charge_type(spec))
         return zone, instance_type, self._system_disk_size(spec)
 
     def _system_disk_size(self, spec):
@@ -150,11 +200,14 @@ class V3Backend(Backend):
             self.client.call("RunInstances", params)
         except ApiError as error:
             if error.code != DRY_RUN_PASSED:
-                raise
+                raise _unavailable(error, zone) from None
 
     def create(self, spec, count, client_token):
         zone, instance_type, disk_size = self._create_parameters(spec)
-        answer = self.client.call("RunInstances", run_instances_parameters(spec, count, zone, instance_type, disk_size, client_token))
+        try:
+            answer = self.client.call("RunInstances", run_instances_parameters(spec, count, zone, instance_type, disk_size, client_token))
+        except ApiError as error:
+            raise _unavailable(error, zone) from None
         return list(answer.get("InstanceIdSet") or [])
 
     def after_create(self, instance_ids, spec):
@@ -196,9 +249,35 @@ class V3Backend(Backend):
     def start(self, instance_ids):
         return self._batch("StartInstances", instance_ids, {})
 
-    def stop(self, instance_ids, force=False):
-        # SOFT_FIRST: a soft stop, then a hard one when it fails (3.8).
-        return self._batch("StopInstances", instance_ids, {"StopType": "SOFT_FIRST" if force else "SOFT"})
+    def stop(self, instance_ids, force=False, stop_charging=False):
+        # SOFT_FIRST: a soft stop, then a hard one when it fails (3.8); STOP_CHARGING stops the CPU and
+        # memory bill where the instance allows (10.2).
+        params = {"StopType": "SOFT_FIRST" if force else "SOFT", "StoppedMode": "STOP_CHARGING" if stop_charging else "KEEP_CHARGING"}
+        return self._batch("StopInstances", instance_ids, params)
+
+    def set_expiry(self, instance_ids, moment):
+        """No timer can be modified: delete the waiting one, import the new one (10.1.2-10.1.4)."""
+        outcomes = []
+        for instance_id in instance_ids:
+            try:
+                timer_id = self._timers.get(instance_id)
+                if timer_id:
+                    self.client.call("DeleteInstancesActionTimer", {"ActionTimerIds": [timer_id]})
+                    self._timers.pop(instance_id, None)
+                if moment is not None:
+                    answer = self.client.call("ImportInstancesActionTimer", {
+                        "InstanceIds": [instance_id], "ActionTimer": {"TimerAction": "TerminateInstances", "ActionTime": moment}})
+                    ids = answer.get("ActionTimerIds") or []
+                    if ids:
+                        self._timers[instance_id] = ids[0]
+            except (ApiError, TransportError) as error:
+                outcomes.append(Outcome(instance_id, error))
+                continue
+            outcomes.append(Outcome(instance_id))
+        return outcomes
+
+    def set_termination_protection(self, instance_ids, protected):
+        return self._batch("ModifyInstancesAttribute", instance_ids, {"DisableApiTermination": bool(protected)})
 
     def restart(self, instance_ids, force=False):
         return self._batch("RebootInstances", instance_ids, {"StopType": "SOFT_FIRST" if force else "SOFT"})
@@ -208,6 +287,24 @@ class V3Backend(Backend):
     def give_back(self, instance_ids):
         outcomes = self._batch("TerminateInstances", instance_ids, {})
         return [Outcome(o.instance_id) if isinstance(o.error, ApiError) and o.error.code in ALREADY_GONE else o for o in outcomes]
+
+
+def _unavailable(error, zone):
+    """A stock answer as ZoneUnavailable (another zone may sell it); any other error as it is."""
+    if error.code.startswith(STOCK_ERROR_PREFIXES):
+        return ZoneUnavailable("zone {0} cannot sell this now: {1}".format(zone, error), error,
+                               sold_out=not error.code.startswith("ResourceUnavailable."))
+    return error
+
+
+def _decoded(encoded):
+    if not encoded:
+        return None
+    try:
+        return base64.b64decode(encoded).decode("utf-8")
+    except (ValueError, UnicodeDecodeError):
+        # Not ours to read: compared as it is.
+        return encoded
 
 
 def _price(item):

@@ -10,6 +10,7 @@ Private: may change without notice. Each answer is asked once per backend.
 from __future__ import annotations
 
 from ansible_collections.qcloud.cvm.plugins.module_utils._api.errors import QcloudError, TaskFailure
+from ansible_collections.qcloud.cvm.plugins.module_utils._cvm.backend import ZoneUnavailable
 from ansible_collections.qcloud.cvm.plugins.module_utils._cvm.instance_types import conventional_type_name, family_of_type, option_of_family
 from ansible_collections.qcloud.cvm.plugins.module_utils._cvm.regions import zone_name as static_zone_name
 
@@ -17,12 +18,8 @@ CHARGE_TYPE = "POSTPAID_BY_HOUR"
 SOLD_OUT = "SOLD_OUT"
 
 
-class InstanceTypeUnavailable(TaskFailure):
+class InstanceTypeUnavailable(ZoneUnavailable):
     """The family does not sell the CPU/memory pair in the zone, or has sold it out."""
-
-    def __init__(self, message, sold_out=False):
-        super().__init__(message)
-        self.sold_out = sold_out
 
 
 def _family_of(item):
@@ -72,27 +69,30 @@ class Catalog:
             return None
         return {name: zone_id for zone_id, name in self._zones.items()}
 
-    def offers(self, zone, family):
-        """The family's pay-by-hour types in the zone (DescribeZoneInstanceConfigInfos), as the API lists them."""
-        key = (zone, family)
+    def offers(self, zone, family, charge_type=CHARGE_TYPE):
+        """The family's types in the zone for ``charge_type`` (DescribeZoneInstanceConfigInfos), as the API lists them.
+
+        Stock is per zone, type and charge type (10.4.1): a spot create asks for SPOTPAID.
+        """
+        key = (zone, family, charge_type)
         if key not in self._types:
             filters = [
                 {"Name": "zone", "Values": [zone]},
                 {"Name": "instance-family", "Values": [family]},
-                {"Name": "instance-charge-type", "Values": [CHARGE_TYPE]},
+                {"Name": "instance-charge-type", "Values": [charge_type]},
             ]
             answer = self.client.call("DescribeZoneInstanceConfigInfos", {"Filters": filters})
             self._types[key] = answer.get("InstanceTypeQuotaSet") or []
         return self._types[key]
 
-    def instance_type(self, zone, family, cpu, memory):
+    def instance_type(self, zone, family, cpu, memory, charge_type=CHARGE_TYPE):
         """The InstanceType of ``family`` with ``cpu`` vCPUs and ``memory`` GB in ``zone`` (5.3 rules 1-3).
 
         Never another family: a pair the family does not sell there fails,
         listing the pairs it does sell; a sold-out one fails as sold out.
         """
         # Only the family's own offers, even if the answer lists others: never another family.
-        offers = [item for item in self.offers(zone, family) if _family_of(item) == family]
+        offers = [item for item in self.offers(zone, family, charge_type) if _family_of(item) == family]
         matches = [item for item in offers if item.get("Cpu") == cpu and item.get("Memory") == memory]
         option = option_of_family(family)
         if not matches:

@@ -49,6 +49,16 @@ def status_name(record):
     return name
 
 
+def stop_charging_mode(record):
+    """keep_charging / stop_charging for a stopped instance (10.2.3); None otherwise.
+
+    A stopped instance that cannot stop charging shows NOT_APPLICABLE: it keeps charging.
+    """
+    if record.get("InstanceState") != "STOPPED":
+        return None
+    return "stop_charging" if record.get("StopChargingMode") == "STOP_CHARGING" else "keep_charging"
+
+
 def utc_time(text):
     """ISO 8601 in UTC as ``YYYY-MM-DDTHH:MM:SSZ``, from either documented form (``...Z`` or ``...+00:00``, 1.6)."""
     if not text:
@@ -110,4 +120,6 @@ def instance_from_record(record, region, zone_ids=None):
         created_time=utc_time(record.get("CreatedTime")),
         security_group_ids=list(record.get("SecurityGroupIds") or []),
         tags={tag.get("Key"): tag.get("Value") for tag in record.get("Tags") or [] if isinstance(tag, dict)},
+        stop_charging_mode=stop_charging_mode(record),
+        termination_protection=bool(record.get("DisableApiTermination")),
     )

@@ -13,12 +13,15 @@ default is not stated) and the public IP (legacy: one whenever bandwidth > 0).
 
 from __future__ import annotations
 
+import base64
 import itertools
 
 from ansible_collections.qcloud.cvm.plugins.module_utils._cvm.backend import MAX_PAGE_SIZE
+from ansible_collections.qcloud.cvm.plugins.module_utils._cvm.expiry import iso, wanted_expiry
 from ansible_collections.qcloud.cvm.plugins.module_utils._cvm.v3.records import BANDWIDTH_CHARGE_TYPES, STATES_BY_STATUS
 
 CHARGE_TYPE = "POSTPAID_BY_HOUR"
+SPOT_CHARGE_TYPE = "SPOTPAID"
 # The tag every instance gets at create, holding the create's client token, so
 # that an interrupted create is found again (4.1: instances do not expose the token).
 # Tag keys starting with qcloud, tencent or project are reserved (FailedOperation.TagKeyReserved).
@@ -28,6 +31,11 @@ CLOUD_DISK_PREFIX = "CLOUD_"
 # Filters take at most 5 values each, at most 10 filters (3.2).
 MAX_FILTER_VALUES = 5
 MAX_STREAMS_PER_REGION = 64
+
+
+def encode_user_data(text):
+    """UserData is base64 (10.5)."""
+    return base64.b64encode(text.encode("utf-8")).decode("ascii")
 
 
 def _internet(spec):
@@ -74,10 +82,31 @@ def _tags(spec, client_token):
     return [{"ResourceType": "instance", "Tags": tags}] if tags else None
 
 
-def run_instances_parameters(spec, count, zone, instance_type, system_disk_size, client_token=None, dry_run=False):
+def charge_type(spec):
+    return SPOT_CHARGE_TYPE if spec.market == "spot" else CHARGE_TYPE
+
+
+def _market(spec):
+    """InstanceMarketOptions of a spot create (10.3.1); without a price the bid is the current spot price."""
+    if spec.market != "spot" or spec.spot_max_price is None:
+        return None
+    return {"MarketType": "spot", "SpotOptions": {"MaxPrice": "{0:.4f}".format(spec.spot_max_price).rstrip("0").rstrip("."),
+                                                  "SpotInstanceType": "one-time"}}
+
+
+def _timer(spec, now):
+    """ActionTimer (10.1.1): the expiry of the instances about to be bought."""
+    moment = wanted_expiry(spec, now=now)
+    if moment is None:
+        return None
+    return {"TimerAction": "TerminateInstances", "ActionTime": iso(moment)}
+
+
+def run_instances_parameters(spec, count, zone, instance_type, system_disk_size, client_token=None, dry_run=False, now=None):
     """RunInstances parameters for ``count`` instances of ``spec`` (5.1); None means "not sent"."""
     params = {
-        "InstanceChargeType": CHARGE_TYPE,
+        "InstanceChargeType": charge_type(spec),
+        "InstanceMarketOptions": _market(spec),
         "Placement": {"Zone": zone, "ProjectId": spec.project_id},
         "InstanceType": instance_type,
         "ImageId": spec.image_id,
@@ -93,6 +122,9 @@ def run_instances_parameters(spec, count, zone, instance_type, system_disk_size,
                             "MonitorService": {"Enabled": bool(spec.monitor_agent)}},
         "ClientToken": client_token,
         "TagSpecification": _tags(spec, client_token),
+        "ActionTimer": _timer(spec, now),
+        "UserData": encode_user_data(spec.user_data) if spec.user_data is not None else None,
+        "DisableApiTermination": spec.termination_protection,
     }
     if dry_run:
         params["DryRun"] = True
@@ -102,7 +134,7 @@ def run_instances_parameters(spec, count, zone, instance_type, system_disk_size,
 def price_parameters(spec, count, zone, instance_type, system_disk_size):
     """InquiryPriceRunInstances takes the same structures, without the token, the tags and the password (3.5)."""
     params = run_instances_parameters(spec, count, zone, instance_type, system_disk_size)
-    for name in ("ClientToken", "TagSpecification", "LoginSettings"):
+    for name in ("ClientToken", "TagSpecification", "LoginSettings", "ActionTimer", "UserData", "DisableApiTermination"):
         params.pop(name, None)
     return params
 
