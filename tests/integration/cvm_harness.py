@@ -13,8 +13,11 @@ from the record_results callback and the emulator's state and request log.
 
 from __future__ import annotations
 
+import ast
+import datetime
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -32,6 +35,153 @@ BIN_DIR = Path(sys.executable).parent
 SECRET_ID = "AKIDEMULATOR00000000000000000000000000"
 SECRET_KEY = "emulator-secret-key-0000000000000000"
 REGION = "gz"
+
+# The instance contract: every instance both modules return, and (with the cvm_ prefix) every inventory host,
+# has exactly the keys of the Instance dataclass (plugins/module_utils/_cvm/model.py) of the collection under
+# test, read from its source in the installed copy (never imported: the tests judge it from outside).
+# CORE_INSTANCE_KEYS is the contract as this suite states it, restated on purpose: these keys must be among
+# them, with the values expected_instance() derives from the emulator, and the keys of the old shape are gone.
+CORE_INSTANCE_KEYS = frozenset((
+    "instance_id", "instance_name", "uuid", "region", "zone", "zone_id", "status", "instance_type", "instance_family",
+    "cpu", "memory", "image_id", "instance_charge_type", "private_ip", "public_ips", "vpc_id", "subnet_id", "vpc_gateway",
+    "bandwidth", "bandwidth_type", "project_id", "system_disk", "data_disks", "created_time",
+))
+OLD_INSTANCE_KEYS = frozenset(("lan_ip", "wan_ips", "mem", "status_name", "zone_name", "os", "storage_size", "storage_type",
+                               "root_size", "un_instance_id", "instanceName", "unInstanceId"))
+
+
+def installed_collection_root():
+    for base in os.environ.get("ANSIBLE_COLLECTIONS_PATH", str(REPO_ROOT / ".build" / "collections")).split(os.pathsep):
+        root = Path(base) / "ansible_collections" / "qcloud" / "cvm"
+        if root.is_dir():
+            return root
+    raise RuntimeError("the collection is not installed: run `make install` (or set ANSIBLE_COLLECTIONS_PATH)")
+
+
+def instance_keys():
+    """The field names of the Instance dataclass in the installed collection's _cvm/model.py, in order."""
+    tree = ast.parse((installed_collection_root() / "plugins" / "module_utils" / "_cvm" / "model.py").read_text(encoding="utf-8"))
+    instance = next(node for node in tree.body if isinstance(node, ast.ClassDef) and node.name == "Instance")
+    return [node.target.id for node in instance.body if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name)]
+
+
+INSTANCE_KEYS = frozenset(instance_keys())
+DISK_KEYS = frozenset(("disk_id", "disk_type", "disk_size"))
+HOSTVAR_KEYS = frozenset("cvm_" + key for key in INSTANCE_KEYS)
+STATUS_NAMES = ("pending", "launch_failed", "running", "operating", "stopped", "starting", "stopping", "rebooting",
+                "terminating", "terminated", "fault", "maintenance")
+# The emulator's face is the legacy API: its records carry legacy short codes and status numbers (spec 4.3, 6.1).
+REGION_NAMES = {"gz": "ap-guangzhou", "sh": "ap-shanghai", "bj": "ap-beijing", "hk": "ap-hongkong", "cd": "ap-chengdu",
+                "cq": "ap-chongqing", "sg": "ap-singapore", "usw": "na-siliconvalley", "de": "eu-frankfurt"}
+LEGACY_STATUS_NAMES = {-1: "launch_failed", 1: "fault", 2: "running", 3: "pending", 4: "stopped", 5: "terminated",
+                       6: "terminating", 7: "rebooting", 8: "starting", 9: "stopping"}
+LEGACY_STATUS_NAMES.update({code: "operating" for code in range(10, 21)})
+DISK_TYPE_NAMES = {1: "LOCAL_BASIC", 2: "CLOUD_BASIC", 3: "LOCAL_SSD", 4: "CLOUD_SSD", 5: "CLOUD_PREMIUM"}
+BANDWIDTH_TYPES = {2: "PayByTraffic", 3: "PayByHour"}
+
+
+def group_name(text):
+    """A group name as Ansible sanitises it: cvm_zone_ap-guangzhou-3 -> cvm_zone_ap_guangzhou_3."""
+    return re.sub(r"[^A-Za-z0-9_]", "_", text)
+
+
+def zone_name(record):
+    """The API 3.0 zone name of an emulator record (ap-guangzhou-3 for zone 100003)."""
+    return "{0}-{1}".format(REGION_NAMES[record["Region"]], record["zoneId"] % 1000)
+
+
+def china_to_utc(text):
+    """``2024-05-01 10:00:00`` (the legacy API's China time) as ``2024-05-01T02:00:00Z``."""
+    parsed = datetime.datetime.strptime(text, "%Y-%m-%d %H:%M:%S").replace(tzinfo=datetime.timezone(datetime.timedelta(hours=8)))
+    return parsed.astimezone(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def type_name(family, cpu, memory):
+    """API 3.0's name of a legacy family's type (api-notes/v3.md 5.3), or None where the convention has no word."""
+    word = {1: "SMALL", 2: "MEDIUM", 4: "LARGE"}.get(cpu) or ("{0}XLARGE".format(cpu // 4) if cpu >= 8 and cpu % 4 == 0 else None)
+    return "{0}.{1}{2}".format(family, word, memory) if word else None
+
+
+def expected_instance(record):
+    """The instance (module result, or hostvars without cvm_) the collection must make of one emulator record.
+
+    Every key, from the record as the emulator keeps it (GET /_emulator/instances), by the spec's tables;
+    ``instance_type`` by API 3.0's naming convention (``S1.SMALL2``: family, size word of the vCPUs, memory),
+    which the legacy record does not carry.
+    """
+    disk = record["diskInfo"]
+    family = record["instanceType"][len("CVM."):]
+    return {
+        "instance_type": type_name(family, record["cpu"], record["mem"]),
+        "instance_id": record["unInstanceId"],
+        "instance_name": record["instanceName"],
+        "uuid": record["uuid"],
+        "region": REGION_NAMES[record["Region"]],
+        "zone": zone_name(record),
+        "zone_id": record["zoneId"],
+        "status": LEGACY_STATUS_NAMES[record["status"]],
+        "instance_family": family,
+        "cpu": record["cpu"],
+        "memory": record["mem"],
+        "image_id": record["unImgId"],
+        "instance_charge_type": "POSTPAID_BY_HOUR",
+        "private_ip": record["lanIp"],
+        "public_ips": record["wanIpSet"],
+        "vpc_id": record["unVpcId"] or None,
+        "subnet_id": record["unSubnetId"] or None,
+        "vpc_gateway": bool(record["isVpcGateway"]),
+        "bandwidth": record["bandwidth"],
+        "bandwidth_type": BANDWIDTH_TYPES[record["networkPayMode"]],
+        "project_id": record["projectId"],
+        "system_disk": {"disk_id": disk["rootId"], "disk_type": DISK_TYPE_NAMES[disk["rootType"]], "disk_size": disk["rootSize"]},
+        "data_disks": [{"disk_id": disk["storageId"], "disk_type": DISK_TYPE_NAMES[disk["storageType"]], "disk_size": disk["storageSize"]}]
+        if disk.get("storageSize") else [],
+        "created_time": china_to_utc(record["createTime"]),
+        # Keys the Instance gained after the contract above: the legacy API reports no tags; the groups are compared as sets
+        # (the legacy API has no order of an instance's groups).
+        "tags": {},
+        "security_group_ids": sorted(record.get("securityGroupIds") or []),
+    }
+
+
+def assert_instance_matches(instance, record):
+    """``instance`` (a module's instance dict) has exactly the contract's keys and the values of the emulator's ``record``."""
+    assert set(instance) == INSTANCE_KEYS, sorted(set(instance) ^ INSTANCE_KEYS)
+    assert CORE_INSTANCE_KEYS <= set(instance) and not OLD_INSTANCE_KEYS & set(instance), sorted(instance)
+    assert set(instance["system_disk"]) == DISK_KEYS and all(set(disk) == DISK_KEYS for disk in instance["data_disks"]), instance
+    wanted = {key: value for key, value in expected_instance(record).items() if key in INSTANCE_KEYS}
+    actual = {key: sorted(instance[key]) if key == "security_group_ids" else instance[key] for key in wanted}
+    assert actual == wanted, {key: (actual[key], wanted[key]) for key in wanted if actual[key] != wanted[key]}
+    assert instance["status"] in STATUS_NAMES
+
+
+def cached_entries(cache_dir):
+    """The values of a jsonfile inventory cache directory, decoded (ansible-core 2.19 wraps them as a JSON string in __payload__)."""
+    entries = []
+    for path in sorted(Path(cache_dir).iterdir()):
+        if path.is_file():
+            value = json.loads(path.read_text(encoding="utf-8"))
+            if isinstance(value, dict) and set(value) == {"__payload__"}:
+                value = json.loads(value["__payload__"])
+            entries.append(value)
+    return entries
+
+
+API_ERROR_KEYS = frozenset(("action", "code", "message", "request_id"))
+
+
+def assert_api_error(result, action, code, legacy_code):
+    """A failed task's ``api_error``: exactly {action, code, message, request_id}, ``code`` the error class
+    (the legacy codeDesc), the legacy numeric code at the end of ``message`` as "(code N)"; the task's message
+    names the class and the number too."""
+    error = result["api_error"]
+    assert set(error) == API_ERROR_KEYS, error
+    assert error["action"] == action, error
+    assert error["code"] == code, error
+    assert isinstance(error["message"], str) and error["message"].endswith("(code {0})".format(legacy_code)), error
+    assert error["message"] != "(code {0})".format(legacy_code), error
+    assert "{0} failed: {1}: ".format(action, code) in result["msg"], result["msg"]
+    assert "(code {0})".format(legacy_code) in result["msg"], result["msg"]
 
 
 class Emulator:
@@ -58,7 +208,7 @@ class Emulator:
         return self.control("GET", "instances")["instances"]
 
     def live_instances(self, name=None):
-        """Instances not given back (status 5) nor being given back (6)."""
+        """Instances not given back (legacy status 5, terminated) nor being given back (6, terminating)."""
         return [i for i in self.instances() if i["status"] not in (5, 6) and (name is None or i["instanceName"] == name)]
 
     def requests(self, action=None):

@@ -38,5 +38,7 @@ def test_demo_playbook_through_ansible_runner_reports_the_created_instances(emul
     again = results["Run the same task again (it finds both, so it creates nothing)"]
     assert created["changed"] is True and len(created["created_instance_ids"]) == 2
     assert again["changed"] is False and again["instance_ids"] == created["instance_ids"]
+    assert [i["instance_id"] for i in again["instances"]] == again["instance_ids"]
+    assert {(i["status"], i["zone"]) for i in again["instances"]} == {("running", "ap-guangzhou-3")}
     live = sorted(i["unInstanceId"] for i in emulator.live_instances("demo-web"))
     assert sorted(created["instance_ids"]) == live

@@ -18,6 +18,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from cvm_harness import assert_api_error, assert_instance_matches
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 TARGET = "cvm_instance_hour/"
 ENSURE = TARGET + "ensure.yml"
@@ -48,6 +50,10 @@ def test_create_then_rerun_unchanged(emulator, playbook):
     assert run.task("Re-run")["outcome"] == "ok"
     live = emulator.live_instances("web")
     assert sorted(i["unInstanceId"] for i in live) == sorted(created["instance_ids"])
+    # Each reported instance is the emulator's, in the collection's shape, key for key.
+    records = {i["unInstanceId"]: i for i in live}
+    for instance in created["instances"]:
+        assert_instance_matches(instance, records[instance["instance_id"]])
     creates = emulator.requests("RunInstancesHour")
     assert len(creates) == 1
     assert creates[0]["params"]["goodsNum"] == "2"
@@ -182,7 +188,7 @@ def test_wait_timeout_reports_the_created_ids(emulator, playbook):
     assert len(result["created_instance_ids"]) == 2
     assert result["instance_ids"] == result["created_instance_ids"]
     assert sorted(i["unInstanceId"] for i in emulator.live_instances("it")) == sorted(result["created_instance_ids"])
-    assert {i["status"] for i in result["instances"]} == {3}
+    assert {i["status"] for i in result["instances"]} == {"pending"}
     # A re-run adopts them: nothing new is created.
     emulator.configure(create_delay=0)
     rerun = ensure(playbook, goods_num=2)
@@ -197,8 +203,8 @@ def test_failed_creation_reports_the_created_ids(emulator, playbook):
     assert run.rc != 0
     result = result_of(run)
     assert len(result["created_instance_ids"]) == 2
-    assert "creation_failed" in result["msg"]
-    assert {i["status"] for i in result["instances"]} == {-1}
+    assert "launch_failed" in result["msg"]
+    assert {i["status"] for i in result["instances"]} == {"launch_failed"}
 
 
 def test_lost_create_answer_creates_once(emulator, playbook):
@@ -238,28 +244,24 @@ def test_max_hourly_price_allows(emulator, playbook):
     assert len(emulator.live_instances("it")) == 2
 
 
-@pytest.mark.parametrize("options, action, code, code_desc", [
-    (dict(cpu=1, mem=3), "RunInstancesHour", 4000, "InvalidParameter"),
+@pytest.mark.parametrize("options, action, code, legacy_code", [
+    (dict(cpu=1, mem=3), "RunInstancesHour", "InvalidParameter", 4000),
     # The look-up already names the zone, so the API's answer comes from DescribeInstances.
-    (dict(zone_id=200001), "DescribeInstances", 4000, "InvalidParameter.InvaildZoneId"),
-    (dict(image_id="img-win2016d", password="abcdefg1"), "RunInstancesHour", 4000, "InvalidParameter.PasswordNotConformSpecs"),
-    (dict(image_id="img-win2016d", root_size=20), "RunInstancesHour", 4000, "InvalidParameter"),
-    (dict(image_type=1), "RunInstancesHour", 4000, "InvalidParameter"),
+    (dict(zone_id=200001), "DescribeInstances", "InvalidParameter.InvaildZoneId", 4000),
+    (dict(image_id="img-win2016d", password="abcdefg1"), "RunInstancesHour", "InvalidParameter.PasswordNotConformSpecs", 4000),
+    (dict(image_id="img-win2016d", root_size=20), "RunInstancesHour", "InvalidParameter", 4000),
+    (dict(image_type=1), "RunInstancesHour", "InvalidParameter", 4000),
     (dict(vpc_id="vpc-gzdemo01", subnet_id="subnet-gz3web01", private_ip_addresses=["10.9.9.9"]),
-     "RunInstancesHour", 4000, "InvalidParameter.IpNotInCidrRange"),
+     "RunInstancesHour", "InvalidParameter.IpNotInCidrRange", 4000),
     (dict(vpc_id="vpc-gzdemo01", subnet_id="subnet-gz3web01", private_ip_addresses=["172.16.1.1"]),
-     "RunInstancesHour", 4000, "InvalidParameter.NotSupportReservedIp"),
-    (dict(vpc_id="vpc-gzdemo01", subnet_id="subnet-vpcerr01", retries=0), "RunInstancesHour", 6000, "InnerError.VpcError"),
+     "RunInstancesHour", "InvalidParameter.NotSupportReservedIp", 4000),
+    (dict(vpc_id="vpc-gzdemo01", subnet_id="subnet-vpcerr01", retries=0), "RunInstancesHour", "InnerError.VpcError", 6000),
 ])
-def test_server_side_errors_are_structured(emulator, playbook, options, action, code, code_desc):
+def test_server_side_errors_are_structured(emulator, playbook, options, action, code, legacy_code):
     run = ensure(playbook, **options)
     assert run.rc != 0
     result = result_of(run)
-    assert result["api_error"]["action"] == action
-    assert result["api_error"]["code"] == code
-    assert result["api_error"]["code_desc"] == code_desc
-    assert result["api_error"]["message"]
-    assert code_desc in result["msg"]
+    assert_api_error(result, action, code, legacy_code)
     assert result["created_instance_ids"] == [] and result["changed"] is False
     assert emulator.instances() == []
 
@@ -279,15 +281,14 @@ def test_ip_in_use_is_structured(emulator, playbook):
     assert ensure(playbook, **first).rc == 0
     run = ensure(playbook, instance_name="other", **first)
     assert run.rc != 0
-    assert result_of(run)["api_error"]["code_desc"] == "InvalidParameter.IpInUse"
+    assert_api_error(result_of(run), "RunInstancesHour", "InvalidParameter.IpInUse", 4000)
 
 
 def test_balance_not_enough_is_structured(emulator, playbook):
     emulator.configure(balance=0)
     run = ensure(playbook)
     assert run.rc != 0
-    assert result_of(run)["api_error"]["code"] == 5300
-    assert result_of(run)["api_error"]["code_desc"] == "OperationConstraints.AccountBalanceNotEnough"
+    assert_api_error(result_of(run), "RunInstancesHour", "OperationConstraints.AccountBalanceNotEnough", 5300)
     assert emulator.instances() == []
 
 
@@ -344,9 +345,13 @@ def test_vpc_instances(emulator, playbook):
     run = ensure(playbook, **options)
     assert run.rc == 0, run
     assert {i["vpc_id"] for i in result_of(run)["instances"]} == {"vpc-gzdemo01"}
+    assert {i["subnet_id"] for i in result_of(run)["instances"]} == {"subnet-gz3web01"}
+    assert {i["vpc_gateway"] for i in result_of(run)["instances"]} == {True}
     assert result_of(ensure(playbook, **options))["changed"] is False
     # The same task in the basic network manages other instances.
-    assert result_of(ensure(playbook, goods_num=2))["changed"] is True
+    basic = result_of(ensure(playbook, goods_num=2))
+    assert basic["changed"] is True
+    assert {(i["vpc_id"], i["subnet_id"], i["vpc_gateway"]) for i in basic["instances"]} == {(None, None, False)}
 
 
 def test_module_defaults_for_the_group(emulator, playbook):

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import yaml
 
+from cvm_harness import assert_api_error, assert_instance_matches
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 TARGET = "cvm_instance_info/"
 MODULE = REPO_ROOT / "plugins" / "modules" / "cvm_instance_info.py"
@@ -52,8 +54,14 @@ def test_filters(emulator, playbook):
     assert ids(run, "Search word") == expected(instances, name=lambda i: "info-0001" in i["instanceName"], **in_gz)
     assert len(ids(run, "By ID")) == 3
     assert ids(run, "Other region") == expected(instances, region=lambda i: i["Region"] == "sh")
-    shape = run.task("Default statuses")["result"]["instances"][0]
-    assert {"instance_id", "instance_name", "zone_id", "region", "status", "status_name", "lan_ip", "wan_ips"} <= set(shape)
+    # Every instance listed is the emulator's, in the collection's shape (exactly its keys), value for value.
+    records = {i["unInstanceId"]: i for i in instances}
+    for task in ("Default statuses", "Every status", "Other region"):
+        for instance in run.task(task)["result"]["instances"]:
+            assert_instance_matches(instance, records[instance["instance_id"]])
+    statuses = {i["status"] for i in run.task("Every status")["result"]["instances"]}
+    assert statuses == {"running", "stopped", "terminating"}
+    assert {i["region"] for i in run.task("Other region")["result"]["instances"]} == {"ap-shanghai"}
 
 
 def test_exact_names_ask_the_api_by_name(emulator, playbook):
@@ -93,9 +101,24 @@ def test_api_error_is_reported(emulator, playbook, tmp_path):
     run = playbook(book)
     assert run.task("Info")["outcome"] == "failed"
     result = run.task("Info")["result"]
-    assert result["msg"].startswith("DescribeInstances failed: code 5100")
-    assert result["api_error"]["code_desc"] == "OperationFail.SystemBusy"
+    assert result["msg"].startswith("DescribeInstances failed: OperationFail.SystemBusy: ")
+    assert_api_error(result, "DescribeInstances", "OperationFail.SystemBusy", 5100)
     assert result["instances"] == []
+
+
+def test_statuses_take_names_only(emulator, playbook, tmp_path):
+    """The legacy status codes, and names in another case, are refused before any request, naming the option."""
+    book = tmp_path / "statuses.yml"
+    book.write_text(yaml.safe_dump([{"name": "statuses", "hosts": "localhost", "gather_facts": False, "tasks": [
+        {"name": "Code {0}".format(value), "qcloud.cvm.cvm_instance_info": {"statuses": [value]}, "ignore_errors": True}
+        for value in (2, "4", "RUNNING", "status_name")]}]))
+    run = playbook(book)
+    assert run.rc == 0, run
+    for value in (2, "4", "RUNNING", "status_name"):
+        result = run.task("Code {0}".format(value))["result"]
+        assert run.task("Code {0}".format(value))["outcome"] == "failed", result
+        assert "statuses" in result["msg"] and "running" in result["msg"], result["msg"]
+    assert emulator.requests() == []
 
 
 def examples():

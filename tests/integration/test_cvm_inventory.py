@@ -18,7 +18,8 @@ from collections import Counter
 
 import yaml
 
-from cvm_harness import BIN_DIR, SECRET_ID, SECRET_KEY, TARGETS_DIR
+from cvm_harness import (BIN_DIR, HOSTVAR_KEYS, INSTANCE_KEYS, REGION_NAMES, SECRET_ID, SECRET_KEY, TARGETS_DIR, assert_instance_matches,
+                         cached_entries, group_name, zone_name)
 
 TARGET = TARGETS_DIR / "cvm_inventory"
 # Only this plugin parses the sources, and a source that fails fails the command.
@@ -56,6 +57,11 @@ def write_config(tmp_path, name, **options):
     return path
 
 
+def unprefixed(hostvars):
+    """A host's cvm_* variables as the instance they came from (the keys without their prefix)."""
+    return {key[len("cvm_"):]: value for key, value in hostvars.items() if key.startswith("cvm_")}
+
+
 def live_ids(emulator, regions=None):
     return sorted(i["unInstanceId"] for i in emulator.live_instances() if regions is None or i["Region"] in regions)
 
@@ -75,11 +81,20 @@ def test_list_several_regions_pages_beyond_100(emulator, inventory):
     all_hosts = hosts_of(data, "cvm")
     assert len(all_hosts) == 370 * 2  # once by zone, once by status
     assert sorted(hosts_of(data, "cvm_status_running")) == sorted(hostvars)
+    assert sorted(data["cvm"]["children"]) == sorted(["cvm_region_ap_guangzhou", "cvm_region_ap_shanghai", "cvm_region_ap_beijing",
+                                                      "cvm_status_running"])
     for region in ("gz", "sh", "bj"):
-        in_region = sorted(hosts_of(data, "cvm_region_" + region))
+        group = "cvm_region_" + group_name(REGION_NAMES[region])
+        in_region = sorted(hosts_of(data, group))
         assert in_region == live_ids(emulator, (region,))
-        assert all(group.startswith("cvm_zone_") for group in data["cvm_region_" + region]["children"])
-    assert "cvm_region_hk" not in data
+        assert data[group].get("hosts", []) == []
+        assert all(child.startswith("cvm_zone_" + group_name(REGION_NAMES[region]) + "_") for child in data[group]["children"])
+    assert "cvm_region_ap_hongkong" not in data
+    # A zone group holds exactly the hosts of its zone.
+    records = {i["unInstanceId"]: i for i in emulator.live_instances()}
+    for instance_id, record in records.items():
+        if record["Region"] in ("gz", "sh", "bj"):
+            assert instance_id in data["cvm_zone_" + group_name(zone_name(record))]["hosts"]
 
     requests = describe_requests(emulator)
     assert all(entry["params"]["limit"] == "100" for entry in requests)
@@ -90,28 +105,35 @@ def test_list_several_regions_pages_beyond_100(emulator, inventory):
     assert sorted(int(offset) for region, offset in pages if region == "gz") == [0, 100, 200]
     assert {region for region, _offset in pages} == {"gz", "sh", "bj"}
 
+    # Every host carries exactly the instance's keys with the cvm_ prefix (and ansible_host), with the emulator's values.
+    for hostname, variables in hostvars.items():
+        assert set(variables) == HOSTVAR_KEYS | {"ansible_host"}, sorted(set(variables) ^ (HOSTVAR_KEYS | {"ansible_host"}))
+        assert_instance_matches(unprefixed(variables), records[hostname])
+        assert variables["ansible_host"] == records[hostname]["wanIpSet"][0]
     one = hostvars[all_hosts[0]]
-    record = next(i for i in emulator.instances() if i["unInstanceId"] == all_hosts[0])
+    record = records[all_hosts[0]]
     assert one["cvm_instance_id"] == record["unInstanceId"]
-    assert one["cvm_instance_name"] == record["instanceName"]
-    assert one["cvm_zone_id"] == record["zoneId"]
-    assert one["cvm_region"] == record["Region"]
-    assert one["cvm_status"] == 2 and one["cvm_status_name"] == "running"
-    assert one["cvm_lan_ip"] == record["lanIp"]
-    assert one["cvm_wan_ips"] == record["wanIpSet"]
-    assert one["ansible_host"] == record["wanIpSet"][0]
-    assert one["cvm_root_size"] == record["diskInfo"]["rootSize"]
+    assert one["cvm_region"] == REGION_NAMES[record["Region"]]
+    assert one["cvm_zone"] == zone_name(record) and one["cvm_zone_id"] == record["zoneId"]
+    assert one["cvm_status"] == "running"
+    assert one["cvm_private_ip"] == record["lanIp"]
+    assert one["cvm_public_ips"] == record["wanIpSet"]
+    assert one["cvm_system_disk"]["disk_size"] == record["diskInfo"]["rootSize"]
 
 
 def test_graph_several_regions(emulator, inventory):
     emulator.seed(150, ["gz", "sh", "bj"], name_prefix="graph")
     run = inventory("-i", TARGET / "regions.cvm.yml", "--graph", env_extra=STRICT)
     assert run.rc == 0, run
-    for group in ("@cvm:", "@cvm_region_gz:", "@cvm_region_sh:", "@cvm_region_bj:", "@cvm_zone_100001:", "@cvm_status_running:"):
+    for group in ("@cvm:", "@cvm_region_ap_guangzhou:", "@cvm_region_ap_shanghai:", "@cvm_region_ap_beijing:",
+                  "@cvm_zone_ap_guangzhou_1:", "@cvm_zone_ap_shanghai_1:", "@cvm_status_running:"):
         assert group in run.stdout
     for instance_id in live_ids(emulator):
         assert instance_id in run.stdout
-    graph_zone = run.stdout.split("@cvm_zone_200001:")[1].split("@")[0]
+    # The zone group sits in its region's group, and holds the hosts of the zone.
+    graph_region = run.stdout.split("@cvm_region_ap_shanghai:")[1].split("@cvm_region_")[0].split("@cvm_status_")[0]
+    assert "@cvm_zone_ap_shanghai_1:" in graph_region and "@cvm_zone_ap_guangzhou_" not in graph_region
+    graph_zone = run.stdout.split("@cvm_zone_ap_shanghai_1:")[1].split("@")[0]
     assert sorted(line.strip(" |-") for line in graph_zone.splitlines() if line.strip(" |-")) == \
         sorted(i["unInstanceId"] for i in emulator.live_instances() if i["zoneId"] == 200001)
 
@@ -120,16 +142,44 @@ def test_keyed_groups_groups_compose_and_hostnames(emulator, inventory):
     emulator.seed(40, ["gz", "sh"], name_prefix="kg")
     data = listed(inventory("-i", TARGET / "constructed.cvm.yml", "--list", env_extra=STRICT))
     hostvars = data["_meta"]["hostvars"]
-    instances = {"{0}.{1}".format(i["instanceName"], i["Region"]): i for i in emulator.live_instances()}
+    instances = {"{0}.{1}".format(i["instanceName"], REGION_NAMES[i["Region"]]): i for i in emulator.live_instances()}
     assert sorted(hostvars) == sorted(instances)
     for name, instance in instances.items():
         assert name in data["zone_{0}".format(instance["zoneId"])]["hosts"]
-        assert name in data["where_{0}".format(instance["Region"])]["hosts"]
+        assert name in data["where_{0}".format(group_name(REGION_NAMES[instance["Region"]]))]["hosts"]
+        assert name in data["family_S1"]["hosts"]
         assert hostvars[name]["ansible_host"] == instance["lanIp"]
         assert hostvars[name]["ansible_user"] == "admin"
         assert hostvars[name]["cvm_label"] == "{0}@{1}".format(instance["unInstanceId"], instance["zoneId"])
+        assert hostvars[name]["disk_gb"] == instance["diskInfo"]["rootSize"]
     assert sorted(data["shanghai"]["hosts"]) == sorted(name for name, i in instances.items() if i["Region"] == "sh")
+    assert sorted(data["zone_three"]["hosts"]) == sorted(name for name, i in instances.items() if i["zoneId"] % 1000 == 3)
     assert len(data["first_ten"]["hosts"]) == 10
+
+
+def test_hostnames_preferences_name_instance_keys(emulator, inventory, tmp_path):
+    emulator.seed(6, ["gz", "sh"], name_prefix="hn")
+    records = {i["unInstanceId"]: i for i in emulator.live_instances()}
+    # Instance keys, with or without the cvm_ prefix.
+    by_key = {"instance_name": "instanceName", "cvm_private_ip": "lanIp", "uuid": "uuid", "cvm_instance_id": "unInstanceId"}
+    for preference, field in by_key.items():
+        config = write_config(tmp_path, "hn-{0}.cvm.yml".format(preference), regions=["gz", "sh"], hostnames=[preference])
+        hostvars = listed(inventory("-i", config, "--list", env_extra=STRICT))["_meta"]["hostvars"]
+        assert sorted(hostvars) == sorted(str(i[field]) for i in records.values()), preference
+    # public_ip: the first public IP (every seeded instance has one).
+    config = write_config(tmp_path, "hn-public.cvm.yml", regions=["gz", "sh"], hostnames=["public_ip", "instance_id"])
+    hostvars = listed(inventory("-i", config, "--list", env_extra=STRICT))["_meta"]["hostvars"]
+    assert sorted(hostvars) == sorted(i["wanIpSet"][0] for i in records.values())
+    for name, variables in hostvars.items():
+        assert name == variables["cvm_public_ips"][0]
+    # A name that is not an instance key (old ones among them) is refused, naming the option and the name.
+    sources = []
+    for old in ("lan_ip", "cvm_wan_ips", "mem"):
+        sources += ["-i", write_config(tmp_path, "hn-old-{0}.cvm.yml".format(old), hostnames=[old])]
+    run = inventory(*(sources + ["--list"]))
+    for old in ("lan_ip", "cvm_wan_ips", "mem"):
+        assert "option 'hostnames': unknown field {0!r}".format(old) in " ".join(run.output.split()), run
+    assert listed(run)["_meta"]["hostvars"] == {}
 
 
 def test_instance_names_match_exactly(emulator, inventory, tmp_path):
@@ -151,12 +201,18 @@ def test_filters_zone_status_and_default_statuses(emulator, inventory, tmp_path)
     assert len(names) == 24
 
     before = len(describe_requests(emulator))
-    config = write_config(tmp_path, "zones.cvm.yml", regions=["gz", "sh"], zone_ids=[100001, 200001], statuses=[2])
+    config = write_config(tmp_path, "zones.cvm.yml", regions=["gz", "sh"], zone_ids=[100001, 200001], statuses=["running"])
     data = listed(inventory("-i", config, "--list", env_extra=STRICT))
     expected = sorted(i["unInstanceId"] for i in emulator.live_instances() if i["zoneId"] in (100001, 200001) and i["status"] == 2)
     assert sorted(data["_meta"]["hostvars"]) == expected
     sent = sorted((e["region"], e["params"]["zoneId"], e["params"]["status"]) for e in describe_requests(emulator)[before:])
     assert sent == [("gz", "100001", "2"), ("sh", "200001", "2")]
+
+    # The legacy status codes are not statuses any more: refused before any request.
+    before = len(describe_requests(emulator))
+    run = inventory("-i", write_config(tmp_path, "codes.cvm.yml", regions=["gz"], statuses=[2]), "--list", env_extra=STRICT)
+    assert run.rc != 0 and "statuses" in run.output and "running" in run.output, run
+    assert len(describe_requests(emulator)) == before
 
 
 def test_cache_hit_makes_no_api_call(emulator, inventory, tmp_path):
@@ -170,7 +226,11 @@ def test_cache_hit_makes_no_api_call(emulator, inventory, tmp_path):
     assert calls >= 2
     cache_text = "".join(path.read_text() for path in (tmp_path / "cache").iterdir())
     assert SECRET_KEY not in cache_text and SECRET_ID not in cache_text
-    assert "unInstanceId" in cache_text and "cvm_instance_id" not in cache_text
+    # The cache holds the instances (the collection's keys), neither the API's records nor the built host variables.
+    assert "unInstanceId" not in cache_text and "cvm_instance_id" not in cache_text
+    [cached] = cached_entries(tmp_path / "cache")
+    assert sorted(instance["instance_id"] for instance in cached) == sorted(first["_meta"]["hostvars"])
+    assert all(set(instance) == INSTANCE_KEYS for instance in cached)
 
     emulator.seed(5, ["gz"], name_prefix="later")
     second = listed(inventory("-i", config, "--list", env_extra=STRICT))
@@ -193,13 +253,13 @@ def test_failing_region_fails_naming_the_region(emulator, inventory, tmp_path):
     emulator.fault("DescribeInstances", "busy", times=1)
     run = inventory("-i", config, "--list", env_extra=STRICT)
     assert run.rc != 0, run
-    assert "listing CVM instances failed in region gz" in run.output
-    assert "5100 (OperationFail.SystemBusy)" in run.output
+    assert "listing CVM instances failed in region ap-guangzhou" in run.output
+    assert "OperationFail.SystemBusy" in run.output and "(code 5100)" in run.output
 
     # Without the strict setting Ansible goes on with the other sources, but never with a part of this one.
     emulator.fault("DescribeInstances", "busy", times=1)
     run = inventory("-i", config, "--list")
-    assert "listing CVM instances failed in region gz" in run.output
+    assert "listing CVM instances failed in region ap-guangzhou" in run.output
     assert "_meta" not in run.stdout or not listed(run)["_meta"]["hostvars"]
 
 
@@ -217,7 +277,7 @@ def test_skip_failing_regions_warns_and_keeps_the_others(emulator, inventory, tm
     emulator.fault("DescribeInstances", "http_500", times=1)
     run = inventory("-i", config, "--list", env_extra=STRICT)
     data = listed(run)
-    assert "skipping region gz" in run.stderr
+    assert "skipping region ap-guangzhou" in run.stderr
     assert sorted(data["_meta"]["hostvars"]) == live_ids(emulator, ("sh", "bj"))
 
 
@@ -248,5 +308,6 @@ def test_refresh_inventory_reaches_new_hosts_by_group(emulator, playbook):
     reached = sorted(result["host"] for result in run.results if result["task"] == "Reach")
     assert reached == sorted(created)
     for instance_id in created:
-        assert run.task("Reach", host=instance_id)["result"]["msg"].startswith("{0} is {0} (refresh-web, running)".format(instance_id))
+        assert run.task("Reach", host=instance_id)["result"]["msg"].startswith(
+            "{0} is {0} (refresh-web, running) in ap-guangzhou-3 at ".format(instance_id))
         assert run.task("Delegated", host=instance_id)["result"]["stdout"] == instance_id

@@ -6,7 +6,7 @@
 
 A wrong SecretKey (4100), an unknown SecretId (4104), a clock three hours behind the server's (4500, outside
 its two-hour window) and a reused nonce (4500) each fail the task at once: one request, no retry, nothing
-created, a message with the API's code, codeDesc and text, and, for 4500, the hint to check the clock.
+created, a message with the API's error class (codeDesc), text and numeric code, and, for 4500, the hint to check the clock.
 The clock and the nonce are put out of order in the module's own process only, by an interpreter wrapper
 whose sitecustomize shifts time.time or fixes SystemRandom.randint (see reliability_support.interpreter_with).
 """
@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-from cvm_harness import run_ansible
+from cvm_harness import assert_api_error, run_ansible
 from reliability_support import interpreter_with, no_traceback, playbook_command, record
 
 SKEW_SECONDS = 3 * 3600
@@ -35,11 +35,12 @@ random.SystemRandom.randint = lambda self, low, high: {0}
 '''.format(FIXED_NONCE)
 HINT = "check this machine's clock"
 EXPECTED = {
-    # task: (code, codeDesc, what the message must say)
-    "Wrong key": (4100, "AuthFailure", r"signature mismatch"),
-    "Unknown secret id": (4104, "AuthFailure.SecretIdNotFound", r"SecretId AKIDUNKNOWN0+ does not exist"),
-    "Clock skew": (4500, "InvalidRequest.ReplayAttack", r"outside the allowed window .*\(clock skew\)"),
-    "Replayed nonce": (4500, "InvalidRequest.ReplayAttack", r"Nonce {0} was reused".format(FIXED_NONCE)),
+    # task: (refused action, code, codeDesc, what the message must say)
+    "Wrong key": ("DescribeInstances", 4100, "AuthFailure", r"signature mismatch"),
+    "Unknown secret id": ("DescribeInstances", 4104, "AuthFailure.SecretIdNotFound", r"SecretId AKIDUNKNOWN0+ does not exist"),
+    "Clock skew": ("DescribeInstances", 4500, "InvalidRequest.ReplayAttack", r"outside the allowed window .*\(clock skew\)"),
+    # The look-up passes, the create reuses its nonce.
+    "Replayed nonce": ("RunInstancesHour", 4500, "InvalidRequest.ReplayAttack", r"Nonce {0} was reused".format(FIXED_NONCE)),
 }
 
 
@@ -50,11 +51,10 @@ def test_authentication_failures_are_clear(emulator, tmp_path):
         "skewed_python": str(skewed), "fixed_nonce_python": str(fixed_nonce)}))
     assert run.rc == 0, run
     log = emulator.requests()
-    for task, (code, code_desc, text) in EXPECTED.items():
+    for task, (action, code, code_desc, text) in EXPECTED.items():
         result = run.task(task)["result"]
         assert run.task(task)["outcome"] == "failed", (task, result)
-        assert result["api_error"]["code"] == code and result["api_error"]["code_desc"] == code_desc, (task, result)
-        assert "code {0} ({1})".format(code, code_desc) in result["msg"], result["msg"]
+        assert_api_error(result, action, code_desc, code)
         assert re.search(text, result["msg"]), result["msg"]
         assert (HINT in result["msg"]) == (code == 4500), result["msg"]
         assert no_traceback(result) and result["created_instance_ids"] == [] and result["changed"] is False

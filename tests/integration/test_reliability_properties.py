@@ -199,7 +199,7 @@ def wrong_float(draw, options):
 
 def not_a_choice(draw, options):
     name = draw(st.sampled_from(sorted(CHOICES)))
-    wrong = {"state": ["gone", "running", "Present"], "image_type": [0, 5, 9], "instance_type": ["CVM.C1", "CVM.S3", "cvm.s1"],
+    wrong = {"state": ["gone", "started", "Present"], "image_type": [0, 5, 9], "instance_type": ["CVM.C1", "CVM.S3", "cvm.s1"],
              "storage_type": [0, 4, 5], "bandwidth_type": ["PayByMonth", "paybyhour"]}[name]
     options[name] = draw(st.sampled_from(wrong))
     return [name]

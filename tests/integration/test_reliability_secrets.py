@@ -19,7 +19,7 @@ import re
 import pytest
 import yaml
 
-from cvm_harness import SECRET_ID, run_ansible, start_emulator
+from cvm_harness import SECRET_ID, assert_api_error, run_ansible, start_emulator
 from reliability_support import no_traceback, playbook_command, record, write_unsafe_vars
 
 SECRET_KEY = "sk-RELIABILITY-5ecretK3y-7f3a9c2e"
@@ -68,11 +68,11 @@ def test_playbook_paths_never_show_a_secret(secret_emulator, tmp_path):
     assert run.task("Check mode")["result"]["changed"] is True
     for name in ("API error", "Option error", "Transport error", "Wrong token"):
         assert run.task(name)["outcome"] == "failed", name
-    assert run.task("API error")["result"]["api_error"]["code"] == 4000
+    assert_api_error(run.task("API error")["result"], "RunInstancesHour", "InvalidParameter", 4000)
     assert "option 'password'" in run.task("Option error")["result"]["msg"]
     transport = run.task("Transport error")["result"]
     assert "connection to" in transport["msg"] and len(transport["created_instance_ids"]) == 1
-    assert run.task("Wrong token")["result"]["api_error"]["code_desc"] == "AuthFailure.TokenFailure"
+    assert_api_error(run.task("Wrong token")["result"], "DescribeInstances", "AuthFailure.TokenFailure", 4105)
     assert len(run.task("Info")["result"]["instances"]) == 2
     assert run.task("Give back")["result"]["changed"] is True
     for name in ("API error", "Option error", "Transport error", "Wrong token"):

@@ -5,7 +5,7 @@
 """The emulator is not the bottleneck: its DescribeInstances throughput with 10,000 instances.
 
 Pages of 100 are fetched with the collection's own signing client
-(``QcloudClient`` of the installed collection), one client per thread, in two
+(``LegacyClient`` of the installed collection), one client per thread, in two
 layouts: the 10,000 instances spread over 4 regions (what the inventory
 benchmark lists) and all in one region. Every page listing is done with 1
 thread and with 4 threads (the inventory plugin's default ``max_workers``).
@@ -123,14 +123,11 @@ def main(argv=None):
     args = parser.parse_args(argv)
     threads_list = [int(t) for t in args.threads.split(",") if t.strip()]
 
-    pc.use_installed_collection()
-    from ansible_collections.qcloud.cvm.plugins.module_utils.qcloud_api import QcloudClient  # pylint: disable=import-outside-toplevel
-
     emulator = pc.start_emulator()
     rows = []
     try:
         def client_factory(region):
-            return QcloudClient(pc.SECRET_ID, pc.SECRET_KEY, region, endpoint=emulator.endpoint, retries=0)
+            return pc.legacy_client(emulator.endpoint, region, retries=0)
 
         for layout, regions in (("{0} over 4 regions".format(args.instances), REGIONS), ("{0} in 1 region".format(args.instances), ["gz"])):
             emulator.reset()

@@ -290,9 +290,10 @@ def print_profile(size, stats_by_side):
                    ["side: origin", "seconds", "%"], rows)
     phases = [
         ("inventory plugin parse()", "parse", "ansible_collections/qcloud/cvm/plugins/inventory/cvm.py"),
+        # The pages, and instance_from_record on their records, run in the listing's worker threads: inside _fetch's wait.
         ("  _fetch (list_instances, waits for the pages)", "_fetch", "plugins/inventory/cvm.py"),
         ("  _populate (hosts, groups, variables)", "_populate", "plugins/inventory/cvm.py"),
-        ("    normalize_instance", "normalize_instance", "plugins/module_utils/cvm.py"),
+        ("    Instance.as_dict", "as_dict", "plugins/module_utils/_cvm/model.py"),
         ("    InventoryData.set_variable", "set_variable", "ansible/inventory/data.py"),
         ("    InventoryData.add_host", "add_host", "ansible/inventory/data.py"),
         ("    InventoryData.add_child", "add_child", "ansible/inventory/data.py"),

@@ -104,9 +104,7 @@ def direct_run_seconds(emulator, workdir, repeats):
 
 def request_seconds(emulator, repeats):
     """(first call, median of the next calls) of the module's lookup request, in seconds."""
-    pc.use_installed_collection()
-    from ansible_collections.qcloud.cvm.plugins.module_utils.qcloud_api import QcloudClient  # pylint: disable=import-outside-toplevel
-    client = QcloudClient(pc.SECRET_ID, pc.SECRET_KEY, pc.REGION, endpoint=emulator.endpoint, retries=0)
+    client = pc.legacy_client(emulator.endpoint, pc.REGION, retries=0)
     params = {"zoneId": pc.ZONE_ID, "searchWord": NAME, "offset": 0, "limit": 100}
     samples = []
     for _call in range(repeats + 1):

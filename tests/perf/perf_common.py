@@ -72,6 +72,17 @@ def use_installed_collection():
         sys.path.insert(0, path)
 
 
+def legacy_client(endpoint, region=REGION, retries=0):
+    """The installed collection's own signing client of the legacy API (``_api/legacy.py``), for one region's short code."""
+    use_installed_collection()
+    # pylint: disable=import-outside-toplevel
+    from ansible_collections.qcloud.cvm.plugins.module_utils._api.base import Credentials
+    from ansible_collections.qcloud.cvm.plugins.module_utils._api.endpoint import parse_endpoint
+    from ansible_collections.qcloud.cvm.plugins.module_utils._api.legacy import LegacyClient
+    from ansible_collections.qcloud.cvm.plugins.module_utils._api.retries import RetryPolicy
+    return LegacyClient(Credentials(SECRET_ID, SECRET_KEY), region, parse_endpoint(endpoint), retry_policy=RetryPolicy(retries=retries))
+
+
 def ansible_env(emulator, **extra):
     """The integration harness's environment (installed collection, credentials, the emulator),
     without its test-result callback and with less noise."""
