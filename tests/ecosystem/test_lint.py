@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from ecosystem_tools import COLLECTION_ROOT, run_tool
 
-PLAYBOOK_DIRS = ["docs/examples", "tests/integration/targets"]
+PLAYBOOK_DIRS = ["docs/examples", "tests/integration/playbooks", "tests/integration/targets"]
 
 
 def test_every_example_and_test_playbook_passes_ansible_lint_production():

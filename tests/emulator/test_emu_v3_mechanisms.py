@@ -138,7 +138,12 @@ def test_state_file_keeps_3_0_state(tmp_path):
     try:
         client = V3Client(first.url)
         ids = client.run(
-            {"ClientToken": "tok-keep", "TagSpecification": [{"ResourceType": "instance", "Tags": [{"Key": "k", "Value": "v"}]}], "DisableApiTermination": True}
+            {
+                "ClientToken": "tok-keep",
+                "TagSpecification": [{"ResourceType": "instance", "Tags": [{"Key": "k", "Value": "v"}]}],
+                "DisableApiTermination": True,
+                "SystemDisk": {"DiskType": "CLOUD_BASIC", "DiskSize": 50},
+            }
         )
         client.ok("StopInstances", {"InstanceIds": ids, "StoppedMode": "STOP_CHARGING"})
     finally:

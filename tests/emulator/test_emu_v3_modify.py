@@ -59,8 +59,9 @@ def test_reset_bandwidth_rules(v3, emu):
 
 
 def test_reset_bandwidth_stop_charging(v3, emu):
-    emu.control.post("config", {"power_delay": 0})
-    (instance_id,) = _seed(emu)
+    emu.control.post("config", {"power_delay": 0, "create_delay": 0})
+    # STOP_CHARGING needs cloud disks only (seeded instances have a local one).
+    (instance_id,) = v3.run({"SystemDisk": {"DiskType": "CLOUD_SSD", "DiskSize": 50}})
     v3.ok("StopInstances", {"InstanceIds": [instance_id], "StoppedMode": "STOP_CHARGING"})
     wait_for(lambda: v3.instance(instance_id)["InstanceState"] == "STOPPED")
     assert v3.error("ResetInstancesInternetMaxBandwidth", _bandwidth(v3, [instance_id], 5)) == "UnsupportedOperation.StoppedModeStopCharging"

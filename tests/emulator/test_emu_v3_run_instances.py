@@ -168,7 +168,7 @@ def test_dry_run_mode_flag_and_reset(make_emulator):
         ({"SecurityGroupIds": ["sg-1"]}, "InvalidSgId.Malformed"),
         ({"SecurityGroupIds": ["sg-nothere1"]}, "InvalidSecurityGroupId.NotFound"),
         ({"SecurityGroupIds": ["sg-shweb001"]}, "InvalidSecurityGroupId.NotFound"),
-        ({"UserData": "not base64!"}, "InvalidParameterValue"),
+        ({"UserData": "not base64!"}, "InvalidParameterValue.InvalidUserDataFormat"),
         ({"Placement": {"Zone": "ap-shanghai-2"}}, "InvalidZone.MismatchRegion"),
         ({"Placement": {"Zone": "ap-guangzhou-9"}}, "InvalidZone.MismatchRegion"),
         ({"InstanceType": "s1-small"}, "InvalidInstanceType.Malformed"),

@@ -84,6 +84,9 @@ def test_tccli_over_https(tls_env):
             "tok-cli",
             "--InternetAccessible",
             json.dumps({"InternetChargeType": "TRAFFIC_POSTPAID_BY_HOUR", "InternetMaxBandwidthOut": 1}),
+            # STOP_CHARGING below needs cloud disks only.
+            "--SystemDisk",
+            json.dumps({"DiskType": "CLOUD_PREMIUM", "DiskSize": 50}),
         )
     )
     ids = created["InstanceIdSet"]

@@ -32,7 +32,7 @@ def emulator(emulator_server):
 
 @pytest.fixture
 def playbook(emulator):
-    """Run a playbook (a path relative to tests/integration/targets) against the emulator."""
+    """Run a playbook (a path relative to tests/integration/playbooks) against the emulator."""
     def run(path, extra_vars=None, check=False, diff=False, args=(), env_extra=None):
         cmd = [TARGETS_DIR / path, "-i", "localhost,", "-c", "local"]
         if extra_vars:

@@ -28,7 +28,8 @@ from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 INTEGRATION_DIR = Path(__file__).resolve().parent
-TARGETS_DIR = INTEGRATION_DIR / "targets"
+# The playbooks pytest drives (the ansible-test targets live in targets/).
+TARGETS_DIR = INTEGRATION_DIR / "playbooks"
 EMULATOR_PATH = REPO_ROOT / "tests" / "emulator"
 BIN_DIR = Path(sys.executable).parent
 

@@ -4,7 +4,7 @@
 
 """cvm_instance_hour through real ansible-playbook runs against the emulator.
 
-Playbooks live in targets/cvm_instance_hour/ and assert what they can; these
+Playbooks live in playbooks/cvm_instance_hour/ and assert what they can; these
 tests check the exit code, each task's result and the emulator's state and
 request log.
 """

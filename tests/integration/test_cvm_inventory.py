@@ -4,7 +4,7 @@
 
 """The inventory plugin qcloud.cvm.cvm through real ansible-inventory and ansible-playbook runs against the emulator.
 
-Configuration files live in targets/cvm_inventory/ (or, when a test needs a path of its own such as a
+Configuration files live in playbooks/cvm_inventory/ (or, when a test needs a path of its own such as a
 cache directory, are written to a temporary directory). Tests read the JSON of ``--list``, the text of
 ``--graph``, the emulator's state and its request log.
 """

@@ -15,7 +15,7 @@ exactly goods_num. The emulator's instance list, read after each run, is the jud
 A fault at the wait is aimed with a no-op fault (a delay of 0 s) queued before it: the look-up consumes the
 no-op, so the real fault meets the first DescribeInstances after the create.
 
-The scenarios of one fault kind run in one ansible-playbook run (targets/reliability/faults.yml) against an
+The scenarios of one fault kind run in one ansible-playbook run (playbooks/reliability/faults.yml) against an
 emulator of their own; the five kinds run side by side.
 """
 

@@ -17,7 +17,7 @@ rule (a required option missing, a wrong type, a value outside the choices, a ra
 the password rules, the private IP rules, conflicting options, an unknown option, ...). Every mutation kind is
 drawn at least once.
 
-One ansible-playbook run (targets/reliability/cases.yml) loops over all the cases with ignore_errors. Each
+One ansible-playbook run (playbooks/reliability/cases.yml) loops over all the cases with ignore_errors. Each
 case carries a unique marker in instance_name, so the emulator's request log can be attributed: it must be
 exactly, in order, the requests of the valid cases (look-up by name, price quote when max_hourly_price is set,
 create by name, listing of the created IDs) and nothing else.

@@ -45,8 +45,8 @@ def api_host(action):
 
 
 class Actions:
-    def __init__(self, store, config, faults, clock):
-        self.instances = InstanceActions(store, config, faults, clock)
+    def __init__(self, store, config, faults, clock, stock):
+        self.instances = InstanceActions(store, config, faults, clock, stock)
         self.security_groups = SecurityGroupActions(store, clock)
         self._handlers = {}
         for part in (self.instances, PowerActions(store, config, clock), BandwidthActions(store, clock), self.security_groups):

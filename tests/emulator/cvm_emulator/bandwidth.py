@@ -12,7 +12,11 @@ not change (no "setting bandwidth" status 13).  [EMU] choices:
   instances refuse; any other status answers InvaildInstanceStatus;
 * raising from 0 assigns a public IP when the instance has none and its
   create did not refuse one (legacy ``wanIp`` was not 0); an instance
-  created with ``wanIp=0`` stays without; lowering to 0 keeps the address.
+  created with ``wanIp=0`` stays without; lowering to 0 keeps the address;
+* spot instances (3.0 SPOTPAID, shown with ``cvmPayMode`` 2) are hourly
+  too and may change; an instance stopped without charging (3.0
+  ``StoppedMode=STOP_CHARGING``) answers 5100 InvaildInstanceStatus, as
+  its 3.0 counterpart ResetInstancesInternetMaxBandwidth refuses it.
 """
 
 from . import operations, states
@@ -24,7 +28,7 @@ from .params import present, to_int
 # bandwidth charge -> (legacy bandwidthType, maximum Mbps)
 MAXIMUM = {"by_traffic": ("PayByTraffic", 100), "by_hour": ("PayByHour", 200)}
 CHANGEABLE = frozenset((states.RUNNING, states.STOPPED))
-HOURLY = frozenset(("postpaid_by_hour",))
+HOURLY = frozenset(("postpaid_by_hour", "spot"))
 
 
 class BandwidthActions:
@@ -60,6 +64,11 @@ class BandwidthActions:
                 raise ApiError(
                     "OperationConstraints.InvaildInstanceStatus",
                     (f"instance {instance_id} has status {states.LEGACY_CODE[current]}; bandwidth can change only while it is running (2) or stopped (4)"),
+                )
+            if inst.stopped_without_charging(now):
+                raise ApiError(
+                    "OperationConstraints.InvaildInstanceStatus",
+                    f"instance {instance_id} is stopped without charging (API 3.0 StoppedMode STOP_CHARGING); start it before changing its bandwidth",
                 )
             changes = {"bandwidth": bandwidth, "latest_operation": operations.record(operations.SET_BANDWIDTH)}
             if bandwidth > 0 and not inst.public_ips and inst.public_ip_wanted:

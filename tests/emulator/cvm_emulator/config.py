@@ -35,13 +35,37 @@ class Settings:
     latency: float = 0.0
     rate_limits: bool = False
     dry_run_mode: str = "request-id"
+    reclaim_delay: float = 1.0
+    timer_keep: float = 86400.0
+    stop_charging_mode: str = "strict"
+    timer_delete_mode: str = "strict"
     access_log: bool = False
 
 
-RUNTIME_KEYS = ("create_delay", "return_delay", "power_delay", "forget_delay", "balance", "latency", "rate_limits", "dry_run_mode")
+RUNTIME_KEYS = (
+    "create_delay",
+    "return_delay",
+    "power_delay",
+    "forget_delay",
+    "reclaim_delay",
+    "timer_keep",
+    "balance",
+    "latency",
+    "rate_limits",
+    "dry_run_mode",
+    "stop_charging_mode",
+    "timer_delete_mode",
+)
 MAX_LATENCY = 3600.0
 # How the 3.0 face answers a RunInstances DryRun that passed every check (api-notes/v3.md 4.2, 7 item 10).
 DRY_RUN_MODES = ("request-id", "error")
+# StopInstances StoppedMode=STOP_CHARGING for an ineligible instance (api-notes/v3.md 10.7 item 4):
+# strict -> UnsupportedOperation.StoppedModeStopCharging for the whole call; lenient -> stopped, charging.
+STOP_CHARGING_MODES = ("strict", "lenient")
+# DeleteInstancesActionTimer with an unknown or already run timer (10.7 item 3):
+# strict -> InvalidParameterValue, nothing deleted; ignore -> skipped, the others deleted.
+TIMER_DELETE_MODES = ("strict", "ignore")
+CHOICES = {"dry_run_mode": DRY_RUN_MODES, "stop_charging_mode": STOP_CHARGING_MODES, "timer_delete_mode": TIMER_DELETE_MODES}
 
 
 class RuntimeConfig:
@@ -51,9 +75,12 @@ class RuntimeConfig:
         self._settings = settings
         self._lock = threading.Lock()
         self.create_delay = self.return_delay = self.power_delay = self.forget_delay = self.latency = 0.0
+        self.reclaim_delay = self.timer_keep = 0.0
         self.balance = Decimal(0)
         self.rate_limits = False
         self.dry_run_mode = DRY_RUN_MODES[0]
+        self.stop_charging_mode = STOP_CHARGING_MODES[0]
+        self.timer_delete_mode = TIMER_DELETE_MODES[0]
         self.restore()
 
     def restore(self):
@@ -72,22 +99,13 @@ class RuntimeConfig:
 
     def as_dict(self):
         with self._lock:
-            return {
-                "create_delay": self.create_delay,
-                "return_delay": self.return_delay,
-                "power_delay": self.power_delay,
-                "forget_delay": self.forget_delay,
-                "balance": str(self.balance),
-                "latency": self.latency,
-                "rate_limits": self.rate_limits,
-                "dry_run_mode": self.dry_run_mode,
-            }
+            return {key: str(self.balance) if key == "balance" else getattr(self, key) for key in RUNTIME_KEYS}
 
 
 def _check(key, value):
-    if key == "dry_run_mode":
-        if value not in DRY_RUN_MODES:
-            raise ValueError(f"dry_run_mode must be one of {', '.join(DRY_RUN_MODES)}")
+    if key in CHOICES:
+        if value not in CHOICES[key]:
+            raise ValueError(f"{key} must be one of {', '.join(CHOICES[key])}")
         return value
     if key == "rate_limits":
         if not isinstance(value, bool):

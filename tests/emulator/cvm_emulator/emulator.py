@@ -10,9 +10,10 @@ import re
 import time
 import traceback
 
-from . import catalog
+from . import catalog, timers
 from .actions import ACTION_NAMES, PER_ITEM_FAULTS, Actions, api_host
 from .auth import Authenticator
+from .clock import Clock
 from .config import RuntimeConfig
 from .errors import NOT_ALLOWED, ApiError, invalid
 from .faults import FaultBook
@@ -20,6 +21,7 @@ from .params import decode
 from .rate_limits import RateLimiter, legacy_limit
 from .reply import Reply
 from .request_log import RequestLog
+from .stock import Stock
 from .store import Store
 from .v3.face import V3Face
 from .v3.table import ACTION_NAMES as V3_ACTION_NAMES
@@ -49,28 +51,44 @@ def success(payload):
 class Emulator:
     def __init__(self, settings, clock=time.time):
         self.settings = settings
-        self.clock = clock
+        # The emulator's clock (wall clock + the offset of POST /_emulator/clock); signatures use ``clock`` itself.
+        self.clock = Clock(clock)
         self.config = RuntimeConfig(settings)
         self.store = Store(settings.state_file)
+        self.clock.offset = self.store.clock_offset
+        self.stock = Stock()
         self.auth = Authenticator(settings.secret_id, settings.secret_key, settings.security_token, settings.timestamp_window, clock, host_for=api_host)
         self.log = RequestLog()
         self.faults = FaultBook({"legacy": ACTION_NAMES, "v3": V3_ACTION_NAMES})
-        self.limiter = RateLimiter()
-        self.actions = Actions(self.store, self.config, self.faults, clock)
+        self.limiter = RateLimiter(self.clock.monotonic)
+        self.actions = Actions(self.store, self.config, self.faults, self.clock, self.stock)
         self.v3 = V3Face(self)
 
     def close(self):
         self.store.close()
 
     def reset(self):
-        """Empty state, log, faults and nonces; delays and balance back to their start-up values."""
+        """Empty state, log, faults and nonces; delays, balance, stock and clock back to their start-up values."""
         with self.store.lock:
             self.store.reset()
+            self.clock.offset = 0.0
+        self.stock.restore()
         self.faults.clear()
         self.limiter.reset()
         self.log.clear()
         self.auth.forget_nonces()
         self.config.restore()
+
+    def advance_clock(self, seconds):
+        """Move the emulator's clock forward (persisted); due timers fire at once."""
+        with self.store.lock:
+            self.store.set_clock_offset(self.clock.offset + seconds)
+            self.clock.offset = self.store.clock_offset
+        self.catch_up()
+
+    def catch_up(self):
+        """Fire the action timers that came due (lazy, like every transition; ``timers.fire_due``)."""
+        timers.fire_due(self.store, self.clock, self.config)
 
     def handle_api(self, method, host_header, raw, content_type=None):
         """Answer one call to /v2/index.php; ``raw`` is the query (GET) or the body (POST).
@@ -78,6 +96,7 @@ class Emulator:
         The configured latency is slept here, after the work and outside every
         lock, in the request's own thread: concurrent calls wait in parallel.
         """
+        self.catch_up()
         reply = self._answer_api(method, host_header, raw, content_type)
         latency = self.config.latency
         if latency > 0:
@@ -89,6 +108,7 @@ class Emulator:
 
         Latency as for the legacy face: after the work, outside every lock.
         """
+        self.catch_up()
         reply = self.v3.handle(method, headers, raw_query, body)
         latency = self.config.latency
         if latency > 0:

@@ -6,17 +6,31 @@
 
 Each handler takes ``(region, params, notes)`` and returns the payload
 placed beside code/message.
+
+What the 3.0 guardrails mean here ([EMU]: the legacy API has none of them):
+
+* RunInstancesHour of a (zone, family, cpu, mem) whose 3.0 type is sold out
+  for POSTPAID_BY_HOUR (``stock.py``) answers 5200
+  ``OperationFail.PurchaseFailed`` "... is sold out ..." (or, with fewer
+  left than ``goodsNum``, "only N left"), after the zone check; a create
+  takes its instances off a kept count.  Types a zone does not offer at all
+  are still not checked (RunInstancesHour never did).
+* ReturnInstance of an instance with termination protection (3.0
+  ``DisableApiTermination``) answers 5100
+  ``OperationConstraints.InvaildInstanceStatus`` naming the protection;
+  returning an instance drops its pending action timers.
 """
 
 import dataclasses
 
-from . import catalog, operations, prices, states
+from . import catalog, operations, prices, states, stock, timers
 from .errors import MISSING, NOT_ALLOWED, ApiError, invalid
 from .images import IMAGES
 from .model import InstanceState
 from .network import SubnetView, basic_ip, public_ip
 from .params import list_values, optional_int, present
 from .records import BANDWIDTH_TYPES, DISK_TYPES, legacy_record
+from .v3 import types, zones
 from .validation import CreateRequest, validate
 
 RETURNABLE = frozenset((states.FAULT, states.RUNNING, states.STOPPED))
@@ -34,11 +48,12 @@ def find_instance(store, instance_id, region):
 
 
 class InstanceActions:
-    def __init__(self, store, config, faults, clock):
+    def __init__(self, store, config, faults, clock, stock_table):
         self.store = store
         self.config = config
         self.faults = faults
         self.clock = clock
+        self.stock = stock_table
 
     def handlers(self):
         return {
@@ -61,14 +76,30 @@ class InstanceActions:
                 if known is not None:
                     return {"unInstanceIds": list(known)}
             view = SubnetView(store, now)
-            req = validate(params, region, view, self.config.balance)
+            req = validate(params, region, view, self.config.balance, check_stock=self._check_stock)
             final = states.RUNNING
             if self.faults.take_create_fails():
                 final = states.LAUNCH_FAILED
                 notes["fault"] = "create_fails"
             instances = self._build(req, region, now, view, final)
             ids = store.add(instances, token)
+            itype = types.TYPES.get(types.type_name(req.instance_type, req.cpu, req.mem))
+            if itype is not None:
+                self.stock.take(itype, zones.zone_name(req.zone.zone_id), stock.POSTPAID, req.goods_num)
         return {"unInstanceIds": ids}
+
+    def _check_stock(self, req):
+        """5200 for a sold-out 3.0 type (see the module docstring)."""
+        itype = types.TYPES.get(types.type_name(req.instance_type, req.cpu, req.mem))
+        zone = zones.zone_name(req.zone.zone_id)
+        row = self.stock.row(itype, zone, stock.POSTPAID) if itype is not None else None
+        if row is None:
+            return
+        described = f"instanceType {req.instance_type} with cpu={req.cpu}, mem={req.mem} (3.0 {itype.name})"
+        if row.status == stock.SOLD_OUT:
+            raise ApiError("OperationFail.PurchaseFailed", f"{described} is sold out in zoneId {req.zone.zone_id}: {row.reason}")
+        if row.available is not None and req.goods_num > row.available:
+            raise ApiError("OperationFail.PurchaseFailed", f"{described}: only {row.available} left in zoneId {req.zone.zone_id}, goodsNum={req.goods_num}")
 
     def _build(self, req, region, now, view, final, status=None):
         """``goods_num`` new instances; ``status`` fixes the status (seeding) instead of creating -> final."""
@@ -197,14 +228,12 @@ class InstanceActions:
                     "OperationConstraints.InvaildInstanceStatus",
                     (f"instance {instance_id} has status {states.LEGACY_CODE[current]}; only status 1 (fault), 2 (running) or 4 (stopped) can be returned"),
                 )
-            store.update(
-                inst,
-                status=states.RETURNING,
-                status_time=now,
-                next_status=states.RETURNED,
-                next_at=now + self.config.return_delay,
-                latest_operation=operations.record(operations.TERMINATE),
-            )
+            if inst.disable_api_termination:
+                raise ApiError(
+                    "OperationConstraints.InvaildInstanceStatus",
+                    (f"instance {instance_id} has termination protection (API 3.0 DisableApiTermination); turn it off before returning it"),
+                )
+            store.update_many([(inst, timers.destroy(now, self.config.return_delay, "api"))], drop_timers=timers.pending_of(store, [inst.instance_id]))
         return {}
 
     # -- InquiryInstancePriceHour ---------------------------------------------------

@@ -17,14 +17,22 @@ parameters; the vocabularies are the emulator's own:
 * bandwidth_charge: ``by_hour`` (legacy PayByHour, 3.0
   BANDWIDTH_POSTPAID_BY_HOUR) or ``by_traffic`` (PayByTraffic,
   TRAFFIC_POSTPAID_BY_HOUR);
-* charge_type: ``postpaid_by_hour`` (room for ``spot`` and ``prepaid``).
+* charge_type: ``postpaid_by_hour`` or ``spot`` (3.0 SPOTPAID; room for
+  ``prepaid``);
+* termination_cause: why the instance is returning/returned -- ``api``
+  (TerminateInstances, ReturnInstance), ``timer`` (an action timer fired) or
+  ``reclaim`` (a spot reclaim of the control API); None while alive.
 
-Fields with defaults that no legacy action sets yet (tags, stop-charging
-mode, termination protection, user data, spot options, expiry timer, key
-ids, host name, latest operation) are kept so the 3.0 face can fill them;
-``from_row`` fills a missing field with its default, so adding a field does
-not invalidate a state file.
+Fields with defaults that no legacy action sets (tags, stop-charging
+mode, termination protection, user data, spot options, key ids, host name,
+latest operation) are filled by the 3.0 face.  Expiry timers are not
+instance fields: they outlive their instance (DONE timers stay listed), so
+the store keeps them on their own (``timers.py``).  ``from_row`` fills a
+missing field with its default and ignores fields it no longer knows, so
+adding or dropping a field does not invalidate a state file.
 """
+
+CLOUD_DISKS = frozenset(("cloud_basic", "cloud_ssd", "cloud_premium"))
 
 # field -> default (list defaults are empty and get a fresh list per instance)
 DEFAULTS = {
@@ -63,8 +71,9 @@ DEFAULTS = {
     "user_data": None,  # base64 text as received
     "host_name": None,
     "key_ids": [],
-    "spot": None,  # e.g. {"max_price": "0.5", "spot_instance_type": "one-time"}
-    "expire_at": None,  # Unix seconds of a scheduled termination (3.0 ActionTimer)
+    "spot": None,  # spot instances: {"max_price": "0.05", "spot_instance_type": "one-time"}
+    "ip_released": False,  # True while stopped without charging after its public IP was released
+    "termination_cause": None,  # None, "api", "timer" or "reclaim"
     "latest_operation": None,  # {"name", "request_id"}; its state follows next_status
 }
 FIELDS = tuple(DEFAULTS)
@@ -92,6 +101,15 @@ class InstanceState:
         if self.next_status is not None and now >= self.next_at:
             return self.next_status, self.next_at
         return self.status, self.status_time
+
+    def stop_charging_eligible(self):
+        """api-notes/v3.md 10.2.1: pay-as-you-go (not spot) with only cloud disks (system and data)."""
+        disks = [self.system_disk] + list(self.data_disks)
+        return self.charge_type == "postpaid_by_hour" and all(disk["type"] in CLOUD_DISKS for disk in disks)
+
+    def stopped_without_charging(self, now):
+        """STOPPED (the transition done) after StopInstances StoppedMode=STOP_CHARGING."""
+        return self.stopped_mode == "stop_charging" and self.effective(now)[0] == "stopped"
 
     def to_row(self):
         return {name: getattr(self, name) for name in FIELDS}

@@ -13,6 +13,7 @@ instances move through the intermediate status to the final one after
 
 from . import operations, states
 from .errors import CONFLICT, NOT_ALLOWED, ApiError, invalid, missing
+from .network import public_ip
 from .params import list_values, optional_int
 
 MAX_IDS = 100
@@ -78,19 +79,18 @@ class PowerActions:
                     detail[instance_id] = {"code": exc.code, "message": exc.message, "requestId": "", "codeDesc": exc.code_desc}
                     continue
                 request_id = str(TASK_BASE + store.next_counter("task"))
-                changes.append(
-                    (
-                        inst,
-                        {
-                            "status": intermediate,
-                            "status_time": now,
-                            "next_status": final,
-                            "next_at": now + self.config.power_delay,
-                            "stopped_mode": "keep_charging" if final == states.STOPPED else None,
-                            "latest_operation": operations.record(OPERATIONS[action], request_id),
-                        },
-                    )
-                )
+                change = {
+                    "status": intermediate,
+                    "status_time": now,
+                    "next_status": final,
+                    "next_at": now + self.config.power_delay,
+                    "stopped_mode": "keep_charging" if final == states.STOPPED else None,
+                    "latest_operation": operations.record(OPERATIONS[action], request_id),
+                }
+                if action == "StartInstances" and inst.ip_released:
+                    # Stopped without charging through the 3.0 face: a new public IP at start.
+                    change.update(public_ips=[public_ip(store.next_counter("public_ip"))], ip_released=False)
+                changes.append((inst, change))
                 detail[instance_id] = {"code": 0, "message": "", "requestId": request_id, "codeDesc": "Success"}
             if changes:
                 store.update_many(changes)

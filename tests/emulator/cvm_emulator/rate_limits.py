@@ -26,6 +26,11 @@ LIMITS = {
     # [EMU] the siblings of StartInstances get its limit.
     "StopInstances": 10,
     "RebootInstances": 10,
+    # api-notes/v3.md 10.1.2-10.1.4 (S16-S18) and 10.5 (S19).
+    "ImportInstancesActionTimer": 10,
+    "DescribeInstancesActionTimer": 10,
+    "DeleteInstancesActionTimer": 10,
+    "DescribeInstancesAttributes": 20,
 }
 # [EMU] every action not listed above.
 DEFAULT_LIMIT = 20

@@ -82,8 +82,12 @@ def legacy_record(inst, now):
     }
 
 
-def control_record(inst, now):
-    """``GET /_emulator/instances``: the legacy record plus the ordered security groups."""
+def control_record(inst, now, timer=None):
+    """``GET /_emulator/instances``: the legacy record plus the ordered security groups, the 3.0 charge
+    type, the instance's newest listed action timer (3.0 ``ActionTimer`` or None) and why it was terminated."""
     record = legacy_record(inst, now)
+    record["instanceChargeType"] = {"spot": "SPOTPAID", "prepaid": "PREPAID"}.get(inst.charge_type, "POSTPAID_BY_HOUR")
+    record["actionTimer"] = timer
+    record["terminationCause"] = inst.termination_cause
     record["securityGroupIds"] = list(inst.security_group_ids)
     return record

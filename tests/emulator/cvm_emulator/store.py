@@ -3,7 +3,8 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
 """Emulator state: instances (``model.InstanceState``), clientToken answers,
-counters and added security groups; optional SQLite file.
+counters, added security groups, action timers and the clock offset;
+optional SQLite file.
 
 One re-entrant lock (``Store.lock``) guards everything; callers hold it
 across read-validate-write sequences so concurrent requests see a consistent
@@ -15,6 +16,10 @@ lists in creation order keep DescribeInstances fast at 10,000+ instances.
 The file holds the neutral instance state as JSON (schema version
 ``SCHEMA_VERSION`` in table ``meta``); a file written by an emulator that
 stored legacy records is refused with a clear message instead of misread.
+Timers (``timers.py``: plain JSON-able dicts keyed by ``timer_id``) have a
+table of their own; the clock offset (``clock.py``) is the ``meta`` row
+``clock_offset``.  Both were added without a schema change: an older
+version-2 file simply has no timers and no offset.
 """
 
 import json
@@ -29,13 +34,14 @@ from .model import InstanceState
 _ALPHABET = string.ascii_lowercase + string.digits
 
 SCHEMA_VERSION = 2
-_TABLES = ("instance_states", "client_tokens", "counters", "security_groups")
+_TABLES = ("instance_states", "client_tokens", "counters", "security_groups", "action_timers")
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS instance_states (id TEXT PRIMARY KEY, seq INTEGER NOT NULL, body TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS client_tokens (token TEXT PRIMARY KEY, ids TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL)",
     "CREATE TABLE IF NOT EXISTS security_groups (id TEXT PRIMARY KEY, seq INTEGER NOT NULL, body TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS action_timers (id TEXT PRIMARY KEY, seq INTEGER NOT NULL, body TEXT NOT NULL)",
 )
 
 
@@ -65,6 +71,9 @@ class Store:
         self._counters = {}
         self._subnet_ips = {}
         self._groups = {}
+        self.timers = {}  # timer_id -> timer dict, in creation order
+        self.next_due = None  # the earliest action_time of a timer not yet fired (timers.fire_due)
+        self.clock_offset = 0.0
 
     def _check_schema(self, path):
         tables = {name for (name,) in self._db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
@@ -90,6 +99,12 @@ class Store:
         for (body,) in self._db.execute("SELECT body FROM security_groups ORDER BY seq"):
             group = json.loads(body)
             self._groups[group["sgId"]] = group
+        for (body,) in self._db.execute("SELECT body FROM action_timers ORDER BY seq"):
+            timer = json.loads(body)
+            self.timers[timer["timer_id"]] = timer
+        self._refresh_due()
+        row = self._db.execute("SELECT value FROM meta WHERE name = 'clock_offset'").fetchone()
+        self.clock_offset = float(row[0]) if row else 0.0
 
     def close(self):
         with self.lock:
@@ -148,41 +163,66 @@ class Store:
 
     # -- writes (hold the lock) ------------------------------------------------
 
-    def add(self, instances, token=None):
-        """Persist new instances (and the token's answer, and all counters), then index them."""
+    def add(self, instances, token=None, timers=()):
+        """Persist new instances (and the token's answer, their timers and all counters), then index them."""
         ids = [inst.instance_id for inst in instances]
         if self._db is not None:
-            self._write(lambda db: self._write_add(db, instances, token, ids))
+            self._write(lambda db: self._write_add(db, instances, token, ids, timers))
         for inst in instances:
             self._install(inst)
         if token is not None:
             self._tokens[token] = ids
+        if timers:
+            for timer in timers:
+                self.timers[timer["timer_id"]] = timer
+            self._refresh_due()
         return ids
 
-    def _write_add(self, db, instances, token, ids):
+    def _write_add(self, db, instances, token, ids, timers):
         db.executemany(
             "INSERT INTO instance_states (id, seq, body) VALUES (?, ?, ?)", [(inst.instance_id, inst.seq, json.dumps(inst.to_row())) for inst in instances]
         )
         if token is not None:
             db.execute("INSERT OR REPLACE INTO client_tokens (token, ids) VALUES (?, ?)", (token, json.dumps(ids)))
+        self._write_timers(db, timers, ())
         db.executemany("INSERT OR REPLACE INTO counters (name, value) VALUES (?, ?)", list(self._counters.items()))
 
     def update(self, inst, **changes):
         """Change fields of one instance, durably first (counters too: they may have advanced)."""
         self.update_many([(inst, changes)])
 
-    def update_many(self, pairs):
-        """``[(instance, {field: value})]`` in one transaction: all or nothing."""
+    def update_many(self, pairs, timers=(), drop_timers=()):
+        """``[(instance, {field: value})]``, timers to write (whole dicts) and timer ids to delete, in one
+        transaction: all or nothing."""
         if self._db is not None:
             rows = [(json.dumps(dict(inst.to_row(), **changes)), inst.instance_id) for inst, changes in pairs]
-            self._write(lambda db: self._write_update(db, rows))
+            self._write(lambda db: self._write_update(db, rows, timers, drop_timers))
         for inst, changes in pairs:
             for key, value in changes.items():
                 setattr(inst, key, value)
+        if timers or drop_timers:
+            for timer in timers:
+                self.timers[timer["timer_id"]] = timer
+            for timer_id in drop_timers:
+                self.timers.pop(timer_id, None)
+            self._refresh_due()
 
-    def _write_update(self, db, rows):
+    def _refresh_due(self):
+        self.next_due = min((timer["action_time"] for timer in self.timers.values() if not timer["fired"]), default=None)
+
+    def _write_update(self, db, rows, timers, drop_timers):
         db.executemany("UPDATE instance_states SET body = ? WHERE id = ?", rows)
+        self._write_timers(db, timers, drop_timers)
         db.executemany("INSERT OR REPLACE INTO counters (name, value) VALUES (?, ?)", list(self._counters.items()))
+
+    def _write_timers(self, db, timers, drop_timers):
+        db.executemany("INSERT OR REPLACE INTO action_timers (id, seq, body) VALUES (?, ?, ?)", [(t["timer_id"], t["seq"], json.dumps(t)) for t in timers])
+        db.executemany("DELETE FROM action_timers WHERE id = ?", [(timer_id,) for timer_id in drop_timers])
+
+    def set_clock_offset(self, offset):
+        if self._db is not None:
+            self._write(lambda db: db.execute("INSERT OR REPLACE INTO meta (name, value) VALUES ('clock_offset', ?)", (repr(float(offset)),)))
+        self.clock_offset = float(offset)
 
     def add_group(self, group):
         """Persist a security group added through the control API (a dict with ``sgId``)."""
@@ -216,3 +256,4 @@ class Store:
 def _delete_everything(db):
     for table in _TABLES:
         db.execute(f"DELETE FROM {table}")
+    db.execute("DELETE FROM meta WHERE name = 'clock_offset'")

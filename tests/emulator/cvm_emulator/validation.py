@@ -79,12 +79,13 @@ class CreateRequest:
     private_ip: Optional[str] = None
 
 
-def validate(params, region, network=None, balance=None, for_price=False):
+def validate(params, region, network=None, balance=None, for_price=False, check_stock=None):
     """Return a CreateRequest or raise ApiError.
 
     ``network`` answers ``ip_in_use(subnet, address)`` and
     ``free_count(subnet)`` (not needed for prices); ``balance`` enables the
-    final balance check.
+    final balance check; ``check_stock(req)`` (creates) raises for a sold-out
+    type once the zone is known.
     """
     for name in PRICE_REQUIRED if for_price else CREATE_REQUIRED:
         if not present(params, name):
@@ -92,7 +93,7 @@ def validate(params, region, network=None, balance=None, for_price=False):
     ints = {name: to_int(name, params[name]) for name in (PRICE_INTS if for_price else CREATE_INTS) if present(params, name)}
     private_ips = [] if for_price else list_values(params, "privateIpAddresses")
     req = _ranges(params, ints, private_ips, for_price)
-    _placement(params, ints, req, region, network, for_price)
+    _placement(params, ints, req, region, network, for_price, check_stock)
     if balance is not None and prices.first_hour(req) > balance:
         raise ApiError(
             "OperationConstraints.AccountBalanceNotEnough",
@@ -211,7 +212,7 @@ def check_password(password, windows):
         raise ApiError("InvalidParameter.PasswordNotConformSpecs", f"password does not meet the rules ({rule})")
 
 
-def _placement(params, ints, req, region, network, for_price):
+def _placement(params, ints, req, region, network, for_price, check_stock=None):
     if "zoneId" in ints:
         zone = catalog.ZONES.get(ints["zoneId"])
         if zone is None or zone.region != region:
@@ -222,6 +223,8 @@ def _placement(params, ints, req, region, network, for_price):
         req.zone = zone
     if for_price:
         return
+    if check_stock is not None:
+        check_stock(req)
     vpc_id, subnet_id = params.get("vpcId") or None, params.get("subnetId") or None
     if (vpc_id is None) != (subnet_id is None):
         raise invalid("vpcId and subnetId must be given together (omit both for the basic network)", CONFLICT)

@@ -76,9 +76,29 @@ CODES = {
 }
 
 COMMON_PARAMETERS = ("Action", "Region", "Timestamp", "Nonce", "SecretId", "SignatureMethod", "Signature", "Token")
-INT_PARAMETERS = frozenset(("offset", "limit", "zoneId", "projectId", "status", "cpu", "mem", "storageSize", "storageType", "rootSize",
-                            "bandwidth", "goodsNum", "imageType", "wanIp", "isVpcGateway", "needSecurityAgent", "needMonitorAgent",
-                            "offsetLine", "forceStop"))
+INT_PARAMETERS = frozenset(
+    (
+        "offset",
+        "limit",
+        "zoneId",
+        "projectId",
+        "status",
+        "cpu",
+        "mem",
+        "storageSize",
+        "storageType",
+        "rootSize",
+        "bandwidth",
+        "goodsNum",
+        "imageType",
+        "wanIp",
+        "isVpcGateway",
+        "needSecurityAgent",
+        "needMonitorAgent",
+        "offsetLine",
+        "forceStop",
+    )
+)
 # Power actions: (the status they need, the passing status, the status they end in).
 POWER = {"StartInstances": (4, 8, 2), "StopInstances": (2, 9, 4), "RestartInstances": (2, 7, 2)}
 
@@ -369,9 +389,13 @@ class FakeLegacyApi:
             self._settle(record)
             if _matches(record, params):
                 found.append(record)
-        page = found[offset:offset + limit]
-        return {"code": 0, "message": "", "totalCount": len(found),
-                "instanceSet": [{key: value for key, value in record.items() if not key.startswith("_")} for record in page]}
+        page = found[offset : offset + limit]
+        return {
+            "code": 0,
+            "message": "",
+            "totalCount": len(found),
+            "instanceSet": [{key: value for key, value in record.items() if not key.startswith("_")} for record in page],
+        }
 
     def _run(self, region, params):
         missing = [name for name in ("zoneId", "cpu", "mem", "imageId") if name not in params]
@@ -394,14 +418,23 @@ class FakeLegacyApi:
             disk.update(storageId="disk-d{0}".format(number), storageSize=params["storageSize"], storageType=storage_type)
         addresses = params.get("privateIpAddresses") or []
         record = make_record(
-            number, region=region, zone_id=params["zoneId"], status=self.created_status, name=params.get("instanceName", UNNAMED),
+            number,
+            region=region,
+            zone_id=params["zoneId"],
+            status=self.created_status,
+            name=params.get("instanceName", UNNAMED),
             project_id=params.get("projectId", 0),
             wan_ips=["198.51.100.{0}".format(number % 250 + 1)] if bandwidth and params.get("wanIp", 1) else [],
-            cpu=params["cpu"], mem=params["mem"], unImgId=params["imageId"], bandwidth=bandwidth,
+            cpu=params["cpu"],
+            mem=params["mem"],
+            unImgId=params["imageId"],
+            bandwidth=bandwidth,
             lanIp=addresses[0] if addresses else "10.9.{0}.{1}".format(number // 250 % 250, number % 250 + 1),
             networkPayMode=2 if params.get("bandwidthType") == "PayByTraffic" else 3,
-            vpcId=1001 if params.get("vpcId") else 0, subnetId=2001 if params.get("subnetId") else 0,
-            isVpcGateway=params.get("isVpcGateway", 0), diskInfo=disk,
+            vpcId=1001 if params.get("vpcId") else 0,
+            subnetId=2001 if params.get("subnetId") else 0,
+            isVpcGateway=params.get("isVpcGateway", 0),
+            diskInfo=disk,
             createTime=china_time(number - 900001 + 86400),
         )
         if self.string_vpc_ids:
@@ -420,8 +453,9 @@ class FakeLegacyApi:
         if record is None:
             return error("ResourceNotFound", "(100020)instance {0} not found".format(instance_id))
         if record["status"] in self.return_refused:
-            return error("OperationConstraints.InvaildInstanceStatus",
-                         "(100022)instance {0} cannot be returned in status {1}".format(instance_id, record["status"]))
+            return error(
+                "OperationConstraints.InvaildInstanceStatus", "(100022)instance {0} cannot be returned in status {1}".format(instance_id, record["status"])
+            )
         record["status"] = 6
         return {"code": 0, "message": ""}
 
@@ -444,8 +478,10 @@ class FakeLegacyApi:
         for instance_id in params.get("instanceIds") or []:
             record = self._find(region, instance_id)
             if record is None or record["status"] != needed:
-                item = error("ResourceNotFound" if record is None else "OperationConstraints.InvaildInstanceStatus",
-                             "instance {0} cannot {1} in status {2}".format(instance_id, action, None if record is None else record["status"]))
+                item = error(
+                    "ResourceNotFound" if record is None else "OperationConstraints.InvaildInstanceStatus",
+                    "instance {0} cannot {1} in status {2}".format(instance_id, action, None if record is None else record["status"]),
+                )
                 detail[instance_id] = dict(item, requestId="")
                 continue
             if self.clock is None:
@@ -464,8 +500,11 @@ class FakeLegacyApi:
     def _groups(self, region, params):
         groups = self.security_groups.get(region, [])
         row, limit = params.get("offsetLine", 0), params.get("limit", 20)
-        return {"code": 0, "message": "", "data": {"totalNum": len(groups), "detail": [
-            {"sgId": group, "sgName": group, "projectId": 0} for group in groups[row:row + limit]]}}
+        return {
+            "code": 0,
+            "message": "",
+            "data": {"totalNum": len(groups), "detail": [{"sgId": group, "sgName": group, "projectId": 0} for group in groups[row : row + limit]]},
+        }
 
     def _group_members(self, region, params):
         group = params.get("sgId")
@@ -473,8 +512,7 @@ class FakeLegacyApi:
             return error("InvalidSecurityGroupId.NotFound", "security group {0} does not exist".format(group))
         members = [r["unInstanceId"] for r in self.records.get(region, []) if group in r.get("_sgIds", ()) and r["status"] not in (5, 6)]
         offset, limit = params.get("offset", 0), params.get("limit", 20)
-        return {"code": 0, "message": "", "totalCount": len(members),
-                "data": [{"instanceId": member} for member in members[offset:offset + limit]]}
+        return {"code": 0, "message": "", "totalCount": len(members), "data": [{"instanceId": member} for member in members[offset : offset + limit]]}
 
     def _bind_groups(self, region, params):
         entries = params.get("instanceSet") or []
@@ -487,8 +525,9 @@ class FakeLegacyApi:
             if unknown:
                 return error("InvalidSecurityGroupId.NotFound", "security group {0} does not exist".format(unknown[0]))
             if record["status"] not in (2, 4):
-                return error("OperationConstraints.InstanceStatusForbidsAssociation",
-                             "instance {0} has status {1}".format(record["unInstanceId"], record["status"]))
+                return error(
+                    "OperationConstraints.InstanceStatusForbidsAssociation", "instance {0} has status {1}".format(record["unInstanceId"], record["status"])
+                )
             records.append((record, list(entry.get("sgIds", []))))
         for record, groups in records:
             record["_sgIds"] = groups
@@ -509,11 +548,13 @@ class FakeLegacyApi:
 def _matches(record, params):
     ids = params.get("instanceIds")
     word = params.get("searchWord")
-    return ((ids is None or record["unInstanceId"] in ids)
-            and (word is None or word.casefold() in record["instanceName"].casefold())
-            and ("zoneId" not in params or record["zoneId"] == params["zoneId"])
-            and ("projectId" not in params or record["projectId"] == params["projectId"])
-            and ("status" not in params or record["status"] == params["status"]))
+    return (
+        (ids is None or record["unInstanceId"] in ids)
+        and (word is None or word.casefold() in record["instanceName"].casefold())
+        and ("zoneId" not in params or record["zoneId"] == params["zoneId"])
+        and ("projectId" not in params or record["projectId"] == params["projectId"])
+        and ("status" not in params or record["status"] == params["status"])
+    )
 
 
 def install(monkeypatch, api):

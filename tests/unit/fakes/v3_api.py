@@ -64,11 +64,22 @@ from urllib.parse import urlsplit
 UNNAMED = "\u672a\u547d\u540d"
 SECRET_KEYS = {"AKIDTEST": "key"}
 VPC_ACTIONS = frozenset(("DescribeSecurityGroups",))
-ACTIONS = VPC_ACTIONS | frozenset((
-    "DescribeInstances", "RunInstances", "TerminateInstances", "StartInstances", "StopInstances", "RebootInstances",
-    "ResetInstancesInternetMaxBandwidth", "ModifyInstancesAttribute", "InquiryPriceRunInstances", "DescribeZones",
-    "DescribeZoneInstanceConfigInfos", "DescribeImages",
-))
+ACTIONS = VPC_ACTIONS | frozenset(
+    (
+        "DescribeInstances",
+        "RunInstances",
+        "TerminateInstances",
+        "StartInstances",
+        "StopInstances",
+        "RebootInstances",
+        "ResetInstancesInternetMaxBandwidth",
+        "ModifyInstancesAttribute",
+        "InquiryPriceRunInstances",
+        "DescribeZones",
+        "DescribeZoneInstanceConfigInfos",
+        "DescribeImages",
+    )
+)
 VERSION = "2017-03-12"
 
 # Zones per region as DescribeZones answers them (ZoneId is a string, 3.7). The
@@ -94,10 +105,26 @@ _FIRST_CREATE = calendar.timegm((2024, 5, 1, 2, 0, 0, 0, 0, 0))
 def offer(zone, family, cpu, memory, status="SELL", instance_type=None):
     """A DescribeZoneInstanceConfigInfos ``InstanceTypeQuotaSet`` item (3.6)."""
     return {
-        "Zone": zone, "InstanceType": instance_type or "{0}.{1}{2}".format(family, SIZES[cpu], memory), "InstanceChargeType": "POSTPAID_BY_HOUR",
-        "NetworkCard": 0, "Externals": {}, "Cpu": cpu, "Memory": memory, "InstanceFamily": family, "TypeName": "Standard " + family,
-        "LocalDiskTypeList": [], "Status": status, "Price": {"UnitPrice": 0.1 * cpu, "ChargeUnit": "HOUR"}, "SoldOutReason": "",
-        "InstanceBandwidth": 1.5, "InstancePps": 30, "StorageBlockAmount": 0, "CpuType": "Intel Xeon", "Gpu": 0, "Fpga": 0, "Remark": "",
+        "Zone": zone,
+        "InstanceType": instance_type or "{0}.{1}{2}".format(family, SIZES[cpu], memory),
+        "InstanceChargeType": "POSTPAID_BY_HOUR",
+        "NetworkCard": 0,
+        "Externals": {},
+        "Cpu": cpu,
+        "Memory": memory,
+        "InstanceFamily": family,
+        "TypeName": "Standard " + family,
+        "LocalDiskTypeList": [],
+        "Status": status,
+        "Price": {"UnitPrice": 0.1 * cpu, "ChargeUnit": "HOUR"},
+        "SoldOutReason": "",
+        "InstanceBandwidth": 1.5,
+        "InstancePps": 30,
+        "StorageBlockAmount": 0,
+        "CpuType": "Intel Xeon",
+        "Gpu": 0,
+        "Fpga": 0,
+        "Remark": "",
     }
 
 
@@ -123,16 +150,19 @@ class FakeResponse:
         self.text = self.content.decode("utf-8", "replace")
 
 
-def make_instance(number, region="ap-guangzhou", zone=None, state="RUNNING", name=None, charge="TRAFFIC_POSTPAID_BY_HOUR", bandwidth=1,
-                  **extra):
+def make_instance(number, region="ap-guangzhou", zone=None, state="RUNNING", name=None, charge="TRAFFIC_POSTPAID_BY_HOUR", bandwidth=1, **extra):
     """A DescribeInstances ``Instance`` as the API lists it (3.2.1); ``extra`` adds or replaces keys."""
     zones = ZONES[region]
     zone = zone or zones[number % len(zones)][0]
     record = {
         "InstanceId": "ins-{0:08d}".format(number),
         "InstanceName": "seed-{0:05d}".format(number) if name is None else name,
-        "InstanceType": "S1.SMALL2", "CPU": 1, "Memory": 2,
-        "InstanceState": state, "RestrictState": "NORMAL", "InstanceChargeType": "POSTPAID_BY_HOUR",
+        "InstanceType": "S1.SMALL2",
+        "CPU": 1,
+        "Memory": 2,
+        "InstanceState": state,
+        "RestrictState": "NORMAL",
+        "InstanceChargeType": "POSTPAID_BY_HOUR",
         "Placement": {"Zone": zone, "ProjectId": 0, "HostId": None},
         "SystemDisk": {"DiskType": "CLOUD_PREMIUM", "DiskId": "disk-s{0:07d}".format(number), "DiskSize": 50},
         "DataDisks": None,
@@ -140,19 +170,31 @@ def make_instance(number, region="ap-guangzhou", zone=None, state="RUNNING", nam
         "PublicIpAddresses": ["203.0.113.{0}".format(number % 250 + 1)] if bandwidth else None,
         "InternetAccessible": {"InternetChargeType": charge, "InternetMaxBandwidthOut": bandwidth, "PublicIpAssigned": bool(bandwidth)},
         "VirtualPrivateCloud": {"VpcId": "vpc-gzdemo01", "SubnetId": "subnet-gz3web01", "AsVpcGateway": False, "PrivateIpAddresses": None},
-        "ImageId": "img-3wnd9xpl", "OsName": "CentOS 7.2 64bit", "RenewFlag": None,
-        "CreatedTime": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(_FIRST_CREATE + number)), "ExpiredTime": None,
-        "SecurityGroupIds": ["sg-default0"], "LoginSettings": {"KeyIds": None}, "Tags": [],
-        "StopChargingMode": "NOT_APPLICABLE", "Uuid": "00000000-0000-4000-8000-{0:012d}".format(number),
-        "LatestOperation": "RunInstances", "LatestOperationState": "SUCCESS", "LatestOperationRequestId": "req-{0}".format(number),
-        "IsolatedSource": "NOTISOLATED", "DisableApiTermination": False, "HostName": "host-{0}".format(number),
-        "DefaultLoginUser": "root", "DefaultLoginPort": 22,
+        "ImageId": "img-3wnd9xpl",
+        "OsName": "CentOS 7.2 64bit",
+        "RenewFlag": None,
+        "CreatedTime": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(_FIRST_CREATE + number)),
+        "ExpiredTime": None,
+        "SecurityGroupIds": ["sg-default0"],
+        "LoginSettings": {"KeyIds": None},
+        "Tags": [],
+        "StopChargingMode": "NOT_APPLICABLE",
+        "Uuid": "00000000-0000-4000-8000-{0:012d}".format(number),
+        "LatestOperation": "RunInstances",
+        "LatestOperationState": "SUCCESS",
+        "LatestOperationRequestId": "req-{0}".format(number),
+        "IsolatedSource": "NOTISOLATED",
+        "DisableApiTermination": False,
+        "HostName": "host-{0}".format(number),
+        "DefaultLoginUser": "root",
+        "DefaultLoginPort": 22,
     }
     record.update(extra)
     return record
 
 
 # -- TC3, written apart from plugins/module_utils/_api/tc3.py -----------------------------
+
 
 def tc3_signature(secret_key, service, timestamp, path, headers, signed_names, body):
     """The hex signature a server computes over the received headers and body bytes (1.4)."""
@@ -167,8 +209,10 @@ def tc3_signature(secret_key, service, timestamp, path, headers, signed_names, b
     return hmac.new(key, text.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
-AUTHORIZATION = re.compile(r"^TC3-HMAC-SHA256 Credential=([^/]+)/(\d{4}-\d{2}-\d{2})/([a-z]+)/tc3_request, "
-                           r"SignedHeaders=([a-z0-9;-]+), Signature=([0-9a-f]{64})$")
+AUTHORIZATION = re.compile(
+    r"^TC3-HMAC-SHA256 Credential=([^/]+)/(\d{4}-\d{2}-\d{2})/([a-z]+)/tc3_request, "
+    r"SignedHeaders=([a-z0-9;-]+), Signature=([0-9a-f]{64})$"
+)
 
 
 def host_of(url):
@@ -370,8 +414,10 @@ class FakeV3Api:
     def _require_state(records, states):
         for record in records:
             if record["InstanceState"] not in states:
-                raise Refused("UnsupportedOperation.InstanceState" + _camel(record["InstanceState"]),
-                              "instance {0} is {1}".format(record["InstanceId"], record["InstanceState"]))
+                raise Refused(
+                    "UnsupportedOperation.InstanceState" + _camel(record["InstanceState"]),
+                    "instance {0} is {1}".format(record["InstanceId"], record["InstanceState"]),
+                )
 
     def _type_in(self, zone, instance_type):
         return next((item for item in self.offers if item["Zone"] == zone and item["InstanceType"] == instance_type), None)
@@ -414,9 +460,12 @@ class FakeV3Api:
         offset, limit = params.get("Offset", 0), params.get("Limit", 20)
         if not 1 <= limit <= 100:
             raise Refused("InvalidParameterValue.LimitExceeded", "Limit must be 1 to 100, got {0}".format(limit))
-        found = [record for record in self.records.get(region, [])
-                 if (not ids or record["InstanceId"] in ids) and all(self._passes(record, item) for item in filters)]
-        return {"TotalCount": len(found), "InstanceSet": copy.deepcopy(found[offset:offset + limit])}
+        found = [
+            record
+            for record in self.records.get(region, [])
+            if (not ids or record["InstanceId"] in ids) and all(self._passes(record, item) for item in filters)
+        ]
+        return {"TotalCount": len(found), "InstanceSet": copy.deepcopy(found[offset : offset + limit])}
 
     def _passes(self, record, item):
         name, values = item.get("Name"), item.get("Values") or []
@@ -458,18 +507,40 @@ class FakeV3Api:
         network = params.get("VirtualPrivateCloud") or {}
         tags = [tag for spec in params.get("TagSpecification") or [] for tag in spec.get("Tags") or []]
         record = make_instance(
-            number, region=region, zone=zone, state=self.created_state, name=name, bandwidth=bandwidth,
+            number,
+            region=region,
+            zone=zone,
+            state=self.created_state,
+            name=name,
+            bandwidth=bandwidth,
             charge=internet.get("InternetChargeType", "TRAFFIC_POSTPAID_BY_HOUR"),
-            InstanceType=sold["InstanceType"], CPU=sold["Cpu"], Memory=sold["Memory"], ImageId=params["ImageId"],
+            InstanceType=sold["InstanceType"],
+            CPU=sold["Cpu"],
+            Memory=sold["Memory"],
+            ImageId=params["ImageId"],
             Placement={"Zone": zone, "ProjectId": (params.get("Placement") or {}).get("ProjectId", 0), "HostId": None},
             SystemDisk={"DiskType": system.get("DiskType", "CLOUD_PREMIUM"), "DiskId": "disk-s{0}".format(number), "DiskSize": system.get("DiskSize", 50)},
-            DataDisks=[{"DiskType": disk.get("DiskType", "LOCAL_BASIC"), "DiskId": "disk-d{0}".format(number), "DiskSize": disk["DiskSize"],
-                        "DeleteWithInstance": disk.get("DeleteWithInstance", True)} for disk in params.get("DataDisks") or []] or None,
+            DataDisks=[
+                {
+                    "DiskType": disk.get("DiskType", "LOCAL_BASIC"),
+                    "DiskId": "disk-d{0}".format(number),
+                    "DiskSize": disk["DiskSize"],
+                    "DeleteWithInstance": disk.get("DeleteWithInstance", True),
+                }
+                for disk in params.get("DataDisks") or []
+            ]
+            or None,
             PublicIpAddresses=["198.51.100.{0}".format(number % 250 + 1)] if public else None,
-            VirtualPrivateCloud={"VpcId": network.get("VpcId", ""), "SubnetId": network.get("SubnetId", ""),
-                                 "AsVpcGateway": network.get("AsVpcGateway", False), "PrivateIpAddresses": network.get("PrivateIpAddresses")},
-            SecurityGroupIds=list(params.get("SecurityGroupIds") or ["sg-default0"]), Tags=tags,
-            LatestOperation="RunInstances", LatestOperationState="OPERATING",
+            VirtualPrivateCloud={
+                "VpcId": network.get("VpcId", ""),
+                "SubnetId": network.get("SubnetId", ""),
+                "AsVpcGateway": network.get("AsVpcGateway", False),
+                "PrivateIpAddresses": network.get("PrivateIpAddresses"),
+            },
+            SecurityGroupIds=list(params.get("SecurityGroupIds") or ["sg-default0"]),
+            Tags=tags,
+            LatestOperation="RunInstances",
+            LatestOperationState="OPERATING",
         )
         self.records.setdefault(region, []).insert(0, record)
         return record["InstanceId"]
@@ -478,8 +549,10 @@ class FakeV3Api:
         records = self._instances(region, params)
         for record in records:
             if record["InstanceState"] in ("PENDING", "TERMINATING", "STARTING", "STOPPING", "REBOOTING", "SHUTDOWN"):
-                raise Refused("UnsupportedOperation.InstanceState" + _camel(record["InstanceState"]),
-                              "instance {0} is {1}".format(record["InstanceId"], record["InstanceState"]))
+                raise Refused(
+                    "UnsupportedOperation.InstanceState" + _camel(record["InstanceState"]),
+                    "instance {0} is {1}".format(record["InstanceId"], record["InstanceState"]),
+                )
         for record in records:
             self.records[region].remove(record)
             self.terminated.add(record["InstanceId"])
@@ -544,9 +617,12 @@ class FakeV3Api:
             bandwidth_price = {"UnitPrice": 0.8, "UnitPriceDiscount": 0.5 if bandwidth else 0.0, "ChargeUnit": "GB"}
         else:
             bandwidth_price = {"UnitPrice": 0.1 * bandwidth * count, "UnitPriceDiscount": round(0.05 * bandwidth * count, 6), "ChargeUnit": "HOUR"}
-        return {"Price": {"InstancePrice": {"UnitPrice": 0.4 * count, "UnitPriceDiscount": round(0.2 * count, 6), "ChargeUnit": "HOUR",
-                                            "Discount": 50.0},
-                          "BandwidthPrice": bandwidth_price}}
+        return {
+            "Price": {
+                "InstancePrice": {"UnitPrice": 0.4 * count, "UnitPriceDiscount": round(0.2 * count, 6), "ChargeUnit": "HOUR", "Discount": 50.0},
+                "BandwidthPrice": bandwidth_price,
+            }
+        }
 
     def _describe_zones(self, region, params):
         zones = [{"Zone": zone, "ZoneName": zone, "ZoneId": zone_id, "ZoneState": "AVAILABLE"} for zone, zone_id in self.zones[region]]
@@ -555,16 +631,27 @@ class FakeV3Api:
     def _describe_zone_instance_config_infos(self, region, params):
         wanted = {item["Name"]: item["Values"] for item in params.get("Filters") or []}
         zones = self._zone_names(region)
-        found = [item for item in self.offers if item["Zone"] in zones
-                 and all(item[{"zone": "Zone", "instance-family": "InstanceFamily", "instance-charge-type": "InstanceChargeType"}[name]] in values
-                         for name, values in wanted.items())]
+        found = [
+            item
+            for item in self.offers
+            if item["Zone"] in zones
+            and all(
+                item[{"zone": "Zone", "instance-family": "InstanceFamily", "instance-charge-type": "InstanceChargeType"}[name]] in values
+                for name, values in wanted.items()
+            )
+        ]
         return {"InstanceTypeQuotaSet": copy.deepcopy(found)}
 
     def _describe_images(self, region, params):
         ids = params.get("ImageIds") or []
-        return {"TotalCount": len(ids), "ImageSet": [
-            {"ImageId": image_id, "Platform": self.images[image_id], "OsName": self.images[image_id] + " 64bit", "ImageType": "PUBLIC_IMAGE"}
-            for image_id in ids if image_id in self.images]}
+        return {
+            "TotalCount": len(ids),
+            "ImageSet": [
+                {"ImageId": image_id, "Platform": self.images[image_id], "OsName": self.images[image_id] + " 64bit", "ImageType": "PUBLIC_IMAGE"}
+                for image_id in ids
+                if image_id in self.images
+            ],
+        }
 
     def _describe_security_groups(self, region, params):
         ids = params.get("SecurityGroupIds") or []
@@ -575,8 +662,12 @@ class FakeV3Api:
         if missing and self.strict_group_ids:
             raise Refused("ResourceNotFound", "security group(s) {0} not found in this region".format(", ".join(missing)))
         groups = [group for group in known if not ids or group in ids]
-        return {"TotalCount": len(groups), "SecurityGroupSet": [
-            {"SecurityGroupId": group, "SecurityGroupName": group, "ProjectId": "0", "IsDefault": group == "sg-default0"} for group in groups]}
+        return {
+            "TotalCount": len(groups),
+            "SecurityGroupSet": [
+                {"SecurityGroupId": group, "SecurityGroupName": group, "ProjectId": "0", "IsDefault": group == "sg-default0"} for group in groups
+            ],
+        }
 
 
 def install(monkeypatch, api):

@@ -3,11 +3,22 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
 """DescribeZones, DescribeZoneInstanceConfigInfos, DescribeInstanceTypeConfigs, DescribeImages
-(api-notes/v3.md 3.6, 3.7, 7 item 14; the tables are ``zones``, ``types``, ``images``)."""
+(api-notes/v3.md 3.6, 3.7, 7 item 14; the tables are ``zones``, ``types``, ``images``, ``..stock``).
+
+DescribeZoneInstanceConfigInfos lists one row per (zone, type, charge type):
+POSTPAID_BY_HOUR rows without an ``instance-charge-type`` filter (as
+before), the rows of each listed charge type with one -- ``SPOTPAID`` rows
+for the same types where spot is sold (not in the financial regions), with
+the spot stock's ``Status`` and a ``Price`` whose ``UnitPriceDiscount`` is
+the spot price (``spot.py``); other charge types match nothing.  ``Status``,
+``StatusCategory`` and ``SoldOutReason`` come from the stock (v3.md 10.4.1):
+``SELL``/``EnoughStock``/``""``, ``SELL``/``UnderStock`` (a count is kept),
+``SOLD_OUT``/``WithoutStock``/the reason.
+"""
 
 import re
 
-from .. import catalog
+from .. import catalog, stock
 from ..images import IMAGES
 from . import checks, images, pricing, types, zones
 from .errors import V3Error
@@ -46,6 +57,9 @@ def _selected(ctx, given):
 
 
 class CatalogActions:
+    def __init__(self, stock_table):
+        self.stock = stock_table
+
     def handlers(self):
         return {
             "DescribeZones": (Struct(), self.describe_zones),
@@ -60,26 +74,31 @@ class CatalogActions:
 
     def describe_zone_instance_config_infos(self, ctx, params):
         given = checks.filters(params, CONFIG_FILTERS.__contains__, max_values=100)
-        rows = _selected(ctx, given)
+        offered = _selected(ctx, given)
         wanted = dict(given)
-        charges = wanted.get("instance-charge-type")
-        if charges is not None and "POSTPAID_BY_HOUR" not in charges:
-            rows = []
+        charges = [charge for charge in stock.CHARGE_TYPES if charge in wanted.get("instance-charge-type", [stock.POSTPAID])]
+        rows = []
+        for charge in charges:
+            for zone, item, _status in offered:
+                row = self.stock.row(item, zone, charge)
+                if row is not None:
+                    rows.append((zone, item, charge, row))
         for key in reversed(wanted.get("sort-keys", [])):
             field, _colon, direction = key.partition(":")
             if field not in SORT_KEYS or direction not in ("asc", "desc"):
                 raise V3Error("InvalidParameterValue", f"sort-keys value {key!r} must be cpu|mem:asc|desc")
             rows = sorted(rows, key=SORT_KEYS[field], reverse=direction == "desc")
         english = ctx.language == "en-US"
-        return {"InstanceTypeQuotaSet": [self._quota_item(zone, item, status, english) for zone, item, status in rows]}
+        return {"InstanceTypeQuotaSet": [self._quota_item(zone, item, charge, row, english) for zone, item, charge, row in rows]}
 
     @staticmethod
-    def _quota_item(zone, item, status, english):
+    def _quota_item(zone, item, charge, row, english):
         hour = pricing.type_hour(item.family, item.cpu, item.mem)
+        price = pricing.discounted_price(hour, pricing.spot_price(item), "HOUR") if charge == stock.SPOTPAID else pricing.item_price(hour, "HOUR")
         return {
             "Zone": zone,
             "InstanceType": item.name,
-            "InstanceChargeType": "POSTPAID_BY_HOUR",
+            "InstanceChargeType": charge,
             "NetworkCard": 0,
             "Externals": {},
             "Cpu": item.cpu,
@@ -87,9 +106,9 @@ class CatalogActions:
             "InstanceFamily": item.short_family,
             "TypeName": types.TYPE_NAMES[item.short_family][1 if english else 0],
             "LocalDiskTypeList": [],
-            "Status": status,
-            "Price": pricing.item_price(hour, "HOUR"),
-            "SoldOutReason": "sold out (emulator table)" if status == "SOLD_OUT" else "",
+            "Status": row.status,
+            "Price": price,
+            "SoldOutReason": row.reason if row.status == stock.SOLD_OUT else "",
             "InstanceBandwidth": 1.5,
             "InstancePps": 30,
             "StorageBlockAmount": 0,
@@ -99,7 +118,7 @@ class CatalogActions:
             "Remark": "",
             "GpuCount": 0.0,
             "Frequency": "",
-            "StatusCategory": "WithoutStock" if status == "SOLD_OUT" else "EnoughStock",
+            "StatusCategory": row.category,
         }
 
     def describe_instance_type_configs(self, ctx, params):

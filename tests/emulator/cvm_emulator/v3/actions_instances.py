@@ -17,13 +17,13 @@ answers per ``dry_run_mode``: ``request-id`` -> ``{"RequestId": ...}``,
 ``error`` -> ``DryRunOperation``.
 """
 
-from .. import operations, states
+from .. import states, timers
 from ..network import SubnetView
 from ..security_groups import SecurityGroupBook
-from . import checks, create, filters, pricing, render
+from . import checks, create, filters, pricing, render, zones
 from .build import build
-from .errors import V3Error
-from .schema import FILTERS, IDS, INT, Struct
+from .errors import V3Error, invalid_value
+from .schema import FILTERS, IDS, INT, STR, List, Struct, req
 
 TERMINABLE = frozenset((states.RUNNING, states.STOPPED, states.FAULT))
 _SEP = "\x1f"
@@ -34,12 +34,16 @@ def token_key(region, token):
     return f"v3{_SEP}{region}{_SEP}{token}"
 
 
+ATTRIBUTES = ("UserData",)
+
+
 class InstanceActions:
-    def __init__(self, store, config, faults, clock):
+    def __init__(self, store, config, faults, clock, stock):
         self.store = store
         self.config = config
         self.faults = faults
         self.clock = clock
+        self.stock = stock
 
     def handlers(self):
         return {
@@ -48,6 +52,7 @@ class InstanceActions:
             "DescribeInstances": (Struct(InstanceIds=IDS, Filters=FILTERS, Offset=INT, Limit=INT), self.describe_instances),
             "DescribeInstancesStatus": (Struct(InstanceIds=IDS, Offset=INT, Limit=INT), self.describe_instances_status),
             "TerminateInstances": (Struct(InstanceIds=IDS, ReleaseAddress="Boolean", ReleasePrepaidDataDisks="Boolean"), self.terminate_instances),
+            "DescribeInstancesAttributes": (Struct(Attributes=req(List(STR)), InstanceIds=req(IDS)), self.describe_instances_attributes),
         }
 
     def run_instances(self, ctx, params):
@@ -61,7 +66,7 @@ class InstanceActions:
                 if known is not None:
                     return {"InstanceIdSet": list(known)}
             view = SubnetView(store, now)
-            spec = create.validate(params, ctx.region, store, view, self.config.balance)
+            spec = create.validate(params, ctx.region, store, now, self.stock, view, self.config.balance)
             if dry_run:
                 if self.config.dry_run_mode == "error":
                     raise V3Error("DryRunOperation", "the request would have succeeded, but DryRun was set")
@@ -71,12 +76,16 @@ class InstanceActions:
                 final = states.LAUNCH_FAILED
                 ctx.notes["fault"] = "create_fails"
             instances = build(store, spec, ctx.region, now, view, self.config.create_delay, final, ctx.request_id)
-            ids = store.add(instances, token_key(ctx.region, token) if token is not None else None)
+            made = []
+            if spec.action_time is not None:
+                made = [timers.new_timer(store, inst.instance_id, ctx.region, spec.action_time, now) for inst in instances]
+            ids = store.add(instances, token_key(ctx.region, token) if token is not None else None, timers=made)
+            self.stock.take(spec.itype, zones.zone_name(spec.zone_id), spec.charge_type, spec.count)
         return {"InstanceIdSet": ids}
 
     def inquiry_price_run_instances(self, ctx, params):
         with self.store.lock:
-            spec = create.validate(params, ctx.region, self.store, for_price=True)
+            spec = create.validate(params, ctx.region, self.store, self.clock(), self.stock, for_price=True)
         return {"Price": pricing.quote(spec)}
 
     def _listing(self, ctx, ids, predicates, offset, limit):
@@ -137,25 +146,31 @@ class InstanceActions:
             instances = checks.find_all(store, ids, ctx.region)
             for inst in instances:
                 checks.require_state(inst, now, TERMINABLE, "TerminateInstances")
-                if inst.disable_api_termination:
-                    raise V3Error(
-                        "UnsupportedOperation.InstancesProtected",
-                        (f"instance {inst.instance_id} has termination protection (DisableApiTermination); turn it off with ModifyInstancesAttribute first"),
-                    )
-            record = operations.record(operations.TERMINATE, ctx.request_id)
+            protected = [inst.instance_id for inst in instances if inst.disable_api_termination]
+            if protected:
+                raise V3Error(
+                    "UnsupportedOperation.InstancesProtected",
+                    f"instance(s) {', '.join(protected)} have termination protection (DisableApiTermination); turn it off with ModifyInstancesAttribute",
+                )
+            delay = self.config.return_delay
             store.update_many(
-                [
-                    (
-                        inst,
-                        {
-                            "status": states.RETURNING,
-                            "status_time": now,
-                            "next_status": states.RETURNED,
-                            "next_at": now + self.config.return_delay,
-                            "latest_operation": dict(record),
-                        },
-                    )
-                    for inst in instances
-                ]
+                [(inst, timers.destroy(now, delay, "api", ctx.request_id)) for inst in instances],
+                drop_timers=timers.pending_of(store, [inst.instance_id for inst in instances]),
             )
         return {}
+
+    def describe_instances_attributes(self, ctx, params):
+        """DescribeInstancesAttributes (v3.md 10.5, 10.7 item 8): each instance's ``Attributes``, in request order."""
+        attributes = params["Attributes"]
+        if not attributes:
+            raise V3Error("MissingParameter", "the required parameter Attributes is missing (give UserData)")
+        for name in attributes:
+            if name not in ATTRIBUTES:
+                raise invalid_value(f"Attributes accepts {', '.join(ATTRIBUTES)} only, got {name!r}")
+        ids = checks.instance_ids(params, malformed="InvalidParameterValue.InstanceIdMalformed")
+        checks.no_duplicates(ids, "InstanceIds")
+        store = self.store
+        with store.lock:
+            now = self.clock()
+            found = checks.find_all(store, ids, ctx.region, now=now)
+        return {"InstanceSet": [{"InstanceId": inst.instance_id, "Attributes": {"UserData": inst.user_data}} for inst in found]}

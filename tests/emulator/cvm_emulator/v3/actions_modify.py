@@ -17,27 +17,36 @@ all or nothing over their ``InstanceIds``.
   create refused one.
 * ModifyInstancesAttribute: exactly one of InstanceName (1-60 characters;
   any state but TERMINATING), SecurityGroups (replaces the list, order =
-  priority, at most 5, an empty list unbinds all [EMU]; RUNNING or STOPPED)
-  or DisableApiTermination (any state but TERMINATING).  HostName,
-  UserData, CamRoleName, EnableJumboFrame are documented attributes the
+  priority, at most 5, an empty list unbinds all [EMU]; RUNNING or STOPPED),
+  DisableApiTermination (any state but TERMINATING; turning it on for an
+  instance with an UNDO timer ->
+  ``UnsupportedOperation.InvalidInstanceNotSupportedProtectedInstance``) or
+  UserData (the rules of ``rules.check_user_data``; RUNNING or STOPPED; the
+  new text is stored, immediate).  Every attribute is refused for an
+  instance stopped without charging
+  (``UnsupportedOperation.StoppedModeStopCharging``, v3.md 10.2.2).
+  HostName, CamRoleName, EnableJumboFrame are documented attributes the
   emulator does not change -> ``UnsupportedOperation``.
 * Associate/DisassociateSecurityGroups: one group per call; Associate
   appends it (already bound: no change), at most 5 groups; Disassociate
   removes it (not bound: no change); RUNNING or STOPPED.
 """
 
-from .. import operations, states
+from .. import operations, states, timers
 from ..network import public_ip
 from ..security_groups import SecurityGroupBook
-from . import checks
+from . import checks, rules
 from .create import MAX_BANDWIDTH
 from .errors import V3Error, combination, out_of_range, too_many
 from .render import CHARGE_TYPES
 from .schema import BOOL, IDS, IGNORED, INT, STR, List, Struct, req
 
 CHANGEABLE = (states.RUNNING, states.STOPPED)
-ATTRIBUTES = ("InstanceName", "SecurityGroups", "DisableApiTermination")
-UNEMULATED = ("HostName", "UserData", "CamRoleName", "EnableJumboFrame")
+ATTRIBUTES = ("InstanceName", "SecurityGroups", "DisableApiTermination", "UserData")
+UNEMULATED = ("HostName", "CamRoleName", "EnableJumboFrame")
+FIELDS = {"InstanceName": "name", "SecurityGroups": "security_group_ids", "DisableApiTermination": "disable_api_termination", "UserData": "user_data"}
+# Attributes that need RUNNING or STOPPED; the others may change in any state but TERMINATING.
+STATE_BOUND = ("SecurityGroups", "UserData")
 MAX_GROUPS = 5
 
 
@@ -115,9 +124,8 @@ class ModifyActions:
             if not 0 <= bandwidth <= MAX_BANDWIDTH[charge]:
                 raise out_of_range(f"InternetMaxBandwidthOut must be between 0 and {MAX_BANDWIDTH[charge]} for {CHARGE_TYPES[charge]}, got {bandwidth}")
             for inst in instances:
-                status = checks.require_state(inst, now, CHANGEABLE, "ResetInstancesInternetMaxBandwidth")
-                if status == states.STOPPED and inst.stopped_mode == "stop_charging":
-                    raise V3Error("UnsupportedOperation.StoppedModeStopCharging", f"instance {inst.instance_id} is stopped without charging; start it first")
+                checks.require_state(inst, now, CHANGEABLE, "ResetInstancesInternetMaxBandwidth")
+                checks.refuse_stopped_without_charging(inst, now, "ResetInstancesInternetMaxBandwidth")
             changes = []
             for inst in instances:
                 change = {"bandwidth": bandwidth, "latest_operation": operations.record(operations.SET_BANDWIDTH, ctx.request_id)}
@@ -139,6 +147,8 @@ class ModifyActions:
         value = params[attribute]
         if attribute == "InstanceName" and not 1 <= len(value) <= 60:
             raise V3Error("InvalidInstanceName.TooLong" if value else "InvalidParameterValue", f"InstanceName must have 1-60 characters, got {len(value)}")
+        if attribute == "UserData":
+            value = rules.check_user_data(value)
         store = self.store
         with store.lock:
             now = self.clock()
@@ -146,8 +156,16 @@ class ModifyActions:
                 self._check_groups(ctx, value)
             instances = self._instances(ctx, params, now)
             for inst in instances:
-                checks.require_state(inst, now, CHANGEABLE, "ModifyInstancesAttribute", busy_ok=attribute != "SecurityGroups")
-            field = {"InstanceName": "name", "SecurityGroups": "security_group_ids", "DisableApiTermination": "disable_api_termination"}[attribute]
+                checks.require_state(inst, now, CHANGEABLE, "ModifyInstancesAttribute", busy_ok=attribute not in STATE_BOUND)
+                checks.refuse_stopped_without_charging(inst, now, "ModifyInstancesAttribute")
+            if attribute == "DisableApiTermination" and value:
+                timed = [inst.instance_id for inst in instances if timers.undo_of(store, inst.instance_id, now) is not None]
+                if timed:
+                    raise V3Error(
+                        "UnsupportedOperation.InvalidInstanceNotSupportedProtectedInstance",
+                        f"instance(s) {', '.join(timed)} have a pending termination timer; delete it (DeleteInstancesActionTimer) before turning protection on",
+                    )
+            field = FIELDS[attribute]
             store.update_many(
                 [
                     (

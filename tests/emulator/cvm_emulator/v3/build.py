@@ -61,6 +61,8 @@ def build(store, spec, region, now, view, create_delay, final, request_id):
             security_group_ids=list(spec.security_group_ids),
             tags=[list(tag) for tag in spec.tags],
             disable_api_termination=spec.disable_api_termination,
+            charge_type="spot" if spec.spot else "postpaid_by_hour",
+            spot={"max_price": spec.max_price, "spot_instance_type": spec.spot_instance_type} if spec.spot else None,
             user_data=spec.user_data,
             host_name=host_names[index],
             key_ids=list(spec.key_ids),

@@ -32,8 +32,8 @@ TRANSITIONAL = frozenset((states.CREATING, states.STARTING, states.STOPPING, sta
 STATE_WORDS = {states.RUNNING: "Running", states.STOPPED: "Stopped", states.LAUNCH_FAILED: "LaunchFailed"}
 
 
-def instance_ids(params, name="InstanceIds", required=True, limit=MAX_IDS):
-    """The ids of ``name`` (a list), format-checked; duplicates are an error."""
+def instance_ids(params, name="InstanceIds", required=True, limit=MAX_IDS, malformed="InvalidInstanceId.Malformed"):
+    """The ids of ``name`` (a list), format-checked (``malformed``: the action's code for a bad id)."""
     ids = params.get(name) or []
     if required and not ids:
         raise V3Error("MissingParameter", f"the required parameter {name} is missing (give 1-{limit} instance ids)")
@@ -41,7 +41,7 @@ def instance_ids(params, name="InstanceIds", required=True, limit=MAX_IDS):
         raise too_many(f"{name} accepts at most {limit} ids, got {len(ids)}")
     for instance_id in ids:
         if not INSTANCE_ID.fullmatch(instance_id):
-            raise V3Error("InvalidInstanceId.Malformed", f"instance id {instance_id!r} is malformed (ins- and 8 lower-case letters or digits)")
+            raise V3Error(malformed, f"instance id {instance_id!r} is malformed (ins- and 8 lower-case letters or digits)")
     return ids
 
 
@@ -81,13 +81,14 @@ def filters(params, known, max_filters=10, max_values=5):
     return result
 
 
-def find_all(store, ids, region):
-    """Every listed instance of ``region``; one unknown (or of another region) -> InvalidInstanceId.NotFound."""
+def find_all(store, ids, region, now=None):
+    """Every listed instance of ``region``; one unknown (or of another region) -> InvalidInstanceId.NotFound.
+    With ``now``, a terminated instance (gone from 3.0 listings) counts as unknown too."""
     found = []
     missing = []
     for instance_id in ids:
         inst = store.instances.get(instance_id)
-        if inst is None or inst.region != region:
+        if inst is None or inst.region != region or (now is not None and inst.effective(now)[0] == states.RETURNED):
             missing.append(instance_id)
         else:
             found.append(inst)
@@ -116,3 +117,11 @@ def require_state(inst, now, allowed, action, busy_ok=False):
     raise V3Error(
         f"UnsupportedOperation.InstanceState{STATE_WORDS[status]}", f"instance {instance_id} is {V3_STATES[status]}; {action} is not possible in this state"
     )
+
+
+def refuse_stopped_without_charging(inst, now, action):
+    """v3.md 10.2.2: while stopped without charging, only starting (and terminating) is possible."""
+    if inst.stopped_without_charging(now):
+        raise V3Error(
+            "UnsupportedOperation.StoppedModeStopCharging", f"instance {inst.instance_id} is stopped without charging (STOP_CHARGING); start it before {action}"
+        )

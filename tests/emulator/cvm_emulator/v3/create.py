@@ -5,31 +5,34 @@
 """RunInstances / InquiryPriceRunInstances: parameters and their rules -> a ``Spec`` (api-notes/v3.md 3.1, 3.5, 7 item 7).
 
 After the schema stages, in this order (the first failing rule answers):
-values in parameter order (charge type, InstanceCount [1, 500] or [1, 100]
-for prices, InstanceName <= 128, ClientToken <= 64, disks, bandwidth and
-PublicIpAssigned, login settings, tags, security-group ids, private IPs,
-UserData) -> Placement.Zone in the region -> InstanceType (format, known,
-offered in the zone, not sold out) -> ImageId (format, known) -> rules that
+values in parameter order (charge type and InstanceMarketOptions,
+InstanceCount [1, 500] or [1, 100] for prices, InstanceName <= 128,
+ClientToken <= 64, disks, bandwidth and PublicIpAssigned, login settings,
+tags, security-group ids, private IPs, UserData, ActionTimer, a timer on a
+protected instance) -> Placement.Zone in the region -> spot region ->
+InstanceType (format, known, offered in the zone for the charge type, in
+stock, enough left) -> spot bid -> ImageId (format, known) -> rules that
 depend on the image (system disk size, password, key pairs on Windows,
 KeepImageLogin, HostName) -> security groups exist -> VPC and subnet ->
-private IPs (format, CIDR, reserved, in use) -> subnet capacity -> balance.
-Prices skip the private-IP use, capacity and balance checks.
+private IPs (format, CIDR, reserved, in use) -> subnet capacity -> spot
+quota -> balance.  Prices skip the remaining-count, private-IP use,
+capacity, quota and balance checks, and answer a sold-out type (either
+charge type) with ``ResourcesSoldOut.SpecifiedInstanceType`` (their
+documented list has no spot stock code).
 """
 
-import base64
-import binascii
 import dataclasses
 import ipaddress
 import re
 
 from typing import Optional
 
-from .. import catalog
+from .. import catalog, stock
 from ..images import IMAGES, PUBLIC, Image
 from ..security_groups import TABLE as GROUP_TABLE
 from ..security_groups import SecurityGroupBook
 from ..vpcs import SUBNETS, VPCS, Subnet, Vpc
-from . import pricing, rules, types, zones
+from . import pricing, rules, spot, types, zones
 from .checks import SG_ID
 from .errors import V3Error, combination, invalid_value, out_of_range, too_many
 from .render import NEUTRAL_CHARGES, NEUTRAL_DISKS
@@ -49,7 +52,7 @@ VPC_ID = re.compile(r"vpc-[a-z0-9]{8}")
 SUBNET_ID = re.compile(r"subnet-[a-z0-9]{8}")
 MAX_SYSTEM_DISK = 1024
 MAX_DATA_DISK = 16000
-MAX_USER_DATA = 16 * 1024
+SOLD = ("POSTPAID_BY_HOUR", "SPOTPAID")
 
 _ENABLED = Struct(Enabled=BOOL)
 RUN_SCHEMA = Struct(
@@ -95,10 +98,10 @@ RUN_SCHEMA = Struct(
     EnhancedService=Struct(SecurityService=_ENABLED, MonitorService=_ENABLED, AutomationService=_ENABLED),
     ClientToken=STR,
     HostName=STR,
-    ActionTimer=IGNORED,
+    ActionTimer=Struct(TimerAction=STR, ActionTime=req(STR), Externals=IGNORED, ActionTimerId=IGNORED, Status=IGNORED, InstanceId=IGNORED),
     DisasterRecoverGroupIds=IGNORED,
     TagSpecification=List(Struct(ResourceType=req(STR), Tags=req(List(Struct(Key=req(STR), Value=req(STR)))))),
-    InstanceMarketOptions=IGNORED,
+    InstanceMarketOptions=Struct(MarketType=STR, SpotOptions=req(Struct(MaxPrice=req(STR), SpotInstanceType=STR))),
     UserData=STR,
     Metadata=IGNORED,
     DryRun=BOOL,
@@ -141,16 +144,26 @@ class Spec:
     disable_api_termination: bool = False
     client_token: Optional[str] = None
     dry_run: bool = False
+    spot: bool = False
+    max_price: Optional[str] = None  # the bid (spot), as sent or the spot price
+    spot_instance_type: str = "one-time"
+    action_time: Optional[int] = None  # ActionTimer.ActionTime, Unix seconds
+
+    @property
+    def charge_type(self):
+        return "SPOTPAID" if self.spot else "POSTPAID_BY_HOUR"
 
 
-def validate(params, region, store, network=None, balance=None, for_price=False):
-    """A ``Spec`` for ``params`` in legacy region ``region``; ``network`` (a SubnetView) for creates."""
+def validate(params, region, store, now, stock_table, network=None, balance=None, for_price=False):
+    """A ``Spec`` for ``params`` in legacy region ``region`` at time ``now``; ``network`` (a SubnetView) for creates."""
     max_count = 100 if for_price else 500
     charge = params.get("InstanceChargeType", "POSTPAID_BY_HOUR")
     if charge not in CHARGE_TYPES:
         raise invalid_value(f"InstanceChargeType must be one of {', '.join(CHARGE_TYPES)}, got {charge!r}")
-    if charge != "POSTPAID_BY_HOUR":
-        raise V3Error("UnsupportedOperation.InstanceChargeType", f"the emulator sells POSTPAID_BY_HOUR instances only, not {charge}")
+    if charge not in SOLD:
+        raise V3Error("UnsupportedOperation.InstanceChargeType", f"the emulator sells POSTPAID_BY_HOUR and SPOTPAID instances only, not {charge}")
+    is_spot = charge == "SPOTPAID"
+    max_price, spot_kind = spot.market_options(params, is_spot)
     count = params.get("InstanceCount", 1)
     if not 1 <= count <= max_count:
         raise out_of_range(f"InstanceCount must be between 1 and {max_count}, got {count}")
@@ -186,7 +199,13 @@ def validate(params, region, store, network=None, balance=None, for_price=False)
         raise too_many("VirtualPrivateCloud.PrivateIpAddresses accepts at most 20 addresses")
     user_data = params.get("UserData")
     if user_data is not None:
-        _user_data(user_data)
+        user_data = rules.check_user_data(user_data)
+    action_time = rules.check_action_timer(params["ActionTimer"], now) if params.get("ActionTimer") is not None else None
+    protected = bool(params.get("DisableApiTermination"))
+    if action_time is not None and protected:
+        raise V3Error(
+            "UnsupportedOperation.NotSupportImportInstancesActionTimer", "an instance with termination protection (DisableApiTermination) cannot have a timer"
+        )
     placement = params["Placement"]
     zone_id = zones.zone_id(placement["Zone"])
     if zone_id is None or catalog.ZONES[zone_id].region != region:
@@ -194,10 +213,14 @@ def validate(params, region, store, network=None, balance=None, for_price=False)
             "InvalidZone.MismatchRegion",
             f"Placement.Zone {placement['Zone']!r} is not a zone of this region (zones: {', '.join(zones.zones_of(region)) or 'none'})",
         )
+    if is_spot and region in spot.UNSUPPORTED_REGIONS:
+        raise V3Error("UnsupportedOperation.SpotUnsupportedRegion", f"region {zones.long_region(region)} does not sell spot (SPOTPAID) instances")
     project_id = placement.get("ProjectId", 0)
     if project_id < 0:
         raise invalid_value(f"Placement.ProjectId must be >= 0, got {project_id}")
-    itype = instance_type(params.get("InstanceType") or DEFAULT_TYPE, zones.zone_name(zone_id))
+    itype = instance_type(params.get("InstanceType") or DEFAULT_TYPE, zones.zone_name(zone_id), charge, stock_table, None if for_price else count)
+    if is_spot:
+        max_price = spot.check_bid(max_price, itype)
     image = _image(params["ImageId"])
     low = 50 if image.windows else 20
     if not low <= system_disk[1] <= MAX_SYSTEM_DISK:
@@ -234,12 +257,18 @@ def validate(params, region, store, network=None, balance=None, for_price=False)
         security_group_ids=group_ids if "SecurityGroupIds" in params else default_groups(region),
         tags=tags,
         user_data=user_data,
-        disable_api_termination=bool(params.get("DisableApiTermination")),
+        disable_api_termination=protected,
         client_token=token,
         dry_run=bool(params.get("DryRun")),
         private_ips=list(private_ips),
+        spot=is_spot,
+        max_price=max_price,
+        spot_instance_type=spot_kind,
+        action_time=action_time,
     )
     _network(spec, vpc_params, region, network, for_price)
+    if is_spot and not for_price:
+        spot.check_quota(store, region, zone_id, itype, count, now)
     if balance is not None and pricing.first_hour(spec) > balance:
         raise V3Error(
             "InvalidAccount.InsufficientBalance", (f"the first hour costs {pricing.first_hour(spec):.2f} CNY but the account balance is {balance:.2f} CNY")
@@ -253,17 +282,25 @@ def default_groups(region):
     return [group["sgId"] for group in GROUP_TABLE if group["region"] == region and group["sgName"] == "default"]
 
 
-def instance_type(name, zone):
+def instance_type(name, zone, charge, stock_table, count):
+    """The InstanceType, offered and in stock in ``zone`` for ``charge``; ``count`` None for prices."""
     if not types.WELL_FORMED.fullmatch(name):
         raise V3Error("InvalidInstanceType.Malformed", f"InstanceType {name!r} is malformed (e.g. S1.SMALL2)")
     itype = types.TYPES.get(name)
     if itype is None:
         raise V3Error("InvalidParameterValue.InstanceTypeNotFound", f"InstanceType {name} does not exist")
-    state = types.status(itype, zone)
-    if state is None:
+    row = stock_table.row(itype, zone, charge)
+    if row is None:
         raise V3Error("ResourceUnavailable.InstanceType", f"zone {zone} does not sell InstanceType {name}")
-    if state == "SOLD_OUT":
-        raise V3Error("ResourcesSoldOut.SpecifiedInstanceType", f"InstanceType {name} is sold out in zone {zone}")
+    if row.status == stock.SOLD_OUT:
+        reason = f" ({row.reason})" if row.reason else ""
+        if charge == stock.SPOTPAID and count is not None:
+            raise V3Error("InvalidParameterValue.InsufficientOffering", f"no spot capacity left for InstanceType {name} in zone {zone}{reason}")
+        raise V3Error("ResourcesSoldOut.SpecifiedInstanceType", f"InstanceType {name} is sold out in zone {zone} for {charge}{reason}")
+    if count is not None and row.available is not None and count > row.available:
+        raise V3Error(
+            "ResourceInsufficient.SpecifiedInstanceType", f"only {row.available} instances of {name} are left in zone {zone} for {charge}, asked for {count}"
+        )
     return itype
 
 
@@ -350,15 +387,6 @@ def _group_ids(params):
     if len(ids) > 5:
         raise V3Error("LimitExceeded.AssociateUSGLimitExceeded", f"an instance can be in at most 5 security groups, got {len(ids)}")
     return list(ids)
-
-
-def _user_data(text):
-    try:
-        raw = base64.b64decode(text, validate=True)
-    except (binascii.Error, ValueError):
-        raise invalid_value("UserData must be base64") from None
-    if len(raw) > MAX_USER_DATA:
-        raise invalid_value(f"UserData is limited to {MAX_USER_DATA} bytes, got {len(raw)}")
 
 
 def _network(spec, vpc_params, region, network, for_price):

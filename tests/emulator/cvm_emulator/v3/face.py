@@ -74,8 +74,9 @@ class V3Face:
     def __init__(self, emulator):
         self.emulator = emulator
         settings = emulator.settings
-        self.verifier = Tc3Verifier(settings.secret_id, settings.secret_key, settings.security_token, settings.v3_timestamp_window, emulator.clock)
-        self.table = ActionTable(emulator.store, emulator.config, emulator.faults, emulator.clock)
+        # Signatures are checked against wall-clock time: the client signs with its own clock (clock.py).
+        self.verifier = Tc3Verifier(settings.secret_id, settings.secret_key, settings.security_token, settings.v3_timestamp_window, emulator.clock.base)
+        self.table = ActionTable(emulator.store, emulator.config, emulator.faults, emulator.clock, emulator.stock)
 
     def oversized(self, headers):
         """The answer to a body too large to read (the server closes the connection after it)."""

@@ -11,7 +11,10 @@ Windows, every data disk at its own type's rate), bandwidth per Mbps-hour
 (BANDWIDTH_POSTPAID_BY_HOUR) or per GB (TRAFFIC_POSTPAID_BY_HOUR).  As the
 legacy quote does, the instance and hourly-bandwidth prices cover the
 whole ``InstanceCount``; the traffic price is per GB whatever the count.
-``UnitPriceDiscount`` equals ``UnitPrice`` (no discounts emulated).
+``UnitPriceDiscount`` equals ``UnitPrice`` (no discounts emulated), except
+for SPOTPAID (v3.md 10.3.2, [INF]): ``UnitPrice`` is the pay-as-you-go list
+price, ``UnitPriceDiscount`` the spot price of CPU and memory (``spot.price``)
+plus the disks at their normal rate, ``Discount`` their ratio in per cent.
 ``CLOUD_PREMIUM``, which the legacy create cannot order, costs 0.008 per
 10 GB-hour ([EMU]).
 """
@@ -19,6 +22,9 @@ whole ``InstanceCount``; the traffic price is per GB whatever the count.
 from decimal import Decimal
 
 from .. import prices
+
+# [EMU] the spot price as a share of the pay-as-you-go CPU + memory price (see spot.py).
+SPOT_RATE = Decimal("0.2")
 
 DISK_RATES = {
     "local_basic": prices.DISK_RATES[1],
@@ -34,13 +40,29 @@ def type_hour(family, cpu, mem):
     return cpu_rate * cpu + mem_rate * mem
 
 
-def instance_hour(spec):
-    """All ``spec.count`` instances, per hour (``spec``: a ``create.Spec``)."""
+def spot_price(itype):
+    """One instance of ``itype`` per hour on the spot market: ``SPOT_RATE`` of its CPU + memory price, to the cent."""
+    return prices._money(type_hour(itype.family, itype.cpu, itype.mem) * SPOT_RATE)  # pylint: disable=protected-access
+
+
+def disks_hour(spec):
+    """One instance's disks, per hour."""
     free_root = 50 if spec.image.windows else 20
     system_type, system_size = spec.system_disk
     disks = DISK_RATES[system_type] * Decimal(max(system_size - free_root, 0)) / 10
-    disks += sum((DISK_RATES[kind] * Decimal(size) / 10 for kind, size in spec.data_disks), Decimal(0))
-    return (type_hour(spec.itype.family, spec.itype.cpu, spec.itype.mem) + disks) * spec.count
+    return disks + sum((DISK_RATES[kind] * Decimal(size) / 10 for kind, size in spec.data_disks), Decimal(0))
+
+
+def instance_hour(spec):
+    """All ``spec.count`` instances at the list (pay-as-you-go) price, per hour (``spec``: a ``create.Spec``)."""
+    return (type_hour(spec.itype.family, spec.itype.cpu, spec.itype.mem) + disks_hour(spec)) * spec.count
+
+
+def charged_hour(spec):
+    """What the instances cost per hour: the list price, or for spot the spot price of CPU/memory plus disks."""
+    if not spec.spot:
+        return instance_hour(spec)
+    return (spot_price(spec.itype) + disks_hour(spec)) * spec.count
 
 
 def bandwidth_price(spec):
@@ -52,7 +74,7 @@ def bandwidth_price(spec):
 
 def first_hour(spec):
     price, unit = bandwidth_price(spec)
-    return instance_hour(spec) + (price if unit == "HOUR" else 0)
+    return charged_hour(spec) + (price if unit == "HOUR" else 0)
 
 
 def item_price(amount, unit):
@@ -60,6 +82,14 @@ def item_price(amount, unit):
     return {"UnitPrice": value, "UnitPriceDiscount": value, "ChargeUnit": unit, "Discount": 100.0}
 
 
+def discounted_price(listed, charged, unit):
+    """An ItemPrice whose ``UnitPriceDiscount`` differs from ``UnitPrice`` (spot)."""
+    value, discounted = float(prices._money(listed)), float(prices._money(charged))  # pylint: disable=protected-access
+    ratio = round(100.0 * discounted / value, 1) if value else 100.0
+    return {"UnitPrice": value, "UnitPriceDiscount": discounted, "ChargeUnit": unit, "Discount": ratio}
+
+
 def quote(spec):
     bandwidth, unit = bandwidth_price(spec)
-    return {"InstancePrice": item_price(instance_hour(spec), "HOUR"), "BandwidthPrice": item_price(bandwidth, unit)}
+    instance = discounted_price(instance_hour(spec), charged_hour(spec), "HOUR") if spec.spot else item_price(instance_hour(spec), "HOUR")
+    return {"InstancePrice": instance, "BandwidthPrice": item_price(bandwidth, unit)}

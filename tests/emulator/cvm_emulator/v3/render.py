@@ -19,6 +19,13 @@ Legacy statuses 10-20 show as RUNNING with ``LatestOperationState``
 OPERATING.  A returned instance (legacy 5) is gone from 3.0 listings at
 once; a LAUNCH_FAILED one stays ``forget_delay`` seconds, as in the legacy
 face.
+
+``StopChargingMode``: ``STOP_CHARGING`` or ``KEEP_CHARGING`` while STOPPED
+(a stop through the legacy face, or of a seeded stopped instance, keeps
+charging), ``NOT_APPLICABLE`` in every other state; while stopped without
+charging ``InternetAccessible.InternetChargeType`` is ``""`` and the public
+IP is gone (``PublicIpAddresses`` null).  ``InstanceChargeType`` is
+``SPOTPAID`` for spot instances.
 """
 
 import time
@@ -33,7 +40,6 @@ NEUTRAL_DISKS = {name: neutral for neutral, name in DISK_TYPES.items()}
 CHARGE_TYPES = {"by_hour": "BANDWIDTH_POSTPAID_BY_HOUR", "by_traffic": "TRAFFIC_POSTPAID_BY_HOUR"}
 NEUTRAL_CHARGES = {name: neutral for neutral, name in CHARGE_TYPES.items()}
 INSTANCE_CHARGE_TYPES = {"postpaid_by_hour": "POSTPAID_BY_HOUR", "spot": "SPOTPAID", "prepaid": "PREPAID"}
-STOPPED_MODES = {"keep_charging": "KEEP_CHARGING", "stop_charging": "STOP_CHARGING"}
 BUSY_STATUSES = frozenset(operations.BUSY_STATUS_OPERATIONS)
 
 
@@ -86,6 +92,9 @@ def instance(inst, now):
     operation, op_state, op_request, op_error = latest_operation(inst, status, pending)
     root = inst.system_disk
     windows = image.windows
+    stopped = status == states.STOPPED
+    # v3.md 10.2.3/10.2.4: while stopped without charging the bandwidth charge reads back empty.
+    without_charging = stopped and inst.stopped_mode == "stop_charging"
     return {
         "Placement": {"Zone": zones.zone_name(inst.zone_id), "ProjectId": inst.project_id, "HostId": None},
         "InstanceId": inst.instance_id,
@@ -103,7 +112,7 @@ def instance(inst, now):
         "PrivateIpAddresses": [inst.private_ip],
         "PublicIpAddresses": list(inst.public_ips) or None,
         "InternetAccessible": {
-            "InternetChargeType": CHARGE_TYPES[inst.bandwidth_charge],
+            "InternetChargeType": "" if without_charging else CHARGE_TYPES[inst.bandwidth_charge],
             "InternetMaxBandwidthOut": inst.bandwidth,
             "PublicIpAssigned": bool(inst.public_ips),
         },
@@ -117,7 +126,7 @@ def instance(inst, now):
         "LoginSettings": {"KeyIds": list(inst.key_ids) or None},
         "InstanceState": V3_STATES[status],
         "Tags": [{"Key": key, "Value": value} for key, value in inst.tags],
-        "StopChargingMode": STOPPED_MODES.get(inst.stopped_mode, "NOT_APPLICABLE") if status == states.STOPPED else "NOT_APPLICABLE",
+        "StopChargingMode": ("STOP_CHARGING" if without_charging else "KEEP_CHARGING") if stopped else "NOT_APPLICABLE",
         "Uuid": inst.uuid,
         "LatestOperation": operation,
         "LatestOperationState": op_state,

@@ -20,12 +20,27 @@
   digits, spaces and ``+ - = . _ : / @ ( ) [ ]``; keys starting with
   ``qcloud``, ``tencent`` or ``project`` (any case) are reserved ([EMU]);
   at most 50 per instance; a key twice -> ``InvalidParameterValue.DuplicateTags``.
+* UserData (v3.md 10.5, 10.7 item 8): strict base64 (RFC 4648 alphabet,
+  padding required, no line breaks or spaces) else
+  ``InvalidParameterValue.InvalidUserDataFormat``; at most 16384 characters
+  *encoded* (TF's reading of "16 KB") else ``InvalidParameterValue``.  An
+  empty string counts as no user data.
+* ActionTimer (v3.md 10.1.1, 10.7 item 1): ``TimerAction``
+  ``TerminateInstances`` (the default when absent, the only value; anything
+  else ``InvalidParameterValue``); ``ActionTime`` exactly
+  ``YYYY-MM-DDThh:mm:ssZ`` (UTC) else ``InvalidParameterValue.InvalidTimeFormat``,
+  more than 5 minutes after the emulator's clock else ``InvalidParameterValue``
+  (the real code is [UNK]); no latest time.  The output-only fields
+  (``Externals``, ``ActionTimerId``, ``Status``, ``InstanceId``) are ignored.
 """
 
+import base64
+import binascii
 import re
 import string
 
-from .errors import V3Error
+from .. import timers
+from .errors import V3Error, invalid_value
 
 SPECIALS = "()`~!@#$%^&*-+=|{}[]:;',.?/"
 _CLASSES = (string.ascii_lowercase, string.ascii_uppercase, string.digits, SPECIALS)
@@ -35,6 +50,8 @@ _HOST_SEGMENT = re.compile(r"[A-Za-z0-9-]+")
 _TAG_TEXT = re.compile(r"[\w +\-=.:/@()\[\]]*")
 RESERVED_TAG_PREFIXES = ("qcloud", "tencent", "project")
 MAX_TAGS = 50
+MAX_USER_DATA = 16384
+TIMER_LEAD = 300
 
 
 def check_password(password, windows):
@@ -105,3 +122,28 @@ def check_tags(tags):
         seen.add(key)
         result.append([key, value])
     return result
+
+
+def check_user_data(text, where="UserData"):
+    """The user data to store (the text as received), or None for an empty string."""
+    try:
+        base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError):
+        raise V3Error("InvalidParameterValue.InvalidUserDataFormat", f"{where} must be base64 encoded (RFC 4648, with padding)") from None
+    if len(text) > MAX_USER_DATA:
+        raise invalid_value(f"{where} is limited to {MAX_USER_DATA} characters of base64, got {len(text)}")
+    return text or None
+
+
+def check_action_timer(timer, now, where="ActionTimer"):
+    """The checked ``ActionTime`` as Unix seconds."""
+    action = timer.get("TimerAction")
+    if action is not None and action != timers.TERMINATE:
+        raise invalid_value(f"{where}.TimerAction must be {timers.TERMINATE}, got {action!r}")
+    text = timer["ActionTime"]
+    when = timers.parse_iso(text) if re.fullmatch(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z", text) else None
+    if when is None:
+        raise V3Error("InvalidParameterValue.InvalidTimeFormat", f"{where}.ActionTime must be YYYY-MM-DDThh:mm:ssZ (UTC), got {text!r}")
+    if when <= now + TIMER_LEAD:
+        raise invalid_value(f"{where}.ActionTime {text} must be more than 5 minutes after now ({timers.iso_utc(now)})")
+    return when

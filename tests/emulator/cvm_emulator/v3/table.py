@@ -9,6 +9,7 @@ from .actions_catalog import CatalogActions
 from .actions_instances import InstanceActions
 from .actions_modify import ModifyActions
 from .actions_power import PowerActions
+from .actions_timers import TimerActions
 from .actions_vpc import VpcActions
 
 ACTION_NAMES = (
@@ -29,6 +30,10 @@ ACTION_NAMES = (
     "AssociateSecurityGroups",
     "DisassociateSecurityGroups",
     "DescribeSecurityGroups",
+    "ImportInstancesActionTimer",
+    "DescribeInstancesActionTimer",
+    "DeleteInstancesActionTimer",
+    "DescribeInstancesAttributes",
 )
 SERVICES = {"DescribeSecurityGroups": VPC}
 
@@ -38,14 +43,15 @@ def service_of(action):
 
 
 class ActionTable:
-    def __init__(self, store, config, faults, clock):
+    def __init__(self, store, config, faults, clock, stock):
         self._entries = {}
         for part in (
-            InstanceActions(store, config, faults, clock),
+            InstanceActions(store, config, faults, clock, stock),
             PowerActions(store, config, clock),
             ModifyActions(store, clock),
-            CatalogActions(),
+            CatalogActions(stock),
             VpcActions(store),
+            TimerActions(store, config, clock),
         ):
             self._entries.update(part.handlers())
         assert set(self._entries) == set(ACTION_NAMES), "ACTION_NAMES and the handlers disagree"

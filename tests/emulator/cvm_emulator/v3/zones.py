@@ -57,6 +57,12 @@ def zone_id(name):
     return ZONE_IDS.get(name)
 
 
+def region_of_zone(name):
+    """ap-guangzhou-3 -> gz (the legacy short code), or None."""
+    found = ZONE_IDS.get(name)
+    return catalog.ZONES[found].region if found is not None else None
+
+
 def zones_of(short):
     return [zone_name(zone.zone_id) for zone in catalog.zones_of(short)]
 

@@ -16,8 +16,14 @@ from ansible_collections.qcloud.cvm.tests.unit.fakes.legacy_api import install
 
 SECRET_ID = "AKIDUNITTEST"
 SECRET_KEY = "unit-test-secret-key"
-ENVIRONMENT = ("TENCENTCLOUD_SECRET_ID", "TENCENTCLOUD_SECRET_KEY", "TENCENTCLOUD_SECURITY_TOKEN", "TENCENTCLOUD_REGION",
-               "QCLOUD_CVM_ENDPOINT", "QCLOUD_CVM_API")
+ENVIRONMENT = (
+    "TENCENTCLOUD_SECRET_ID",
+    "TENCENTCLOUD_SECRET_KEY",
+    "TENCENTCLOUD_SECURITY_TOKEN",
+    "TENCENTCLOUD_REGION",
+    "QCLOUD_CVM_ENDPOINT",
+    "QCLOUD_CVM_API",
+)
 
 
 class Run:
@@ -62,4 +68,5 @@ def parser(tmp_path, monkeypatch):
             # What the inventory manager does after parse.
             plugin.update_cache_if_changed()
         return Run(inventory, plugin, api, warnings)
+
     return parse

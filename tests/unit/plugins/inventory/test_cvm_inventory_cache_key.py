@@ -19,41 +19,70 @@ from ansible_collections.qcloud.cvm.tests.unit.fakes.legacy_api import FakeLegac
 from ansible_collections.qcloud.cvm.tests.unit.plugins.inventory.inventory_run import SECRET_ID, SECRET_KEY, parser
 
 PATH = "/etc/ansible/demo.cvm.yml"
-BASE = {"path": PATH, "api": "legacy", "secret_id": "AKIDONE", "secret_key": "secret-one", "security_token": None,
-        "endpoint": None, "regions": ["ap-guangzhou"], "filters": {}, "timeout": 30, "retries": 4, "validate_certs": True}
+BASE = {
+    "path": PATH,
+    "api": "legacy",
+    "secret_id": "AKIDONE",
+    "secret_key": "secret-one",
+    "security_token": None,
+    "endpoint": None,
+    "regions": ["ap-guangzhou"],
+    "filters": {},
+    "timeout": 30,
+    "retries": 4,
+    "validate_certs": True,
+}
 
 
 def material(**changes):
     values = dict(BASE, **changes)
-    connection = Connection(values["api"], Credentials(values["secret_id"], values["secret_key"], values["security_token"]),
-                            values["regions"][0], endpoint=values["endpoint"], validate_certs=values["validate_certs"],
-                            timeout=values["timeout"], retries=values["retries"])
+    connection = Connection(
+        values["api"],
+        Credentials(values["secret_id"], values["secret_key"], values["security_token"]),
+        values["regions"][0],
+        endpoint=values["endpoint"],
+        validate_certs=values["validate_certs"],
+        timeout=values["timeout"],
+        retries=values["retries"],
+    )
     return cvm_inventory.cache_key_material(values["path"], connection, values["regions"], InstanceFilter(**values["filters"]))
 
 
-@pytest.mark.parametrize("changes", [
-    dict(path="/etc/ansible/other.cvm.yml"),
-    dict(api="v3"),
-    dict(secret_id="AKIDTWO"),
-    dict(endpoint="http://127.0.0.1:8080/v2/index.php"),
-    dict(regions=["ap-shanghai"]),
-    dict(regions=["ap-guangzhou", "ap-shanghai"]),
-    dict(filters={"statuses": ["running"]}),
-    dict(filters={"statuses": []}),
-    dict(filters={"zone_ids": [100003]}),
-    dict(filters={"project_ids": [1]}),
-    dict(filters={"instance_ids": ["ins-1"]}),
-    dict(filters={"instance_names": ["web"]}),
-    dict(filters={"search_word": "web"}),
-], ids=lambda changes: ",".join(changes))
+@pytest.mark.parametrize(
+    "changes",
+    [
+        dict(path="/etc/ansible/other.cvm.yml"),
+        dict(api="v3"),
+        dict(secret_id="AKIDTWO"),
+        dict(endpoint="http://127.0.0.1:8080/v2/index.php"),
+        dict(regions=["ap-shanghai"]),
+        dict(regions=["ap-guangzhou", "ap-shanghai"]),
+        dict(filters={"statuses": ["running"]}),
+        dict(filters={"statuses": []}),
+        dict(filters={"zone_ids": [100003]}),
+        dict(filters={"project_ids": [1]}),
+        dict(filters={"instance_ids": ["ins-1"]}),
+        dict(filters={"instance_names": ["web"]}),
+        dict(filters={"search_word": "web"}),
+    ],
+    ids=lambda changes: ",".join(changes),
+)
 def test_what_changes_the_answer_changes_the_key(changes):
     assert material(**changes) != material()
 
 
-@pytest.mark.parametrize("changes", [
-    dict(secret_key="secret-two"), dict(security_token="session-token"), dict(timeout=5), dict(retries=0), dict(validate_certs=False),
-    dict(filters={"statuses": ["running", "running"]}, regions=["ap-guangzhou"]),
-], ids=lambda changes: ",".join(changes))
+@pytest.mark.parametrize(
+    "changes",
+    [
+        dict(secret_key="secret-two"),
+        dict(security_token="session-token"),
+        dict(timeout=5),
+        dict(retries=0),
+        dict(validate_certs=False),
+        dict(filters={"statuses": ["running", "running"]}, regions=["ap-guangzhou"]),
+    ],
+    ids=lambda changes: ",".join(changes),
+)
 def test_what_does_not_change_the_answer_does_not_change_the_key(changes):
     base = material(filters={"statuses": ["running"]}) if "filters" in changes else material()
     assert material(**changes) == base
@@ -67,14 +96,17 @@ def test_the_key_never_holds_a_secret():
 
 # -- through the plugin -------------------------------------------------------------
 
+
 @pytest.fixture
 def parse(tmp_path, monkeypatch):
     return parser(tmp_path, monkeypatch)
 
 
 def api_with_everything():
-    api = FakeLegacyApi([make_record(0, region="gz"), make_record(1, region="gz", status=4), make_record(2, region="sh")],
-                        secret_keys={SECRET_ID: SECRET_KEY, "AKIDOTHER": "other-secret-key"})
+    api = FakeLegacyApi(
+        [make_record(0, region="gz"), make_record(1, region="gz", status=4), make_record(2, region="sh")],
+        secret_keys={SECRET_ID: SECRET_KEY, "AKIDOTHER": "other-secret-key"},
+    )
     return api
 
 
@@ -97,19 +129,23 @@ def twice(parse, tmp_path, first, second, monkeypatch=None, environment=None):
     return run, len(api.calls) - calls
 
 
-@pytest.mark.parametrize("first, second", [
-    ({"region": "gz"}, {"region": "sh"}),
-    ({"region": "gz"}, {"region": "{{ 'ap-' ~ 'shanghai' }}"}),
-    ({"regions": ["gz"]}, {"regions": ["gz", "sh"]}),
-    ({"regions": ["gz"]}, {"regions": ["{{ 'sh' }}"]}),
-    ({}, {"secret_id": "AKIDOTHER", "secret_key": "other-secret-key"}),
-    ({}, {"endpoint": "http://127.0.0.1:8080/v2/index.php"}),
-    ({"endpoint": "http://127.0.0.1:8080/v2/index.php"}, {"endpoint": "http://127.0.0.1:8081/v2/index.php"}),
-    ({}, {"statuses": ["stopped"]}),
-    ({"statuses": ["running"]}, {"statuses": ["stopped"]}),
-    ({}, {"instance_names": ["seed-00000"]}),
-    ({}, {"zone_ids": [100001]}),
-], ids=lambda config: ",".join(config) or "defaults")
+@pytest.mark.parametrize(
+    "first, second",
+    [
+        ({"region": "gz"}, {"region": "sh"}),
+        ({"region": "gz"}, {"region": "{{ 'ap-' ~ 'shanghai' }}"}),
+        ({"regions": ["gz"]}, {"regions": ["gz", "sh"]}),
+        ({"regions": ["gz"]}, {"regions": ["{{ 'sh' }}"]}),
+        ({}, {"secret_id": "AKIDOTHER", "secret_key": "other-secret-key"}),
+        ({}, {"endpoint": "http://127.0.0.1:8080/v2/index.php"}),
+        ({"endpoint": "http://127.0.0.1:8080/v2/index.php"}, {"endpoint": "http://127.0.0.1:8081/v2/index.php"}),
+        ({}, {"statuses": ["stopped"]}),
+        ({"statuses": ["running"]}, {"statuses": ["stopped"]}),
+        ({}, {"instance_names": ["seed-00000"]}),
+        ({}, {"zone_ids": [100001]}),
+    ],
+    ids=lambda config: ",".join(config) or "defaults",
+)
 def test_configurations_that_differ_get_their_own_entry(parse, tmp_path, first, second):
     run, calls = twice(parse, tmp_path, first, second)
     assert calls > 0, "the second configuration was answered from the first one's cache"
@@ -120,8 +156,9 @@ def test_configurations_that_differ_get_their_own_entry(parse, tmp_path, first, 
     assert run.hosts
 
 
-@pytest.mark.parametrize("variable, value", [("TENCENTCLOUD_REGION", "sh"), ("TENCENTCLOUD_SECRET_ID", "AKIDOTHER"),
-                                             ("QCLOUD_CVM_ENDPOINT", "http://127.0.0.1:8080/v2/index.php")])
+@pytest.mark.parametrize(
+    "variable, value", [("TENCENTCLOUD_REGION", "sh"), ("TENCENTCLOUD_SECRET_ID", "AKIDOTHER"), ("QCLOUD_CVM_ENDPOINT", "http://127.0.0.1:8080/v2/index.php")]
+)
 def test_environment_that_differs_gets_its_own_entry(parse, tmp_path, monkeypatch, variable, value):
     environment = {variable: value}
     if variable == "TENCENTCLOUD_SECRET_ID":
@@ -132,8 +169,9 @@ def test_environment_that_differs_gets_its_own_entry(parse, tmp_path, monkeypatc
 
 
 def test_the_same_configuration_written_otherwise_shares_the_entry(parse, tmp_path):
-    _run, calls = twice(parse, tmp_path, {"region": "gz", "statuses": ["running", "stopped"]},
-                        {"region": "{{ 'ap-guangzhou' }}", "statuses": ["stopped", "running", "running"]})
+    _run, calls = twice(
+        parse, tmp_path, {"region": "gz", "statuses": ["running", "stopped"]}, {"region": "{{ 'ap-guangzhou' }}", "statuses": ["stopped", "running", "running"]}
+    )
     assert calls == 0 and len(cache_entries(tmp_path)) == 1
 
 

@@ -33,10 +33,20 @@ def gz_api(count=3, **fields):
 
 # -- verify_file -------------------------------------------------------------
 
-@pytest.mark.parametrize("name, accepted", [
-    ("demo.cvm.yml", True), ("demo.cvm.yaml", True), ("cvm.yml", True), ("prod_cvm.yaml", True),
-    ("demo.yml", False), ("cvm.json", False), ("aws_ec2.yml", False), ("demo.cvm.yml.bak", False),
-])
+
+@pytest.mark.parametrize(
+    "name, accepted",
+    [
+        ("demo.cvm.yml", True),
+        ("demo.cvm.yaml", True),
+        ("cvm.yml", True),
+        ("prod_cvm.yaml", True),
+        ("demo.yml", False),
+        ("cvm.json", False),
+        ("aws_ec2.yml", False),
+        ("demo.cvm.yml.bak", False),
+    ],
+)
 def test_verify_file_accepts_only_cvm_yml_and_yaml(tmp_path, name, accepted):
     path = tmp_path / name
     path.write_text("plugin: qcloud.cvm.cvm\n")
@@ -49,9 +59,11 @@ def test_verify_file_refuses_a_missing_file(tmp_path):
 
 # -- instance -> host variables --------------------------------------------------
 
+
 def test_every_instance_key_becomes_a_prefixed_variable():
-    record = make_record(7, region="sh", zone_id=200002, status=4, name="db", project_id=3, wan_ips=[],
-                         unVpcId="vpc-1", unSubnetId="subnet-1", instanceType="CVM.S2", uuid="u-1")
+    record = make_record(
+        7, region="sh", zone_id=200002, status=4, name="db", project_id=3, wan_ips=[], unVpcId="vpc-1", unSubnetId="subnet-1", instanceType="CVM.S2", uuid="u-1"
+    )
     original = dict(record)
     hostvars = cvm_inventory.prefixed_hostvars(instance_from_record(record, "ap-shanghai").as_dict())
     assert record == original
@@ -96,6 +108,7 @@ def test_the_listing_is_read_only_and_signed(parse):
 
 # -- hostnames -----------------------------------------------------------------
 
+
 def test_hostname_defaults_to_instance_id(parse):
     assert parse({}, gz_api(1)).hosts == ["ins-gz000000"]
 
@@ -106,22 +119,25 @@ def test_hostname_preferences_first_non_empty_wins(parse):
     assert run.hosts == sorted(["web", api.records["gz"][1]["lanIp"]])
 
 
-@pytest.mark.parametrize("preference, expected", [
-    ("cvm_instance_name", "seed-00000"),
-    ("instance_name", "seed-00000"),
-    ("private_ip", "10.0.0.1"),
-    ("cvm_private_ip", "10.0.0.1"),
-    ("public_ip", "203.0.113.1"),
-    ("public_ips", "203.0.113.1"),
-    ("zone_id", "100002"),
-    ("zone", "ap-guangzhou-2"),
-    ("uuid", "00000000-0000-4000-8000-000000000000"),
-    ("cvm_instance_name ~ '-' ~ cvm_region", "seed-00000-ap-guangzhou"),
-    ("cvm_public_ips[0]", "203.0.113.1"),
-    ("cvm_system_disk.disk_id", "disk-00000000"),
-    ("{{ cvm_instance_name }}.example.com", "seed-00000.example.com"),
-    ("cvm_instance_name | upper", "SEED-00000"),
-])
+@pytest.mark.parametrize(
+    "preference, expected",
+    [
+        ("cvm_instance_name", "seed-00000"),
+        ("instance_name", "seed-00000"),
+        ("private_ip", "10.0.0.1"),
+        ("cvm_private_ip", "10.0.0.1"),
+        ("public_ip", "203.0.113.1"),
+        ("public_ips", "203.0.113.1"),
+        ("zone_id", "100002"),
+        ("zone", "ap-guangzhou-2"),
+        ("uuid", "00000000-0000-4000-8000-000000000000"),
+        ("cvm_instance_name ~ '-' ~ cvm_region", "seed-00000-ap-guangzhou"),
+        ("cvm_public_ips[0]", "203.0.113.1"),
+        ("cvm_system_disk.disk_id", "disk-00000000"),
+        ("{{ cvm_instance_name }}.example.com", "seed-00000.example.com"),
+        ("cvm_instance_name | upper", "SEED-00000"),
+    ],
+)
 def test_hostname_fields_and_expressions(parse, preference, expected):
     assert parse({"hostnames": [preference]}, FakeLegacyApi([make_record(0, zone_id=100002)])).hosts == [expected]
 
@@ -158,8 +174,10 @@ def test_duplicate_hostnames_fall_back_to_instance_id_with_a_warning(parse):
     run = parse({"hostnames": ["instance_name"]}, FakeLegacyApi([make_record(0, name="web"), make_record(1, name="web")]))
     assert run.hosts == ["ins-gz000001", "web"]
     assert run.hostvars("web")["cvm_instance_id"] == "ins-gz000000"
-    assert run.warnings == ["qcloud.cvm.cvm: 1 instance(s) would have had the host name of another instance, so they are named "
-                            "by their instance ID: web (ins-gz000000, ins-gz000001)"]
+    assert run.warnings == [
+        "qcloud.cvm.cvm: 1 instance(s) would have had the host name of another instance, so they are named "
+        "by their instance ID: web (ins-gz000000, ins-gz000001)"
+    ]
 
 
 def test_many_duplicate_hostnames_give_one_warning(parse):
@@ -177,12 +195,16 @@ def test_instance_data_is_not_rendered_as_a_template(parse):
 
 # -- ansible_host --------------------------------------------------------------
 
-@pytest.mark.parametrize("connect_with, with_public, without_public", [
-    ("public_ip_first", "203.0.113.1", "10.0.0.2"),
-    ("public_ip", "203.0.113.1", None),
-    ("private_ip", "10.0.0.1", "10.0.0.2"),
-    ("inventory_hostname", None, None),
-])
+
+@pytest.mark.parametrize(
+    "connect_with, with_public, without_public",
+    [
+        ("public_ip_first", "203.0.113.1", "10.0.0.2"),
+        ("public_ip", "203.0.113.1", None),
+        ("private_ip", "10.0.0.1", "10.0.0.2"),
+        ("inventory_hostname", None, None),
+    ],
+)
 def test_ansible_host_choice(parse, connect_with, with_public, without_public):
     run = parse({"connect_with": connect_with}, FakeLegacyApi([make_record(0), make_record(1, wan_ips=[])]))
     assert run.hostvars("ins-gz000000").get("ansible_host") == with_public
@@ -201,6 +223,7 @@ def test_compose_overrides_ansible_host(parse):
 
 # -- groups --------------------------------------------------------------------
 
+
 def test_default_group_names():
     instance = instance_from_record(make_record(0, region="sh", zone_id=200001, status=3), "ap-shanghai").as_dict()
     assert cvm_inventory.default_group_names(instance) == ("cvm_region_ap-shanghai", "cvm_zone_ap-shanghai-1", "cvm_status_pending")
@@ -208,8 +231,9 @@ def test_default_group_names():
 
 
 def test_default_groups_region_zone_status(parse):
-    api = FakeLegacyApi([make_record(0, region="gz", zone_id=100003), make_record(1, region="gz", zone_id=100004, status=4),
-                         make_record(2, region="sh", zone_id=200001)])
+    api = FakeLegacyApi(
+        [make_record(0, region="gz", zone_id=100003), make_record(1, region="gz", zone_id=100004, status=4), make_record(2, region="sh", zone_id=200001)]
+    )
     run = parse({"regions": ["gz", "ap-shanghai"]}, api)
     assert run.children("cvm") == ["cvm_region_ap_guangzhou", "cvm_region_ap_shanghai", "cvm_status_running", "cvm_status_stopped"]
     assert run.children("cvm_region_ap_guangzhou") == ["cvm_zone_ap_guangzhou_3", "cvm_zone_ap_guangzhou_4"]
@@ -244,12 +268,16 @@ def test_an_unknown_record_region_is_the_listed_region(parse):
 def test_keyed_groups_groups_and_compose(parse):
     api = FakeLegacyApi([make_record(0, project_id=1, name="web"), make_record(1, project_id=2, name="db", status=4)])
     config = {
-        "keyed_groups": [{"key": "cvm_project_id", "prefix": "project"}, {"key": "cvm_cpu", "prefix": "cpu"},
-                         {"key": "cvm_public_ips", "prefix": "ip"}, {"key": "cvm_status", "prefix": "st"},
-                         {"key": "cvm_zone", "prefix": "in"}, {"key": "cvm_system_disk.disk_type", "prefix": "disk"}],
+        "keyed_groups": [
+            {"key": "cvm_project_id", "prefix": "project"},
+            {"key": "cvm_cpu", "prefix": "cpu"},
+            {"key": "cvm_public_ips", "prefix": "ip"},
+            {"key": "cvm_status", "prefix": "st"},
+            {"key": "cvm_zone", "prefix": "in"},
+            {"key": "cvm_system_disk.disk_type", "prefix": "disk"},
+        ],
         "groups": {"webservers": "cvm_instance_name == 'web'", "stopped": "cvm_status == 'stopped'"},
-        "compose": {"short_name": "cvm_instance_name | upper", "where": "inventory_hostname ~ '@' ~ cvm_region",
-                    "memory_mb": "cvm_memory * 1024"},
+        "compose": {"short_name": "cvm_instance_name | upper", "where": "inventory_hostname ~ '@' ~ cvm_region", "memory_mb": "cvm_memory * 1024"},
     }
     run = parse(config, api)
     assert run.group_hosts("project_1") == ["ins-gz000000"]
@@ -271,12 +299,14 @@ def test_keyed_groups_groups_and_compose(parse):
 def test_nothing_is_templated_without_constructed_options(parse, monkeypatch):
     def forbidden(*args, **kwargs):
         raise AssertionError("templated although no compose, groups or keyed_groups is set")
+
     for name in ("_set_composite_vars", "_add_host_to_composed_groups", "_add_host_to_keyed_groups", "_compose"):
         monkeypatch.setattr(cvm_inventory.InventoryModule, name, forbidden)
     assert len(parse({}, gz_api(5)).hosts) == 5
 
 
 # -- options: regions, filters, templates ----------------------------------------
+
 
 def test_regions_default_to_the_configured_region(parse):
     api = FakeLegacyApi([make_record(0, region="gz"), make_record(1, region="sh")])
@@ -304,8 +334,9 @@ def test_no_region_at_all_is_an_error(parse, monkeypatch):
 
 
 def test_filters_reach_the_api_and_the_instances(parse):
-    api = FakeLegacyApi([make_record(0, name="web"), make_record(1, name="web-2"), make_record(2, name="web", status=5),
-                         make_record(3, name="web", zone_id=100004)])
+    api = FakeLegacyApi(
+        [make_record(0, name="web"), make_record(1, name="web-2"), make_record(2, name="web", status=5), make_record(3, name="web", zone_id=100004)]
+    )
     run = parse({"instance_names": ["web"], "zone_ids": [100001, 100003]}, api)
     assert run.hosts == ["ins-gz000000"]
     assert sorted((params["zoneId"], params["searchWord"]) for params in api.describe_calls()) == [(100001, "web"), (100003, "web")]
@@ -334,8 +365,11 @@ def test_zones_outside_the_regions_warn(parse):
 def test_templated_credentials_are_rendered(parse, monkeypatch):
     monkeypatch.setenv("MY_QCLOUD_KEY", "key-from-lookup")
     api = FakeLegacyApi([make_record(0, region="bj")], secret_keys={SECRET_ID: "key-from-lookup"})
-    config = {"secret_key": "{{ lookup('ansible.builtin.env', 'MY_QCLOUD_KEY') }}", "region": "{{ 'ap-' ~ 'beijing' }}",
-              "endpoint": "{{ 'http://127.0.0.1:1/v2/index.php' }}"}
+    config = {
+        "secret_key": "{{ lookup('ansible.builtin.env', 'MY_QCLOUD_KEY') }}",
+        "region": "{{ 'ap-' ~ 'beijing' }}",
+        "endpoint": "{{ 'http://127.0.0.1:1/v2/index.php' }}",
+    }
     run = parse(config, api)
     # The fake checks each signature with the key it knows: only the rendered key signs right.
     assert run.hosts == ["ins-bj000000"]
@@ -361,8 +395,9 @@ def test_environment_values_are_never_rendered(parse, monkeypatch):
 
 def test_a_malformed_endpoint_is_an_error_before_any_request(parse):
     api = gz_api(1)
-    with pytest.raises(AnsibleParserError, match="option 'endpoint': 'http://127.0.0.1:99999/v2/index.php' is not a usable URL: "
-                                                 "the port must be a number from 1 to 65535"):
+    with pytest.raises(
+        AnsibleParserError, match="option 'endpoint': 'http://127.0.0.1:99999/v2/index.php' is not a usable URL: the port must be a number from 1 to 65535"
+    ):
         parse({"endpoint": "http://127.0.0.1:99999/v2/index.php"}, api)
     assert api.calls == []
 
@@ -375,8 +410,7 @@ def test_a_malformed_endpoint_from_the_environment_is_an_error(parse, monkeypatc
 
 def test_missing_credentials_name_the_option_and_variable(parse, monkeypatch):
     monkeypatch.delenv("TENCENTCLOUD_SECRET_KEY")
-    with pytest.raises(AnsibleParserError, match="missing required option 'secret_key': set it, or the environment variable "
-                                                 "TENCENTCLOUD_SECRET_KEY"):
+    with pytest.raises(AnsibleParserError, match="missing required option 'secret_key': set it, or the environment variable TENCENTCLOUD_SECRET_KEY"):
         parse({}, gz_api(1))
 
 
@@ -392,11 +426,15 @@ def test_validate_certs_false_warns(parse):
 
 # -- failures --------------------------------------------------------------------
 
+
 def test_failing_region_fails_the_source_naming_region_and_error(parse):
     api = FakeLegacyApi([make_record(0, region="gz"), make_record(1, region="sh")])
     api.region_errors["sh"] = error("OperationFail.SystemBusy", "busy")
-    with pytest.raises(AnsibleError, match=r"^qcloud.cvm.cvm: listing CVM instances failed in region ap-shanghai: DescribeInstances "
-                                           r"failed: OperationFail.SystemBusy: busy \(code 5100\)$"):
+    with pytest.raises(
+        AnsibleError,
+        match=r"^qcloud.cvm.cvm: listing CVM instances failed in region ap-shanghai: DescribeInstances "
+        r"failed: OperationFail.SystemBusy: busy \(code 5100\)$",
+    ):
         parse({"regions": ["gz", "sh"]}, api)
     # The busy region was retried (the default 4 times) before it failed the source.
     assert len(api.calls_of("DescribeInstances", "sh")) == 5 and len(api.retry_sleeps) == 4
@@ -407,11 +445,13 @@ def test_skip_failing_regions_warns_and_keeps_the_others(parse):
     api.region_errors["sh"] = error("OperationFail.SystemBusy", "busy")
     run = parse({"regions": ["gz", "sh"], "skip_failing_regions": True, "retries": 0}, api)
     assert run.hosts == ["ins-gz000000"]
-    assert run.warnings == ["qcloud.cvm.cvm: skipping region ap-shanghai: listing its CVM instances failed: DescribeInstances failed: "
-                            "OperationFail.SystemBusy: busy (code 5100)"]
+    assert run.warnings == [
+        "qcloud.cvm.cvm: skipping region ap-shanghai: listing its CVM instances failed: DescribeInstances failed: OperationFail.SystemBusy: busy (code 5100)"
+    ]
 
 
 # -- cache -------------------------------------------------------------------------
+
 
 def cache_config(tmp_path, **extra):
     return dict({"cache": True, "cache_plugin": "ansible.builtin.jsonfile", "cache_connection": str(tmp_path / "cache")}, **extra)
@@ -431,8 +471,9 @@ def cached_value(entry):
 
 def test_cache_hit_rebuilds_everything_without_api_calls(parse, tmp_path):
     api = gz_api(3)
-    config = cache_config(tmp_path, hostnames=["instance_name"], keyed_groups=[{"key": "cvm_zone_id", "prefix": "z"}],
-                          compose={"upper": "cvm_instance_name | upper"})
+    config = cache_config(
+        tmp_path, hostnames=["instance_name"], keyed_groups=[{"key": "cvm_zone_id", "prefix": "z"}], compose={"upper": "cvm_instance_name | upper"}
+    )
     first = parse(config, api)
     calls = len(api.calls)
     assert api.actions() == ["DescribeInstances", "DescribeSecurityGroupEx"]

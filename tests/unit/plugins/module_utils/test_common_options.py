@@ -24,8 +24,16 @@ from ansible_collections.qcloud.cvm.plugins.module_utils._api.errors import Conf
 from ansible_collections.qcloud.cvm.plugins.module_utils._cvm.backends import LEGACY_ENDPOINT, open_backend
 from ansible_collections.qcloud.cvm.plugins.module_utils._cvm.filters import filter_argument_spec
 
-VALID = {"secret_id": "AKID1", "secret_key": "key", "region": "gz", "endpoint": None, "security_token": None,
-         "validate_certs": True, "timeout": 30, "retries": 4}
+VALID = {
+    "secret_id": "AKID1",
+    "secret_key": "key",
+    "region": "gz",
+    "endpoint": None,
+    "security_token": None,
+    "validate_certs": True,
+    "timeout": 30,
+    "retries": 4,
+}
 
 
 def fragment(name="DOCUMENTATION"):
@@ -33,6 +41,7 @@ def fragment(name="DOCUMENTATION"):
 
 
 # -- the doc fragment and the argument spec ------------------------------------------
+
 
 def test_the_fragment_and_the_spec_list_the_same_options():
     assert sorted(fragment()) == sorted(common_argument_spec())
@@ -91,11 +100,15 @@ def test_every_spec_is_a_fresh_copy():
 
 # -- connection_from_options ---------------------------------------------------------
 
-@pytest.mark.parametrize("missing, variable", [
-    ("secret_id", "TENCENTCLOUD_SECRET_ID"),
-    ("secret_key", "TENCENTCLOUD_SECRET_KEY"),
-    ("region", "TENCENTCLOUD_REGION"),
-])
+
+@pytest.mark.parametrize(
+    "missing, variable",
+    [
+        ("secret_id", "TENCENTCLOUD_SECRET_ID"),
+        ("secret_key", "TENCENTCLOUD_SECRET_KEY"),
+        ("region", "TENCENTCLOUD_REGION"),
+    ],
+)
 @pytest.mark.parametrize("unset", [None, ""])
 def test_missing_required_option_names_option_and_variable(missing, variable, unset):
     with pytest.raises(ConfigError) as caught:
@@ -103,8 +116,10 @@ def test_missing_required_option_names_option_and_variable(missing, variable, un
     assert str(caught.value) == "missing required option '{0}': set it, or the environment variable {1}".format(missing, variable)
 
 
-@pytest.mark.parametrize("region, name, code", [("ap-shanghai", "ap-shanghai", "sh"), ("sh", "ap-shanghai", "sh"),
-                                                (" GZ ", "ap-guangzhou", "gz"), ("na-siliconvalley", "na-siliconvalley", "usw")])
+@pytest.mark.parametrize(
+    "region, name, code",
+    [("ap-shanghai", "ap-shanghai", "sh"), ("sh", "ap-shanghai", "sh"), (" GZ ", "ap-guangzhou", "gz"), ("na-siliconvalley", "na-siliconvalley", "usw")],
+)
 def test_either_spelling_of_a_region_is_its_3_0_name_and_the_client_sends_the_code(region, name, code):
     connection = connection_from_options(dict(VALID, region=region))
     assert connection.region == name
@@ -131,12 +146,15 @@ def test_defaults_and_values():
     assert (connection.validate_certs, connection.timeout, connection.retries, connection.read_only) == (False, 2.5, 0, True)
 
 
-@pytest.mark.parametrize("option, value, text", [
-    ("timeout", 0, "option 'timeout' must be greater than 0, got 0"),
-    ("timeout", -1.5, "option 'timeout' must be greater than 0, got -1.5"),
-    ("retries", -1, "option 'retries' must be 0 or more, got -1"),
-    ("api", "v4", "option 'api': 'v4' is not one of legacy, v3"),
-])
+@pytest.mark.parametrize(
+    "option, value, text",
+    [
+        ("timeout", 0, "option 'timeout' must be greater than 0, got 0"),
+        ("timeout", -1.5, "option 'timeout' must be greater than 0, got -1.5"),
+        ("retries", -1, "option 'retries' must be 0 or more, got -1"),
+        ("api", "v4", "option 'api': 'v4' is not one of legacy, v3"),
+    ],
+)
 def test_bad_values_name_the_option(option, value, text):
     with pytest.raises(ConfigError) as caught:
         connection_from_options(dict(VALID, **{option: value}))
@@ -145,11 +163,22 @@ def test_bad_values_name_the_option(option, value, text):
 
 # -- resolve_common_options (the inventory's way in) ----------------------------------
 
+
 def test_inventory_options_use_the_same_fallbacks():
-    options = {"secret_id": None, "secret_key": "", "region": "sh", "endpoint": None, "security_token": None,
-               "validate_certs": True, "timeout": 30, "retries": 4}
-    resolved = resolve_common_options(options.get, {"TENCENTCLOUD_SECRET_ID": "AKIDENV", "TENCENTCLOUD_SECRET_KEY": "k",
-                                                    "TENCENTCLOUD_REGION": "gz", "QCLOUD_CVM_ENDPOINT": "http://127.0.0.1:1/"})
+    options = {
+        "secret_id": None,
+        "secret_key": "",
+        "region": "sh",
+        "endpoint": None,
+        "security_token": None,
+        "validate_certs": True,
+        "timeout": 30,
+        "retries": 4,
+    }
+    resolved = resolve_common_options(
+        options.get,
+        {"TENCENTCLOUD_SECRET_ID": "AKIDENV", "TENCENTCLOUD_SECRET_KEY": "k", "TENCENTCLOUD_REGION": "gz", "QCLOUD_CVM_ENDPOINT": "http://127.0.0.1:1/"},
+    )
     assert resolved["secret_id"] == "AKIDENV" and resolved["secret_key"] == "k"
     assert resolved["region"] == "sh"  # an option that is set wins over the environment
     assert resolved["endpoint"] == "http://127.0.0.1:1/"

@@ -21,8 +21,12 @@ from ansible_collections.qcloud.cvm.plugins.module_utils._cvm.model import INSTA
 # The collection under test: <root>/plugins/module_utils/_cvm/model.py.
 ROOT = Path(model.__file__).resolve().parents[3]
 SCRIPT = Path("scripts", "render-instance-docs.py")
-RENDERED = (Path("plugins", "module_utils", "_cvm", "model.py"), Path("plugins", "modules", "cvm_instance_hour.py"),
-            Path("plugins", "modules", "cvm_instance_info.py"), Path("plugins", "inventory", "cvm.py"))
+RENDERED = (
+    Path("plugins", "module_utils", "_cvm", "model.py"),
+    Path("plugins", "modules", "cvm_instance_hour.py"),
+    Path("plugins", "modules", "cvm_instance_info.py"),
+    Path("plugins", "inventory", "cvm.py"),
+)
 TYPES = {str: "str", int: "int", bool: "bool", list: "list", dict: "dict"}
 
 
@@ -36,8 +40,7 @@ def doc_string(relative, name):
 
 
 def render(root, *args):
-    return subprocess.run([sys.executable, str(root / SCRIPT)] + list(args), cwd=str(root), capture_output=True, text=True, timeout=60,
-                          check=False)
+    return subprocess.run([sys.executable, str(root / SCRIPT)] + list(args), cwd=str(root), capture_output=True, text=True, timeout=60, check=False)
 
 
 def test_the_rendered_docs_are_up_to_date():
@@ -75,6 +78,6 @@ def test_the_module_returns_document_every_instance_key_with_its_type():
 
 def test_the_inventory_documents_every_host_variable():
     description = yaml.safe_load(doc_string(RENDERED[3], "DOCUMENTATION"))["description"]
-    listed = [line.split(")", 1)[0][len("C(cvm_"):] for line in description if line.startswith("C(cvm_")]
+    listed = [line.split(")", 1)[0][len("C(cvm_") :] for line in description if line.startswith("C(cvm_")]
     assert listed == [field.name for field in INSTANCE_FIELDS]
     assert set(listed) == INSTANCE_KEYS

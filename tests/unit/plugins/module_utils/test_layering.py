@@ -48,7 +48,7 @@ def imported_names(source, name, is_package=False):
             if node.level:
                 base = package.split(".")
                 if node.level > 1:
-                    base = base[:-(node.level - 1)]
+                    base = base[: -(node.level - 1)]
                 module = ".".join(base + ([node.module] if node.module else []))
             else:
                 module = node.module
@@ -75,27 +75,34 @@ def plugin_files():
 
 # -- the checker itself ------------------------------------------------------------
 
-@pytest.mark.parametrize("source", [
-    "from ansible_collections.qcloud.cvm.plugins.module_utils._api.legacy import LegacyClient",
-    "from ansible_collections.qcloud.cvm.plugins.module_utils._api import tc3",
-    "import ansible_collections.qcloud.cvm.plugins.module_utils._cvm.legacy.backend",
-    "from ansible_collections.qcloud.cvm.plugins.module_utils._cvm.v3.backend import V3Backend",
-    "from ..module_utils._cvm.legacy.records import instance_from_record",
-    "from ..module_utils._api import legacy",
-    "def f():\n    from ansible_collections.qcloud.cvm.plugins.module_utils._api.legacy import sign\n",
-    "try:\n    import ansible_collections.qcloud.cvm.plugins.module_utils._cvm.v3\nexcept ImportError:\n    pass\n",
-])
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "from ansible_collections.qcloud.cvm.plugins.module_utils._api.legacy import LegacyClient",
+        "from ansible_collections.qcloud.cvm.plugins.module_utils._api import tc3",
+        "import ansible_collections.qcloud.cvm.plugins.module_utils._cvm.legacy.backend",
+        "from ansible_collections.qcloud.cvm.plugins.module_utils._cvm.v3.backend import V3Backend",
+        "from ..module_utils._cvm.legacy.records import instance_from_record",
+        "from ..module_utils._api import legacy",
+        "def f():\n    from ansible_collections.qcloud.cvm.plugins.module_utils._api.legacy import sign\n",
+        "try:\n    import ansible_collections.qcloud.cvm.plugins.module_utils._cvm.v3\nexcept ImportError:\n    pass\n",
+    ],
+)
 def test_the_checker_sees_every_way_to_import_a_backend(source):
     names = imported_names(source, PACKAGE + ".plugins.modules.cvm_example")
     assert any(within(name, prefix) for name in names for prefix in BACKEND_PRIVATE), names
 
 
-@pytest.mark.parametrize("source", [
-    "from ansible_collections.qcloud.cvm.plugins.module_utils._cvm.backends import open_backend",
-    "from ansible_collections.qcloud.cvm.plugins.module_utils._cvm.legacy_notes import x",
-    "from ..module_utils._cvm import listing",
-    "import json",
-])
+@pytest.mark.parametrize(
+    "source",
+    [
+        "from ansible_collections.qcloud.cvm.plugins.module_utils._cvm.backends import open_backend",
+        "from ansible_collections.qcloud.cvm.plugins.module_utils._cvm.legacy_notes import x",
+        "from ..module_utils._cvm import listing",
+        "import json",
+    ],
+)
 def test_the_checker_lets_neutral_imports_pass(source):
     names = imported_names(source, PACKAGE + ".plugins.modules.cvm_example")
     assert not any(within(name, prefix) for name in names for prefix in BACKEND_PRIVATE), names
@@ -114,6 +121,7 @@ def test_the_tree_is_where_the_test_looks():
 
 
 # -- the rules -------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("path", plugin_files(), ids=lambda path: path.name)
 def test_modules_and_the_inventory_see_no_backend_internals(path):
@@ -138,18 +146,21 @@ def test_cvm_imports_nothing_of_ansible_glue():
     assert offending_imports(python_files("plugins", "module_utils", "_cvm"), (UTILS + "._ansible",)) == []
 
 
-@pytest.mark.parametrize("protocol, owners", [
-    ("legacy", ("plugins/module_utils/_cvm/legacy/", "plugins/module_utils/_cvm/backends.py")),
-    ("tc3", ("plugins/module_utils/_cvm/v3/", "plugins/module_utils/_cvm/backends.py")),
-])
+@pytest.mark.parametrize(
+    "protocol, owners",
+    [
+        ("legacy", ("plugins/module_utils/_cvm/legacy/", "plugins/module_utils/_cvm/backends.py")),
+        ("tc3", ("plugins/module_utils/_cvm/v3/", "plugins/module_utils/_cvm/backends.py")),
+    ],
+)
 def test_a_wire_protocol_is_imported_by_its_own_backend_only(protocol, owners):
     forbidden = (UTILS + "._api." + protocol,)
-    others = [path for path in python_files("plugins")
-              if not path.relative_to(ROOT).as_posix().startswith(owners) and path.name != protocol + ".py"]
+    others = [path for path in python_files("plugins") if not path.relative_to(ROOT).as_posix().startswith(owners) and path.name != protocol + ".py"]
     assert offending_imports(others, forbidden) == []
 
 
 def test_the_legacy_protocol_is_reached_through_backends_only():
-    users = sorted(path.relative_to(ROOT).as_posix() for path in python_files("plugins")
-                   if any(within(name, UTILS + "._api.legacy") for name in imports_of(path)))
+    users = sorted(
+        path.relative_to(ROOT).as_posix() for path in python_files("plugins") if any(within(name, UTILS + "._api.legacy") for name in imports_of(path))
+    )
     assert users and all(user.startswith(("plugins/module_utils/_cvm/legacy/", "plugins/module_utils/_cvm/backends.py")) for user in users)

@@ -59,8 +59,9 @@ class Clock:
 def make_client(session, retries=3, token=TOKEN, endpoint="http://127.0.0.1:8080/", **kwargs):
     sleeps = []
     policy = RetryPolicy(retries=retries, sleep=sleeps.append, rand=lambda: 0.5)
-    client = tc3.V3Client(Credentials(SECRET_ID, SECRET_KEY, token), "ap-guangzhou", parse_endpoint(endpoint),
-                          retry_policy=policy, session=session, clock=Clock(), **kwargs)
+    client = tc3.V3Client(
+        Credentials(SECRET_ID, SECRET_KEY, token), "ap-guangzhou", parse_endpoint(endpoint), retry_policy=policy, session=session, clock=Clock(), **kwargs
+    )
     return client, sleeps
 
 
@@ -74,18 +75,19 @@ def error(code, message="something went wrong"):
 
 OK = answer(InstanceIdSet=["ins-abcdefgh"])
 THROTTLED = error("RequestLimitExceeded", "Your current request times equals to `21` in a second")
-RUN = {"Placement": {"Zone": "ap-guangzhou-3"}, "ImageId": "img-31tjrtph", "InstanceName": "\u6d4b\u8bd5",
-       "LoginSettings": {"Password": PASSWORD}}
+RUN = {"Placement": {"Zone": "ap-guangzhou-3"}, "ImageId": "img-31tjrtph", "InstanceName": "\u6d4b\u8bd5", "LoginSettings": {"Password": PASSWORD}}
 
 
 def signed_correctly(post, secret_key=SECRET_KEY):
     headers = post["headers"]
-    expected = tc3.sign(SECRET_ID, secret_key, int(headers["X-TC-Timestamp"]), "POST", "/", "",
-                        {"Content-Type": headers["Content-Type"], "Host": headers["Host"]}, post["data"])
+    expected = tc3.sign(
+        SECRET_ID, secret_key, int(headers["X-TC-Timestamp"]), "POST", "/", "", {"Content-Type": headers["Content-Type"], "Host": headers["Host"]}, post["data"]
+    )
     return headers["Authorization"] == expected
 
 
 # -- what it sends ---------------------------------------------------------------------------------
+
 
 def test_sends_the_signed_bytes_with_every_header():
     session = FakeSession(OK)
@@ -103,8 +105,9 @@ def test_sends_the_signed_bytes_with_every_header():
     assert headers["X-TC-Timestamp"] == "1700000000" and headers["X-TC-Region"] == "ap-guangzhou"
     assert headers["X-TC-Token"] == TOKEN and headers["X-TC-Language"] == "en-US"
     assert headers["X-TC-RequestClient"].startswith("ansible-qcloud.cvm_")
-    assert headers["Authorization"].startswith("TC3-HMAC-SHA256 Credential={0}/2023-11-14/cvm/tc3_request, "
-                                               "SignedHeaders=content-type;host, Signature=".format(SECRET_ID))
+    assert headers["Authorization"].startswith(
+        "TC3-HMAC-SHA256 Credential={0}/2023-11-14/cvm/tc3_request, SignedHeaders=content-type;host, Signature=".format(SECRET_ID)
+    )
     assert signed_correctly(post)
     assert SECRET_KEY not in json.dumps(headers) and SECRET_KEY.encode() not in post["data"]
 
@@ -133,6 +136,7 @@ def test_repr_names_the_client_not_the_key():
 
 # -- what it returns ---------------------------------------------------------------------------------
 
+
 def test_returns_the_response_object():
     client, dummy = make_client(FakeSession(answer(TotalCount=1, InstanceSet=[{"InstanceId": "ins-1"}])))
     assert client.call("DescribeInstances", {"Limit": 1}) == {"TotalCount": 1, "InstanceSet": [{"InstanceId": "ins-1"}], "RequestId": REQUEST_ID}
@@ -152,20 +156,28 @@ def test_error_becomes_api_error_with_request_id():
     err = caught.value
     assert err.code == "InvalidParameterValue.InvalidImageId" and err.request_id == REQUEST_ID
     assert err.api_message == "image img-x does not exist" and not err.retryable and not err.throttled
-    assert err.details() == {"api_error": {"action": "RunInstances", "code": "InvalidParameterValue.InvalidImageId",
-                                           "message": "image img-x does not exist", "request_id": REQUEST_ID}}
-    assert str(err) == ("RunInstances failed: InvalidParameterValue.InvalidImageId: image img-x does not exist "
-                        "(request ID {0})".format(REQUEST_ID))
+    assert err.details() == {
+        "api_error": {
+            "action": "RunInstances",
+            "code": "InvalidParameterValue.InvalidImageId",
+            "message": "image img-x does not exist",
+            "request_id": REQUEST_ID,
+        }
+    }
+    assert str(err) == ("RunInstances failed: InvalidParameterValue.InvalidImageId: image img-x does not exist (request ID {0})".format(REQUEST_ID))
 
 
-@pytest.mark.parametrize("response, text", [
-    (FakeResponse(content=b"<html>502 bad gateway</html>"), "is not JSON"),
-    (FakeResponse(content=b"\xff\xfe\x00garbage"), "is not JSON"),
-    (FakeResponse(body={"code": 0, "message": ""}), "has no 'Response' object"),
-    (FakeResponse(body=["Response"]), "has no 'Response' object"),
-    (FakeResponse(body={"Response": "oops"}), "has no 'Response' object"),
-    (FakeResponse(body={"Response": {"Error": {"Message": "no code"}, "RequestId": "r"}}), "without a 'Code'"),
-])
+@pytest.mark.parametrize(
+    "response, text",
+    [
+        (FakeResponse(content=b"<html>502 bad gateway</html>"), "is not JSON"),
+        (FakeResponse(content=b"\xff\xfe\x00garbage"), "is not JSON"),
+        (FakeResponse(body={"code": 0, "message": ""}), "has no 'Response' object"),
+        (FakeResponse(body=["Response"]), "has no 'Response' object"),
+        (FakeResponse(body={"Response": "oops"}), "has no 'Response' object"),
+        (FakeResponse(body={"Response": {"Error": {"Message": "no code"}, "RequestId": "r"}}), "without a 'Code'"),
+    ],
+)
 def test_unreadable_answers_are_transport_errors_and_not_retried(response, text):
     session = FakeSession(response, OK)
     client, sleeps = make_client(session)
@@ -184,28 +196,32 @@ def test_http_errors_from_the_base_client():
 
 # -- what it retries (api-notes/v3.md 1.7) ---------------------------------------------------------------
 
-@pytest.mark.parametrize("code, retryable, throttled", [
-    ("RequestLimitExceeded", True, True),
-    ("RequestLimitExceeded.IPLimitExceeded", True, True),
-    ("RequestLimitExceeded.UinLimitExceeded", True, True),
-    ("RequestLimitExceeded.GlobalRegionUinLimitExceeded", True, True),
-    ("InternalError", True, False),
-    ("InternalError.TradeUnknownError", True, False),
-    ("InternalServerError", True, False),
-    ("ServiceUnavailable", True, False),
-    ("ResourceInUse", True, False),
-    ("MutexOperation.TaskRunning", True, False),
-    ("OperationDenied.InstanceOperationInProgress", True, False),
-    ("AuthFailure.SignatureExpire", False, False),
-    ("AuthFailure.SignatureFailure", False, False),
-    ("InvalidParameter", False, False),
-    ("ResourceInsufficient.SpecifiedInstanceType", False, False),
-    ("ResourceUnavailable.InstanceType", False, False),
-    ("UnsupportedOperation.InstanceStatePending", False, False),
-    ("LimitExceeded", False, False),
-    ("FailedOperation", False, False),
-    ("InternalErrorX", False, False),
-])
+
+@pytest.mark.parametrize(
+    "code, retryable, throttled",
+    [
+        ("RequestLimitExceeded", True, True),
+        ("RequestLimitExceeded.IPLimitExceeded", True, True),
+        ("RequestLimitExceeded.UinLimitExceeded", True, True),
+        ("RequestLimitExceeded.GlobalRegionUinLimitExceeded", True, True),
+        ("InternalError", True, False),
+        ("InternalError.TradeUnknownError", True, False),
+        ("InternalServerError", True, False),
+        ("ServiceUnavailable", True, False),
+        ("ResourceInUse", True, False),
+        ("MutexOperation.TaskRunning", True, False),
+        ("OperationDenied.InstanceOperationInProgress", True, False),
+        ("AuthFailure.SignatureExpire", False, False),
+        ("AuthFailure.SignatureFailure", False, False),
+        ("InvalidParameter", False, False),
+        ("ResourceInsufficient.SpecifiedInstanceType", False, False),
+        ("ResourceUnavailable.InstanceType", False, False),
+        ("UnsupportedOperation.InstanceStatePending", False, False),
+        ("LimitExceeded", False, False),
+        ("FailedOperation", False, False),
+        ("InternalErrorX", False, False),
+    ],
+)
 def test_retry_classification(code, retryable, throttled):
     assert tc3.is_retryable(code) is retryable and tc3.is_throttled(code) is throttled
     session = FakeSession(error(code), OK)
@@ -274,9 +290,11 @@ CONNECTION_RESET = requests.exceptions.ConnectionError("connection reset by peer
 TIMEOUT = requests.exceptions.ReadTimeout("read timed out")
 
 
-@pytest.mark.parametrize("failure", [CONNECTION_RESET, TIMEOUT, FakeResponse(status_code=502, content=b"bad gateway"),
-                                     error("InternalError"), THROTTLED, error("ResourceInUse")],
-                         ids=["connection-error", "timeout", "http-502", "internal-error", "throttled", "resource-in-use"])
+@pytest.mark.parametrize(
+    "failure",
+    [CONNECTION_RESET, TIMEOUT, FakeResponse(status_code=502, content=b"bad gateway"), error("InternalError"), THROTTLED, error("ResourceInUse")],
+    ids=["connection-error", "timeout", "http-502", "internal-error", "throttled", "resource-in-use"],
+)
 def test_create_without_client_token_is_sent_once(failure):
     session = FakeSession(failure, OK)
     client, sleeps = make_client(session)
@@ -316,15 +334,19 @@ def test_other_writes_are_retried_after_a_connection_error():
 
 # -- read-only (check mode) ----------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("action, params", [
-    ("RunInstances", RUN),
-    ("RunInstances", dict(RUN, DryRun=False)),
-    ("RunInstances", dict(RUN, DryRun="true")),
-    ("TerminateInstances", {"InstanceIds": ["ins-1"]}),
-    ("ModifyInstancesAttribute", {"InstanceIds": ["ins-1"], "InstanceName": "x"}),
-    ("AssociateSecurityGroups", {"SecurityGroupIds": ["sg-1"], "InstanceIds": ["ins-1"]}),
-    ("StartInstances", {"InstanceIds": ["ins-1"], "DryRun": True}),
-])
+
+@pytest.mark.parametrize(
+    "action, params",
+    [
+        ("RunInstances", RUN),
+        ("RunInstances", dict(RUN, DryRun=False)),
+        ("RunInstances", dict(RUN, DryRun="true")),
+        ("TerminateInstances", {"InstanceIds": ["ins-1"]}),
+        ("ModifyInstancesAttribute", {"InstanceIds": ["ins-1"], "InstanceName": "x"}),
+        ("AssociateSecurityGroups", {"SecurityGroupIds": ["sg-1"], "InstanceIds": ["ins-1"]}),
+        ("StartInstances", {"InstanceIds": ["ins-1"], "DryRun": True}),
+    ],
+)
 def test_read_only_client_refuses_writes(action, params):
     session = FakeSession(OK)
     client, dummy = make_client(session, read_only=True)
@@ -333,12 +355,15 @@ def test_read_only_client_refuses_writes(action, params):
     assert session.posts == [] and client.request_count == 0
 
 
-@pytest.mark.parametrize("action, params", [
-    ("RunInstances", dict(RUN, DryRun=True)),
-    ("DescribeInstances", {}),
-    ("DescribeZoneInstanceConfigInfos", {}),
-    ("InquiryPriceRunInstances", dict(RUN, ClientToken="tok-1")),
-])
+@pytest.mark.parametrize(
+    "action, params",
+    [
+        ("RunInstances", dict(RUN, DryRun=True)),
+        ("DescribeInstances", {}),
+        ("DescribeZoneInstanceConfigInfos", {}),
+        ("InquiryPriceRunInstances", dict(RUN, ClientToken="tok-1")),
+    ],
+)
 def test_read_only_client_sends_reads_and_dry_runs(action, params):
     session = FakeSession(answer())
     client, dummy = make_client(session, read_only=True)
@@ -349,6 +374,7 @@ def test_read_only_client_sends_reads_and_dry_runs(action, params):
 
 
 # -- secrets -------------------------------------------------------------------------------------------------
+
 
 def test_prepared_request_knows_its_secrets():
     client, dummy = make_client(FakeSession())
@@ -366,8 +392,17 @@ def test_secrets_never_appear_in_errors():
     client, dummy = make_client(session)
     with pytest.raises(ApiError) as caught:
         client.call("RunInstances", RUN)
-    shown = " ".join((str(caught.value), repr(caught.value), json.dumps(caught.value.details()), repr(caught.value.args),
-                      repr(client), repr(client.credentials), repr(client.prepare("RunInstances", RUN, 1))))
+    shown = " ".join(
+        (
+            str(caught.value),
+            repr(caught.value),
+            json.dumps(caught.value.details()),
+            repr(caught.value.args),
+            repr(client),
+            repr(client.credentials),
+            repr(client.prepare("RunInstances", RUN, 1)),
+        )
+    )
     for secret in (PASSWORD, SECRET_KEY, TOKEN):
         assert secret not in shown
     assert "password ******** rejected" in str(caught.value)

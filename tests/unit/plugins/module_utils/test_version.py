@@ -37,8 +37,9 @@ def test_the_user_agent_names_the_collection_and_its_version():
 
 def test_legacy_requests_send_the_user_agent():
     api = FakeLegacyApi()
-    backend = open_backend(Connection("legacy", Credentials("AKIDTEST", "key"), "ap-guangzhou", endpoint="http://127.0.0.1:8080/v2/index.php"),
-                           session=api.session())
+    backend = open_backend(
+        Connection("legacy", Credentials("AKIDTEST", "key"), "ap-guangzhou", endpoint="http://127.0.0.1:8080/v2/index.php"), session=api.session()
+    )
     backend.list_page({}, 0)
     assert api.calls[0].headers["User-Agent"] == "ansible-collection-qcloud.cvm/" + _version.COLLECTION_VERSION
 
@@ -54,6 +55,7 @@ def test_api_3_0_requests_send_the_user_agent():
                 status_code = 200
                 content = json.dumps({"Response": {"TotalCount": 0, "InstanceSet": [], "RequestId": "r"}}).encode("utf-8")
                 text = content.decode("utf-8")
+
             return Response()
 
     client = tc3.V3Client(Credentials("AKIDTEST", "key"), "ap-guangzhou", parse_endpoint("http://127.0.0.1:8080/"), session=Session())

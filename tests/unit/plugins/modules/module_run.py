@@ -19,8 +19,14 @@ from ansible_collections.qcloud.cvm.plugins.module_utils._cvm.waiting import wai
 from ansible_collections.qcloud.cvm.tests.unit.fakes.clock import FakeClock
 from ansible_collections.qcloud.cvm.tests.unit.fakes.legacy_api import FakeLegacyApi, install
 
-ENVIRONMENT = ("TENCENTCLOUD_SECRET_ID", "TENCENTCLOUD_SECRET_KEY", "TENCENTCLOUD_SECURITY_TOKEN", "TENCENTCLOUD_REGION",
-               "QCLOUD_CVM_ENDPOINT", "QCLOUD_CVM_API")
+ENVIRONMENT = (
+    "TENCENTCLOUD_SECRET_ID",
+    "TENCENTCLOUD_SECRET_KEY",
+    "TENCENTCLOUD_SECURITY_TOKEN",
+    "TENCENTCLOUD_REGION",
+    "QCLOUD_CVM_ENDPOINT",
+    "QCLOUD_CVM_API",
+)
 ENDPOINT = "http://127.0.0.1:8080/v2/index.php"
 
 

@@ -21,8 +21,18 @@ from ansible_collections.qcloud.cvm.plugins.modules import cvm_instance_hour
 from ansible_collections.qcloud.cvm.tests.unit.fakes.legacy_api import error, make_record
 from ansible_collections.qcloud.cvm.tests.unit.plugins.modules.module_run import ENDPOINT, fake_api, run_module, warnings
 
-TASK = {"zone_id": 100003, "cpu": 1, "mem": 2, "image_id": "img-3wnd9xpl", "instance_name": "web",
-        "secret_id": "AKIDTEST", "secret_key": "key", "region": "gz", "endpoint": ENDPOINT, "wait_timeout": 5}
+TASK = {
+    "zone_id": 100003,
+    "cpu": 1,
+    "mem": 2,
+    "image_id": "img-3wnd9xpl",
+    "instance_name": "web",
+    "secret_id": "AKIDTEST",
+    "secret_key": "key",
+    "region": "gz",
+    "endpoint": ENDPOINT,
+    "wait_timeout": 5,
+}
 
 
 @pytest.fixture
@@ -50,6 +60,7 @@ def creates(api):
 
 
 # -- present -----------------------------------------------------------------------
+
 
 def test_create_sends_one_request_with_the_missing_count(api, capsys):
     existing = api.add_instance()
@@ -181,6 +192,7 @@ def test_the_wait_polls_on_the_schedule(api, capsys):
 
 # -- in place: bandwidth, security groups, power ------------------------------------------
 
+
 def test_bandwidth_drift_changes_in_place(api, capsys):
     instance_id = api.add_instance(bandwidth=1)
     result = run(capsys, bandwidth=5)
@@ -218,7 +230,8 @@ def test_security_group_drift_changes_in_place_compared_as_a_set(api, capsys):
     other = api.add_instance(_sgIds=["sg-c"])
     result = run(capsys, goods_num=2, security_group_ids=["sg-a", "sg-b"])
     assert [(c["instance_id"], c["attribute"], c["before"], c["after"]) for c in result["changes"]] == [
-        (other, "security_group_ids", ["sg-c"], ["sg-a", "sg-b"])]
+        (other, "security_group_ids", ["sg-c"], ["sg-a", "sg-b"])
+    ]
     assert api.record(other)["_sgIds"] == ["sg-a", "sg-b"] and api.record(same)["_sgIds"] == ["sg-b", "sg-a"]
 
 
@@ -230,11 +243,14 @@ def test_an_unknown_security_group_refuses_before_anything_is_bought(api, capsys
     assert "RunInstancesHour" not in api.actions()
 
 
-@pytest.mark.parametrize("state, status, action, after", [
-    ("running", 4, "StartInstances", "running"),
-    ("stopped", 2, "StopInstances", "stopped"),
-    ("restarted", 2, "RestartInstances", "running"),
-])
+@pytest.mark.parametrize(
+    "state, status, action, after",
+    [
+        ("running", 4, "StartInstances", "running"),
+        ("stopped", 2, "StopInstances", "stopped"),
+        ("restarted", 2, "RestartInstances", "running"),
+    ],
+)
 def test_the_power_state_follows_the_state(api, capsys, state, status, action, after):
     instance_id = api.add_instance(status=status)
     result = run(capsys, state=state)
@@ -264,13 +280,13 @@ def test_new_instances_of_a_stopped_task_are_stopped_once_they_run(api, capsys):
 
 # -- check mode and price ------------------------------------------------------------------
 
+
 def test_check_mode_quotes_and_buys_nothing(api, capsys):
     existing = api.add_instance()
     result = run(capsys, check_mode=True, diff=True, goods_num=3)
     assert result["changed"] is True
     assert api.actions() == ["DescribeInstances", "DescribeSecurityGroupEx", "InquiryInstancePriceHour"]
-    assert result["price"] == {"goods_num": 2, "instance_price": 0.4, "bandwidth_price": 0.0, "bandwidth_price_unit": "HOUR",
-                               "hourly_price": 0.4}
+    assert result["price"] == {"goods_num": 2, "instance_price": 0.4, "bandwidth_price": 0.0, "bandwidth_price_unit": "HOUR", "hourly_price": 0.4}
     assert result["created_instance_ids"] == [] and result["client_token"] is None
     assert result["plan"]["create"] == 2
     assert result["instance_ids"] == [existing, "<new instance 1>", "<new instance 2>"]
@@ -354,14 +370,18 @@ def test_max_hourly_price_without_a_quote_refuses(api, capsys):
 
 # -- failures -----------------------------------------------------------------------------
 
+
 def test_api_error_on_create_is_structured(api, capsys):
     api.errors["RunInstancesHour"] = error("OperationConstraints.AccountBalanceNotEnough", "(100024)top up", request_id="req-1")
     result = run(capsys)
     assert result["failed"] is True and result["changed"] is False
-    assert result["api_error"] == {"action": "RunInstancesHour", "code": "OperationConstraints.AccountBalanceNotEnough",
-                                   "message": "(100024)top up (code 5300)", "request_id": "req-1"}
-    assert result["msg"] == ("RunInstancesHour failed: OperationConstraints.AccountBalanceNotEnough: (100024)top up (code 5300) "
-                             "(request ID req-1)")
+    assert result["api_error"] == {
+        "action": "RunInstancesHour",
+        "code": "OperationConstraints.AccountBalanceNotEnough",
+        "message": "(100024)top up (code 5300)",
+        "request_id": "req-1",
+    }
+    assert result["msg"] == ("RunInstancesHour failed: OperationConstraints.AccountBalanceNotEnough: (100024)top up (code 5300) (request ID req-1)")
     assert result["created_instance_ids"] == []
 
 
@@ -418,16 +438,19 @@ def test_bad_options_fail_before_any_request(api, capsys):
     assert api.calls == [] and api.connections == []
 
 
-@pytest.mark.parametrize("args, text", [
-    (dict(password="Ab12#xyz", key_id="skey-1"), "mutually exclusive"),
-    (dict(vpc_id="vpc-1"), "subnet_id"),
-    (dict(is_vpc_gateway=True, bandwidth=1), "vpc_id"),
-    (dict(storage_type=4), "storage_type"),
-    (dict(instance_type="CVM.C1"), "instance_type"),
-    (dict(state="started"), "state"),
-    (dict(tags={"team": "web"}), "option 'tags' needs api: v3"),
-    (dict(security_group_ids=["web"]), "is not a security group ID"),
-])
+@pytest.mark.parametrize(
+    "args, text",
+    [
+        (dict(password="Ab12#xyz", key_id="skey-1"), "mutually exclusive"),
+        (dict(vpc_id="vpc-1"), "subnet_id"),
+        (dict(is_vpc_gateway=True, bandwidth=1), "vpc_id"),
+        (dict(storage_type=4), "storage_type"),
+        (dict(instance_type="CVM.C1"), "instance_type"),
+        (dict(state="started"), "state"),
+        (dict(tags={"team": "web"}), "option 'tags' needs api: v3"),
+        (dict(security_group_ids=["web"]), "is not a security group ID"),
+    ],
+)
 def test_argument_spec_rules(api, capsys, args, text):
     result = run(capsys, **args)
     assert result["failed"] is True and text in result["msg"]
@@ -441,6 +464,7 @@ def test_a_malformed_endpoint_fails_before_any_request(api, capsys):
 
 
 # -- client token ---------------------------------------------------------------------------
+
 
 def test_given_back_instances_change_the_derived_token(api, capsys):
     first = run(capsys)
@@ -496,6 +520,7 @@ def test_password_is_sent_but_not_returned(api, capsys):
 
 
 # -- absent ---------------------------------------------------------------------------------
+
 
 def test_absent_gives_back_each_instance(api, capsys):
     ids = [api.add_instance(), api.add_instance(status=4)]
@@ -598,6 +623,7 @@ def test_absent_gives_many_back_at_once(api, capsys):
 
 # -- the interface ------------------------------------------------------------------------------
 
+
 def test_api_names_work_as_aliases(api, capsys):
     args = dict(TASK)
     del args["zone_id"], args["image_id"], args["instance_name"]
@@ -623,8 +649,20 @@ def test_documentation_matches_the_argument_spec():
 def test_examples_and_return_are_yaml():
     assert isinstance(yaml.safe_load(cvm_instance_hour.EXAMPLES), list)
     returned = yaml.safe_load(cvm_instance_hour.RETURN)
-    assert {"instance_ids", "instances", "created_instance_ids", "returned_instance_ids", "changes", "plan", "client_token",
-            "stale_client_tokens", "price", "diff", "api_error", "transport_error"} <= set(returned)
+    assert {
+        "instance_ids",
+        "instances",
+        "created_instance_ids",
+        "returned_instance_ids",
+        "changes",
+        "plan",
+        "client_token",
+        "stale_client_tokens",
+        "price",
+        "diff",
+        "api_error",
+        "transport_error",
+    } <= set(returned)
     assert set(returned["api_error"]["contains"]) == {"action", "code", "message", "request_id"}
 
 

@@ -13,8 +13,19 @@ from ansible_collections.qcloud.cvm.plugins.modules import cvm_instance_hour
 from ansible_collections.qcloud.cvm.tests.unit.fakes.legacy_api import error, make_record
 from ansible_collections.qcloud.cvm.tests.unit.plugins.modules.module_run import ENDPOINT, fake_api, run_module
 
-TASK = {"zone_id": 100003, "cpu": 1, "mem": 2, "image_id": "img-3wnd9xpl", "instance_name": "lost",
-        "secret_id": "AKIDTEST", "secret_key": "key", "region": "gz", "endpoint": ENDPOINT, "wait_timeout": 5, "goods_num": 2}
+TASK = {
+    "zone_id": 100003,
+    "cpu": 1,
+    "mem": 2,
+    "image_id": "img-3wnd9xpl",
+    "instance_name": "lost",
+    "secret_id": "AKIDTEST",
+    "secret_key": "key",
+    "region": "gz",
+    "endpoint": ENDPOINT,
+    "wait_timeout": 5,
+    "goods_num": 2,
+}
 
 
 def lost(call, answer):

@@ -70,8 +70,12 @@ def test_instance_names_match_exactly(api, capsys):
 
 
 def test_zones_projects_ids_and_search_word(api, capsys):
-    api.add(make_record(0, zone_id=100003, project_id=1, name="web-a"), make_record(1, zone_id=100004, project_id=1, name="web-b"),
-            make_record(2, zone_id=100003, project_id=2, name="web-c"), make_record(3, zone_id=100003, project_id=1, name="db"))
+    api.add(
+        make_record(0, zone_id=100003, project_id=1, name="web-a"),
+        make_record(1, zone_id=100004, project_id=1, name="web-b"),
+        make_record(2, zone_id=100003, project_id=2, name="web-c"),
+        make_record(3, zone_id=100003, project_id=1, name="db"),
+    )
     result = run(capsys, zone_ids=[100003], project_ids=[1], search_word="WEB")
     assert [i["instance_id"] for i in result["instances"]] == ["ins-gz000000"]
     result = run(capsys, instance_ids=["ins-gz000002", "ins-gz000003", "ins-nothere"])
@@ -106,8 +110,7 @@ def test_api_error_fails_with_its_fields(api, capsys):
     result = run(capsys)
     assert result["failed"] is True
     assert result["msg"] == "DescribeInstances failed: AuthFailure: signature mismatch (code 4100) (request ID req-7)"
-    assert result["api_error"] == {"action": "DescribeInstances", "code": "AuthFailure", "message": "signature mismatch (code 4100)",
-                                   "request_id": "req-7"}
+    assert result["api_error"] == {"action": "DescribeInstances", "code": "AuthFailure", "message": "signature mismatch (code 4100)", "request_id": "req-7"}
     assert "region" not in result
     assert result["instances"] == []
 
@@ -123,8 +126,7 @@ def test_transport_error_fails_with_its_fields(api, capsys):
     api.region_errors["gz"] = http_status(500)
     result = run(capsys)
     assert result["failed"] is True
-    assert result["transport_error"] == {"action": "DescribeInstances", "http_status": 500,
-                                         "message": "DescribeInstances failed: HTTP 500 from " + ENDPOINT}
+    assert result["transport_error"] == {"action": "DescribeInstances", "http_status": 500, "message": "DescribeInstances failed: HTTP 500 from " + ENDPOINT}
     # Retried (the default 4 times) first.
     assert len(api.calls) == 5
 
@@ -143,8 +145,15 @@ def test_bad_filter_value_is_refused_before_any_request(api, capsys):
 
 
 def test_return_documentation_matches_the_result(api, capsys):
-    api.add(make_record(0, unVpcId="vpc-1", unSubnetId="subnet-1", instanceType="CVM.S1",
-                        diskInfo={"rootId": "disk-r", "rootSize": 20, "rootType": 1, "storageId": "disk-d", "storageSize": 10, "storageType": 2}))
+    api.add(
+        make_record(
+            0,
+            unVpcId="vpc-1",
+            unSubnetId="subnet-1",
+            instanceType="CVM.S1",
+            diskInfo={"rootId": "disk-r", "rootSize": 20, "rootType": 1, "storageId": "disk-d", "storageSize": 10, "storageType": 2},
+        )
+    )
     result = run(capsys)
     documented = yaml.safe_load(cvm_instance_info.RETURN)
     assert set(result) - {"changed", "invocation", "warnings"} <= set(documented)

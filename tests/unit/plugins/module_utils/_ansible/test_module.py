@@ -46,8 +46,14 @@ class Probe(module_base.QcloudModule):
 def fresh_probe(monkeypatch):
     monkeypatch.setattr(Probe, "behaviour", {})
     monkeypatch.setattr(Probe, "seen", {})
-    for variable in ("TENCENTCLOUD_SECRET_ID", "TENCENTCLOUD_SECRET_KEY", "TENCENTCLOUD_REGION", "TENCENTCLOUD_SECURITY_TOKEN",
-                     "QCLOUD_CVM_ENDPOINT", "QCLOUD_CVM_API"):
+    for variable in (
+        "TENCENTCLOUD_SECRET_ID",
+        "TENCENTCLOUD_SECRET_KEY",
+        "TENCENTCLOUD_REGION",
+        "TENCENTCLOUD_SECURITY_TOKEN",
+        "QCLOUD_CVM_ENDPOINT",
+        "QCLOUD_CVM_API",
+    ):
         monkeypatch.delenv(variable, raising=False)
 
 
@@ -102,9 +108,14 @@ def test_check_runs_before_the_backend_is_opened(capsys, monkeypatch):
     assert "backend" not in Probe.seen
 
 
-@pytest.mark.parametrize("missing, variable", [
-    ("secret_id", "TENCENTCLOUD_SECRET_ID"), ("secret_key", "TENCENTCLOUD_SECRET_KEY"), ("region", "TENCENTCLOUD_REGION"),
-])
+@pytest.mark.parametrize(
+    "missing, variable",
+    [
+        ("secret_id", "TENCENTCLOUD_SECRET_ID"),
+        ("secret_key", "TENCENTCLOUD_SECRET_KEY"),
+        ("region", "TENCENTCLOUD_REGION"),
+    ],
+)
 def test_a_missing_option_names_the_option_and_its_variable(capsys, missing, variable):
     result = run(capsys, **{missing: None})
     assert result["failed"] is True
@@ -131,8 +142,7 @@ def test_the_shared_options_fall_back_to_the_environment(capsys, monkeypatch):
 def test_a_malformed_endpoint_fails_before_anything_is_sent(capsys):
     result = run(capsys, endpoint="http://127.0.0.1:99999/v2/index.php")
     assert result["failed"] is True
-    assert result["msg"] == ("option 'endpoint': 'http://127.0.0.1:99999/v2/index.php' is not a usable URL: "
-                             "the port must be a number from 1 to 65535")
+    assert result["msg"] == ("option 'endpoint': 'http://127.0.0.1:99999/v2/index.php' is not a usable URL: the port must be a number from 1 to 65535")
     assert "backend" not in Probe.seen
 
 

@@ -94,8 +94,7 @@ def test_with_host_keeps_scheme_port_and_path():
     assert moved.url == "https://dfw.api.qcloud.com/v2/index.php" and moved.host_header == "dfw.api.qcloud.com"
 
 
-OPTIONS = {"secret_id": "AKIDTEST", "secret_key": "key", "region": "gz", "security_token": None,
-           "validate_certs": True, "timeout": 30, "retries": 4}
+OPTIONS = {"secret_id": "AKIDTEST", "secret_key": "key", "region": "gz", "security_token": None, "validate_certs": True, "timeout": 30, "retries": 4}
 
 
 @pytest.mark.parametrize("url, rule", [(url, rule) for url, rule in MALFORMED if url and url.strip()])

@@ -22,12 +22,16 @@ def test_every_error_is_a_qcloud_error_and_only_some_add_fields():
 
 
 def test_api_error_fields_and_text():
-    error = ApiError("RunInstancesHour", "InvalidParameter.InvaildZoneId", "(100011)zoneId 200001 (code 4000)",
-                     request_id="req-1", hint="check the zone")
-    assert error.details() == {"api_error": {"action": "RunInstancesHour", "code": "InvalidParameter.InvaildZoneId",
-                                             "message": "(100011)zoneId 200001 (code 4000)", "request_id": "req-1"}}
-    assert str(error) == ("RunInstancesHour failed: InvalidParameter.InvaildZoneId: (100011)zoneId 200001 (code 4000) "
-                          "(request ID req-1) (check the zone)")
+    error = ApiError("RunInstancesHour", "InvalidParameter.InvaildZoneId", "(100011)zoneId 200001 (code 4000)", request_id="req-1", hint="check the zone")
+    assert error.details() == {
+        "api_error": {
+            "action": "RunInstancesHour",
+            "code": "InvalidParameter.InvaildZoneId",
+            "message": "(100011)zoneId 200001 (code 4000)",
+            "request_id": "req-1",
+        }
+    }
+    assert str(error) == ("RunInstancesHour failed: InvalidParameter.InvaildZoneId: (100011)zoneId 200001 (code 4000) (request ID req-1) (check the zone)")
     assert not error.retryable and not error.throttled
     assert str(ApiError("DescribeInstances", "AuthFailure", "bad")) == "DescribeInstances failed: AuthFailure: bad"
     assert ApiError("DescribeInstances", "RequestLimitExceeded", "slow", retryable=True, throttled=True).throttled
@@ -36,8 +40,7 @@ def test_api_error_fields_and_text():
 def test_transport_error_fields():
     error = TransportError("DescribeInstances", "HTTP 500 from x", retryable=True, status=500)
     assert error.retryable and str(error) == "DescribeInstances failed: HTTP 500 from x"
-    assert error.details() == {"transport_error": {"action": "DescribeInstances", "http_status": 500,
-                                                   "message": "DescribeInstances failed: HTTP 500 from x"}}
+    assert error.details() == {"transport_error": {"action": "DescribeInstances", "http_status": 500, "message": "DescribeInstances failed: HTTP 500 from x"}}
     assert TransportError("DescribeInstances", "refused").details()["transport_error"]["http_status"] is None
 
 

@@ -49,8 +49,9 @@ class FakeSession:
 def make_client(session, retries=3, endpoint=ENDPOINT, token=TOKEN, **kwargs):
     sleeps = []
     policy = RetryPolicy(retries=retries, sleep=sleeps.append, rand=lambda: 0.5)
-    client = LegacyClient(Credentials("AKIDTEST", SECRET_KEY, token), "gz", parse_endpoint(endpoint),
-                          retry_policy=policy, session=session, clock=lambda: 1700000000, **kwargs)
+    client = LegacyClient(
+        Credentials("AKIDTEST", SECRET_KEY, token), "gz", parse_endpoint(endpoint), retry_policy=policy, session=session, clock=lambda: 1700000000, **kwargs
+    )
     return client, sleeps
 
 
@@ -90,13 +91,16 @@ def test_permanent_keys_send_no_token():
     assert "Token" not in session.posts[0]["data"]
 
 
-@pytest.mark.parametrize("endpoint, host", [
-    ("http://127.0.0.1:8080/v2/index.php", "127.0.0.1:8080"),
-    ("https://cvm.api.qcloud.com:443/v2/index.php", "cvm.api.qcloud.com"),
-    ("http://[::1]:8080/v2/index.php", "[::1]:8080"),
-    ("https://[2001:db8::1]/v2/index.php", "[2001:db8::1]"),
-    ("http://127.0.0.1:8080", "127.0.0.1:8080"),
-])
+@pytest.mark.parametrize(
+    "endpoint, host",
+    [
+        ("http://127.0.0.1:8080/v2/index.php", "127.0.0.1:8080"),
+        ("https://cvm.api.qcloud.com:443/v2/index.php", "cvm.api.qcloud.com"),
+        ("http://[::1]:8080/v2/index.php", "[::1]:8080"),
+        ("https://[2001:db8::1]/v2/index.php", "[2001:db8::1]"),
+        ("http://127.0.0.1:8080", "127.0.0.1:8080"),
+    ],
+)
 def test_the_host_sent_is_the_host_signed(endpoint, host):
     # What a server computes, by an implementation of its own, from the URL it was called at.
     session = FakeSession(OK)
@@ -126,17 +130,20 @@ def test_retries_with_the_same_business_parameters_and_a_fresh_nonce():
     assert client.request_count == 4
 
 
-@pytest.mark.parametrize("transient", [
-    answer("RequestLimitExceeded", 4400, "slow down"),
-    answer("InternalError", 6000, "retry later"),
-    answer("OperationFail.SystemBusy", 5100, "busy"),
-    answer("InnerError.VpcError", 6000, "vpc"),
-    answer("InnerError.VpcError", 5100, "vpc"),
-    FakeResponse(status_code=500, text="oops"),
-    FakeResponse(status_code=503, text="unavailable"),
-    requests.exceptions.ConnectionError("refused"),
-    requests.exceptions.ReadTimeout("slow"),
-])
+@pytest.mark.parametrize(
+    "transient",
+    [
+        answer("RequestLimitExceeded", 4400, "slow down"),
+        answer("InternalError", 6000, "retry later"),
+        answer("OperationFail.SystemBusy", 5100, "busy"),
+        answer("InnerError.VpcError", 6000, "vpc"),
+        answer("InnerError.VpcError", 5100, "vpc"),
+        FakeResponse(status_code=500, text="oops"),
+        FakeResponse(status_code=503, text="unavailable"),
+        requests.exceptions.ConnectionError("refused"),
+        requests.exceptions.ReadTimeout("slow"),
+    ],
+)
 def test_transient_failures_are_retried(transient):
     session = FakeSession(transient, OK)
     client, sleeps = make_client(session)
@@ -161,20 +168,23 @@ def test_gives_up_after_the_retries_allowed():
     assert len(session.posts) == 3 and len(sleeps) == 2
 
 
-@pytest.mark.parametrize("answer_", [
-    answer("InvalidParameter", 4000, "(100001)cpu"),
-    answer("AuthFailure", 4100, "signature"),
-    answer("OperationConstraints.AccountBalanceNotEnough", 5300, "balance"),
-    answer("OperationConstraints.InvaildInstanceStatus", 5100, "status"),
-    FakeResponse(status_code=404, text="not found"),
-    FakeResponse(status_code=403, text="forbidden"),
-    FakeResponse(text="<html>not json</html>"),
-    FakeResponse(body={"message": "no code"}),
-    FakeResponse(body=["not", "an", "object"]),
-    FakeResponse(body={"code": "zero"}),
-    requests.exceptions.SSLError("certificate verify failed"),
-    requests.exceptions.InvalidURL("bad"),
-])
+@pytest.mark.parametrize(
+    "answer_",
+    [
+        answer("InvalidParameter", 4000, "(100001)cpu"),
+        answer("AuthFailure", 4100, "signature"),
+        answer("OperationConstraints.AccountBalanceNotEnough", 5300, "balance"),
+        answer("OperationConstraints.InvaildInstanceStatus", 5100, "status"),
+        FakeResponse(status_code=404, text="not found"),
+        FakeResponse(status_code=403, text="forbidden"),
+        FakeResponse(text="<html>not json</html>"),
+        FakeResponse(body={"message": "no code"}),
+        FakeResponse(body=["not", "an", "object"]),
+        FakeResponse(body={"code": "zero"}),
+        requests.exceptions.SSLError("certificate verify failed"),
+        requests.exceptions.InvalidURL("bad"),
+    ],
+)
 def test_does_not_retry_what_is_not_safe_or_useful_to_retry(answer_):
     session = FakeSession(answer_, OK)
     client, sleeps = make_client(session)
@@ -188,8 +198,14 @@ def test_api_error_carries_structured_fields_and_string_code():
     client, _sleeps = make_client(session)
     with pytest.raises(ApiError) as caught:
         client.call("RunInstancesHour", {"zoneId": 1})
-    assert caught.value.details() == {"api_error": {"action": "RunInstancesHour", "code": "InvalidParameter.InvaildZoneId",
-                                                    "message": "(100002)zoneId (code 4000)", "request_id": "3c140219-cfe9"}}
+    assert caught.value.details() == {
+        "api_error": {
+            "action": "RunInstancesHour",
+            "code": "InvalidParameter.InvaildZoneId",
+            "message": "(100002)zoneId (code 4000)",
+            "request_id": "3c140219-cfe9",
+        }
+    }
     assert str(caught.value) == "RunInstancesHour failed: InvalidParameter.InvaildZoneId: (100002)zoneId (code 4000) (request ID 3c140219-cfe9)"
 
 
@@ -197,8 +213,7 @@ def test_an_error_without_code_desc_is_classed_by_its_number():
     client, _sleeps = make_client(FakeSession(FakeResponse(body={"code": 4000, "message": "bad"})))
     with pytest.raises(ApiError) as caught:
         client.call("DescribeInstances", {})
-    assert caught.value.details()["api_error"] == {"action": "DescribeInstances", "code": "4000", "message": "bad (code 4000)",
-                                                   "request_id": None}
+    assert caught.value.details()["api_error"] == {"action": "DescribeInstances", "code": "4000", "message": "bad (code 4000)", "request_id": None}
 
 
 def test_string_zero_code_is_success():
@@ -214,8 +229,7 @@ def test_replay_answer_mentions_the_clock():
 
 
 def test_secrets_never_appear_in_api_errors():
-    echo = answer("InvalidParameter.PasswordNotConformSpecs", 4000,
-                  "password Secr3t!pass rejected, key {0} token {1}".format(SECRET_KEY, TOKEN))
+    echo = answer("InvalidParameter.PasswordNotConformSpecs", 4000, "password Secr3t!pass rejected, key {0} token {1}".format(SECRET_KEY, TOKEN))
     client, _sleeps = make_client(FakeSession(echo))
     with pytest.raises(ApiError) as caught:
         client.call("RunInstancesHour", {"password": "Secr3t!pass"})
@@ -226,9 +240,11 @@ def test_secrets_never_appear_in_api_errors():
 
 
 def test_secrets_never_appear_in_transport_errors():
-    for failure in (requests.exceptions.ConnectionError("proxy said: key={0} token={1}".format(SECRET_KEY, TOKEN)),
-                    requests.exceptions.SSLError("handshake with {0}".format(SECRET_KEY)),
-                    requests.exceptions.InvalidURL("bad {0}".format(TOKEN))):
+    for failure in (
+        requests.exceptions.ConnectionError("proxy said: key={0} token={1}".format(SECRET_KEY, TOKEN)),
+        requests.exceptions.SSLError("handshake with {0}".format(SECRET_KEY)),
+        requests.exceptions.InvalidURL("bad {0}".format(TOKEN)),
+    ):
         client, _sleeps = make_client(FakeSession(failure), retries=0)
         with pytest.raises(TransportError) as caught:
             client.call("DescribeInstances", {})
@@ -258,12 +274,14 @@ def test_http_errors_carry_their_status():
     client, _sleeps = make_client(FakeSession(FakeResponse(status_code=502, text="bad gateway")), retries=0)
     with pytest.raises(TransportError) as caught:
         client.call("DescribeInstances", {})
-    assert caught.value.details() == {"transport_error": {"action": "DescribeInstances", "http_status": 502,
-                                                          "message": "DescribeInstances failed: HTTP 502 from " + ENDPOINT}}
+    assert caught.value.details() == {
+        "transport_error": {"action": "DescribeInstances", "http_status": 502, "message": "DescribeInstances failed: HTTP 502 from " + ENDPOINT}
+    }
 
 
-@pytest.mark.parametrize("action", ["RunInstancesHour", "ReturnInstance", "StartInstances", "StopInstances",
-                                    "UpdateInstanceBandwidthHour", "ModifySecurityGroupsOfInstance"])
+@pytest.mark.parametrize(
+    "action", ["RunInstancesHour", "ReturnInstance", "StartInstances", "StopInstances", "UpdateInstanceBandwidthHour", "ModifySecurityGroupsOfInstance"]
+)
 def test_read_only_client_refuses_every_change_without_sending_it(action):
     session = FakeSession()
     client, _sleeps = make_client(session, read_only=True)

@@ -15,10 +15,23 @@ HOST = "cvm.api.qcloud.com"
 PATH = "/v2/index.php"
 EXAMPLE_KEY = "ExampleSecretKey00000000000000000"
 RUN_PARAMS = {
-    "Action": "RunInstancesHour", "Region": "gz", "Timestamp": 1700000000, "Nonce": 12345,
-    "SecretId": "AKIDEXAMPLE0000000000000000000000000", "zoneId": 100003, "cpu": 1, "mem": 2,
-    "imageId": "img-31tjrtph", "storageSize": 0, "bandwidthType": "PayByTraffic", "bandwidth": 1,
-    "wanIp": True, "password": "Ab12#xyz", "instanceName": "ansible test", "goodsNum": 1, "clientToken": "tok-0001",
+    "Action": "RunInstancesHour",
+    "Region": "gz",
+    "Timestamp": 1700000000,
+    "Nonce": 12345,
+    "SecretId": "AKIDEXAMPLE0000000000000000000000000",
+    "zoneId": 100003,
+    "cpu": 1,
+    "mem": 2,
+    "imageId": "img-31tjrtph",
+    "storageSize": 0,
+    "bandwidthType": "PayByTraffic",
+    "bandwidth": 1,
+    "wanIp": True,
+    "password": "Ab12#xyz",
+    "instanceName": "ansible test",
+    "goodsNum": 1,
+    "clientToken": "tok-0001",
 }
 RUN_STRING = (
     "GETcvm.api.qcloud.com/v2/index.php?Action=RunInstancesHour&Nonce=12345&Region=gz"
@@ -28,12 +41,15 @@ RUN_STRING = (
 )
 
 
-@pytest.mark.parametrize("method, signature_method, expected", [
-    ("GET", "HmacSHA1", "wf2YjYVP1Yt/3LAzhtQH9qV/cCw="),
-    ("POST", "HmacSHA1", "RwlMlHZw5Rgm/sMIW9+Iiw1lQk4="),
-    ("GET", "HmacSHA256", "Jtc5gFkFA/H/daPrRCeEe7hZ2KGvRe7tpSpiHPJYYmo="),
-    ("POST", "HmacSHA256", "B5iOmaEOSrcmoLaSdnvZjANKyE7+OHZcffUgMpY974o="),
-])
+@pytest.mark.parametrize(
+    "method, signature_method, expected",
+    [
+        ("GET", "HmacSHA1", "wf2YjYVP1Yt/3LAzhtQH9qV/cCw="),
+        ("POST", "HmacSHA1", "RwlMlHZw5Rgm/sMIW9+Iiw1lQk4="),
+        ("GET", "HmacSHA256", "Jtc5gFkFA/H/daPrRCeEe7hZ2KGvRe7tpSpiHPJYYmo="),
+        ("POST", "HmacSHA256", "B5iOmaEOSrcmoLaSdnvZjANKyE7+OHZcffUgMpY974o="),
+    ],
+)
 def test_run_instances_hour_worked_example(method, signature_method, expected):
     params = flatten_parameters(dict(RUN_PARAMS, SignatureMethod=signature_method))
     text = string_to_sign(method, HOST, PATH, params)
@@ -53,18 +69,38 @@ def test_the_default_signature_method_is_sha256():
 
 def test_tencent_legacy_test_vector_with_list_and_underscore_rule():
     # Tencent's own vector (S5), given with instanceIds_0 to show that '_' in keys reads as '.'.
-    params = {"Action": "DescribeInstances", "Nonce": "11886", "Region": "gz", "SecretId": "AKIDz8krbsJ5yKBZQpn74WFkmLPx3gnPhESA",
-              "Timestamp": "1465185768", "instanceIds_0": "ins-09dx96dg", "limit": "20", "offset": "0"}
+    params = {
+        "Action": "DescribeInstances",
+        "Nonce": "11886",
+        "Region": "gz",
+        "SecretId": "AKIDz8krbsJ5yKBZQpn74WFkmLPx3gnPhESA",
+        "Timestamp": "1465185768",
+        "instanceIds_0": "ins-09dx96dg",
+        "limit": "20",
+        "offset": "0",
+    }
     text = string_to_sign("get", HOST, PATH, params)
-    assert text == ("GETcvm.api.qcloud.com/v2/index.php?Action=DescribeInstances&Nonce=11886&Region=gz"
-                    "&SecretId=AKIDz8krbsJ5yKBZQpn74WFkmLPx3gnPhESA&Timestamp=1465185768&instanceIds.0=ins-09dx96dg&limit=20&offset=0")
+    assert text == (
+        "GETcvm.api.qcloud.com/v2/index.php?Action=DescribeInstances&Nonce=11886&Region=gz"
+        "&SecretId=AKIDz8krbsJ5yKBZQpn74WFkmLPx3gnPhESA&Timestamp=1465185768&instanceIds.0=ins-09dx96dg&limit=20&offset=0"
+    )
     assert sign("Gu5t9xGARNpq86cd98joQYCN3Cozk1qA", text, "HmacSHA1") == "NSI3UqqD99b/UJb4tbG/xZpRW64="
 
 
 def test_describe_list_example_sha256_sorts_case_sensitively():
-    params = flatten_parameters({"Action": "DescribeInstances", "Nonce": 12345, "Region": "gz", "SecretId": "AKIDEXAMPLE0000000000000000000000000",
-                                 "SignatureMethod": "HmacSHA256", "Timestamp": 1700000000, "instanceIds": ["ins-abcd1234", "ins-efgh5678"],
-                                 "limit": 20, "offset": 0})
+    params = flatten_parameters(
+        {
+            "Action": "DescribeInstances",
+            "Nonce": 12345,
+            "Region": "gz",
+            "SecretId": "AKIDEXAMPLE0000000000000000000000000",
+            "SignatureMethod": "HmacSHA256",
+            "Timestamp": 1700000000,
+            "instanceIds": ["ins-abcd1234", "ins-efgh5678"],
+            "limit": 20,
+            "offset": 0,
+        }
+    )
     assert sign(EXAMPLE_KEY, string_to_sign("GET", HOST, PATH, params)) == "WyTWcioN+yZDN+QOK8se61Uq+fV0WJF/UY2w7Ki1ObM="
 
 
@@ -86,12 +122,15 @@ def test_flatten_objects_and_lists_of_objects():
     assert flat == {"disk.size": "50", "tags.0.k": "a", "tags.0.v": "1"}
 
 
-@pytest.mark.parametrize("endpoint, host", [
-    ("https://cvm.api.qcloud.com/v2/index.php", "cvm.api.qcloud.com"),
-    ("https://cvm.api.qcloud.com:443/v2/index.php", "cvm.api.qcloud.com"),
-    ("http://127.0.0.1:8080/v2/index.php", "127.0.0.1:8080"),
-    ("http://127.0.0.1/v2/index.php", "127.0.0.1"),
-    ("http://[::1]:8080/v2/index.php", "[::1]:8080"),
-])
+@pytest.mark.parametrize(
+    "endpoint, host",
+    [
+        ("https://cvm.api.qcloud.com/v2/index.php", "cvm.api.qcloud.com"),
+        ("https://cvm.api.qcloud.com:443/v2/index.php", "cvm.api.qcloud.com"),
+        ("http://127.0.0.1:8080/v2/index.php", "127.0.0.1:8080"),
+        ("http://127.0.0.1/v2/index.php", "127.0.0.1"),
+        ("http://[::1]:8080/v2/index.php", "[::1]:8080"),
+    ],
+)
 def test_host_header_is_what_is_signed(endpoint, host):
     assert parse_endpoint(endpoint).host_header == host

@@ -19,11 +19,18 @@ from ansible_collections.qcloud.cvm.plugins.module_utils._api.retries import Ret
 from ansible_collections.qcloud.cvm.tests.unit.fakes.clock import FakeClock
 
 
-@pytest.mark.parametrize("protocol, action, rate", [
-    ("v3", "RunInstances", 10), ("v3", "DescribeInstances", 40), ("legacy", "RunInstancesHour", 10),
-    ("legacy", "ReturnInstance", 10), ("legacy", "DescribeInstances", 40), ("legacy", "UpdateInstanceBandwidthHour", 20),
-    ("v3", "SomethingUndocumented", rate_limits.DEFAULT_RATE),
-])
+@pytest.mark.parametrize(
+    "protocol, action, rate",
+    [
+        ("v3", "RunInstances", 10),
+        ("v3", "DescribeInstances", 40),
+        ("legacy", "RunInstancesHour", 10),
+        ("legacy", "ReturnInstance", 10),
+        ("legacy", "DescribeInstances", 40),
+        ("legacy", "UpdateInstanceBandwidthHour", 20),
+        ("v3", "SomethingUndocumented", rate_limits.DEFAULT_RATE),
+    ],
+)
 def test_a_legacy_action_takes_the_limit_of_its_3_0_equivalent(protocol, action, rate):
     assert rate_limits.rate_of(protocol, action) == rate
 
@@ -60,28 +67,32 @@ class Session:
         class Response:
             status_code = 200
             text = json.dumps(self.answers.pop(0))
+
         return Response()
 
 
 def test_every_attempt_of_a_client_is_paced(paced):
     session = Session({"code": 5100, "codeDesc": "OperationFail.SystemBusy", "message": "busy"}, {"code": 0})
-    client = LegacyClient(Credentials("AKIDPACED", "key"), "gz", parse_endpoint("http://127.0.0.1:8080/v2/index.php"),
-                          retry_policy=RetryPolicy(retries=1, sleep=lambda s: None), session=session)
+    client = LegacyClient(
+        Credentials("AKIDPACED", "key"),
+        "gz",
+        parse_endpoint("http://127.0.0.1:8080/v2/index.php"),
+        retry_policy=RetryPolicy(retries=1, sleep=lambda s: None),
+        session=session,
+    )
     assert client.pacer is rate_limits.PROCESS_PACER
     client.call("RunInstancesHour", {})
     assert paced == [("legacy", "AKIDPACED", "RunInstancesHour")] * 2
 
 
 def test_a_refused_change_is_not_paced(paced):
-    client = LegacyClient(Credentials("AKIDPACED", "key"), "gz", parse_endpoint("http://127.0.0.1:8080/v2/index.php"),
-                          session=Session(), read_only=True)
+    client = LegacyClient(Credentials("AKIDPACED", "key"), "gz", parse_endpoint("http://127.0.0.1:8080/v2/index.php"), session=Session(), read_only=True)
     with pytest.raises(ReadOnlyViolation):
         client.call("ReturnInstance", {})
     assert paced == []
 
 
 def test_a_client_without_a_pacer_never_waits(paced):
-    client = LegacyClient(Credentials("AKIDPACED", "key"), "gz", parse_endpoint("http://127.0.0.1:8080/v2/index.php"),
-                          session=Session({"code": 0}), pacer=None)
+    client = LegacyClient(Credentials("AKIDPACED", "key"), "gz", parse_endpoint("http://127.0.0.1:8080/v2/index.php"), session=Session({"code": 0}), pacer=None)
     client.call("DescribeInstances", {})
     assert paced == []

@@ -39,11 +39,28 @@ def test_other_create_or_region_other_token():
     base = derive_client_token("ap-guangzhou", SPEC, 2, [])
     assert base != derive_client_token("ap-shanghai", SPEC, 2, [])
     assert base != derive_client_token("ap-guangzhou", SPEC, 1, [])
-    for changes in (dict(instance_name="db"), dict(cpu=2), dict(memory=4), dict(image_id="img-31tjrtph"), dict(zone_id=100004),
-                    dict(instance_family="S2"), dict(data_disk_size=10), dict(system_disk_size=30), dict(bandwidth=1),
-                    dict(public_ip=False), dict(vpc_id="vpc-1", subnet_id="subnet-1"), dict(private_ip="10.0.0.5"),
-                    dict(key_id="skey-1"), dict(security_agent=False), dict(monitor_agent=False), dict(project_id=3),
-                    dict(disk_type="CLOUD_BASIC"), dict(bandwidth_type="PayByTraffic"), dict(image_type=1), dict(vpc_gateway=True)):
+    for changes in (
+        dict(instance_name="db"),
+        dict(cpu=2),
+        dict(memory=4),
+        dict(image_id="img-31tjrtph"),
+        dict(zone_id=100004),
+        dict(instance_family="S2"),
+        dict(data_disk_size=10),
+        dict(system_disk_size=30),
+        dict(bandwidth=1),
+        dict(public_ip=False),
+        dict(vpc_id="vpc-1", subnet_id="subnet-1"),
+        dict(private_ip="10.0.0.5"),
+        dict(key_id="skey-1"),
+        dict(security_agent=False),
+        dict(monitor_agent=False),
+        dict(project_id=3),
+        dict(disk_type="CLOUD_BASIC"),
+        dict(bandwidth_type="PayByTraffic"),
+        dict(image_type=1),
+        dict(vpc_gateway=True),
+    ):
         assert base != derive_client_token("ap-guangzhou", other(**changes), 2, []), changes
 
 

@@ -55,8 +55,9 @@ def test_bad_numbers_name_the_option(option, value):
 
 
 def test_values_are_normalised():
-    instance_filter = InstanceFilter(zone_ids=["100003", 100001, 100003], project_ids=["7"], instance_ids=["ins-b", "ins-a", "", None],
-                                     instance_names=["web", "web", 42], search_word="")
+    instance_filter = InstanceFilter(
+        zone_ids=["100003", 100001, 100003], project_ids=["7"], instance_ids=["ins-b", "ins-a", "", None], instance_names=["web", "web", 42], search_word=""
+    )
     assert instance_filter.zone_ids == [100001, 100003] and instance_filter.project_ids == [7]
     assert instance_filter.instance_ids == ["ins-a", "ins-b"] and instance_filter.instance_names == ["42", "web"]
     assert instance_filter.search_word is None
@@ -104,21 +105,32 @@ def test_search_word_is_checked_case_insensitively():
 
 
 def test_filters_combine_with_and():
-    instance_filter = InstanceFilter(zone_ids=[100003], project_ids=[1], instance_ids=["ins-a"], statuses=["running"],
-                                     instance_names=["web"], search_word="we")
+    instance_filter = InstanceFilter(zone_ids=[100003], project_ids=[1], instance_ids=["ins-a"], statuses=["running"], instance_names=["web"], search_word="we")
     matching = instance(instance_id="ins-a", instance_name="web", zone_id=100003, project_id=1, status="running")
     assert instance_filter.matches(matching)
-    for field, other in (("status", "stopped"), ("zone_id", 100004), ("project_id", 0), ("instance_id", "ins-b"),
-                         ("instance_name", "db")):
+    for field, other in (("status", "stopped"), ("zone_id", 100004), ("project_id", 0), ("instance_id", "ins-b"), ("instance_name", "db")):
         assert not instance_filter.matches(instance(**dict(matching.as_dict(), **{field: other})))
 
 
 def test_from_options_and_as_key():
-    options = {"zone_ids": [100003], "project_ids": None, "instance_ids": None, "instance_names": ["web"], "search_word": None,
-               "statuses": ["running"], "secret_key": "never part of the filter"}
+    options = {
+        "zone_ids": [100003],
+        "project_ids": None,
+        "instance_ids": None,
+        "instance_names": ["web"],
+        "search_word": None,
+        "statuses": ["running"],
+        "secret_key": "never part of the filter",
+    }
     instance_filter = InstanceFilter.from_options(options)
-    assert instance_filter.as_key() == {"zone_ids": [100003], "project_ids": [], "instance_ids": [], "instance_names": ["web"],
-                                        "search_word": None, "statuses": ["running"]}
+    assert instance_filter.as_key() == {
+        "zone_ids": [100003],
+        "project_ids": [],
+        "instance_ids": [],
+        "instance_names": ["web"],
+        "search_word": None,
+        "statuses": ["running"],
+    }
     assert list(instance_filter.as_key()) == list(FILTER_OPTIONS)
     # The same filter written otherwise is the same key.
     assert InstanceFilter(zone_ids=["100003", 100003], instance_names=["web"], statuses=["running"]).as_key() == instance_filter.as_key()

@@ -22,27 +22,49 @@ from ansible_collections.qcloud.cvm.tests.unit.fakes.legacy_api import FakeLegac
 
 ENDPOINT = "http://127.0.0.1:8080/v2/index.php"
 CREDENTIALS = Credentials("AKIDTEST", "key")
-SPEC = spec_from_options({
-    "zone_id": 100003, "cpu": 1, "mem": 2, "image_id": "img-3wnd9xpl", "image_type": 2, "instance_type": "CVM.S1", "storage_type": 1,
-    "storage_size": 0, "root_size": None, "bandwidth_type": "PayByHour", "bandwidth": 0, "wan_ip": None, "vpc_id": None,
-    "subnet_id": None, "is_vpc_gateway": False, "private_ip_addresses": None, "password": None, "key_id": None,
-    "need_security_agent": True, "need_monitor_agent": True, "project_id": 0, "instance_name": "web",
-})
+SPEC = spec_from_options(
+    {
+        "zone_id": 100003,
+        "cpu": 1,
+        "mem": 2,
+        "image_id": "img-3wnd9xpl",
+        "image_type": 2,
+        "instance_type": "CVM.S1",
+        "storage_type": 1,
+        "storage_size": 0,
+        "root_size": None,
+        "bandwidth_type": "PayByHour",
+        "bandwidth": 0,
+        "wan_ip": None,
+        "vpc_id": None,
+        "subnet_id": None,
+        "is_vpc_gateway": False,
+        "private_ip_addresses": None,
+        "password": None,
+        "key_id": None,
+        "need_security_agent": True,
+        "need_monitor_agent": True,
+        "project_id": 0,
+        "instance_name": "web",
+    }
+)
 
 
 @pytest.fixture
 def backend_for(monkeypatch):
     """``backend_for(api, ...)``: a legacy backend of ``api``; every client it opens (its clones too) talks to ``api``."""
+
     def open_one(api, region="ap-guangzhou", retries=0, read_only=False, endpoint=ENDPOINT, concurrency=10):
         install(monkeypatch, api)
-        backend = open_backend(Connection("legacy", CREDENTIALS, region, endpoint=endpoint, retries=retries, read_only=read_only,
-                                          concurrency=concurrency))
+        backend = open_backend(Connection("legacy", CREDENTIALS, region, endpoint=endpoint, retries=retries, read_only=read_only, concurrency=concurrency))
         backend.client.retry_policy = RetryPolicy(retries=retries, sleep=api.retry_sleeps.append, rand=lambda: 0.5)
         return backend
+
     return open_one
 
 
 # -- open_backend ----------------------------------------------------------------
+
 
 def test_open_backend_builds_a_legacy_client_from_the_connection():
     connection = Connection("legacy", CREDENTIALS, "ap-shanghai", validate_certs=False, timeout=7.5, retries=2, read_only=True)
@@ -66,8 +88,7 @@ def test_open_backend_refuses_a_region_the_legacy_api_has_no_code_for():
 
 
 def test_for_region_keeps_everything_else():
-    connection = Connection("legacy", CREDENTIALS, "ap-guangzhou", endpoint=ENDPOINT, validate_certs=False, timeout=3, retries=1,
-                            read_only=True)
+    connection = Connection("legacy", CREDENTIALS, "ap-guangzhou", endpoint=ENDPOINT, validate_certs=False, timeout=3, retries=1, read_only=True)
     moved = connection.for_region("ap-beijing")
     assert moved.region == "ap-beijing" and connection.region == "ap-guangzhou"
     for name in ("api", "credentials", "endpoint", "validate_certs", "timeout", "retries", "read_only"):
@@ -75,6 +96,7 @@ def test_for_region_keeps_everything_else():
 
 
 # -- reading -----------------------------------------------------------------------
+
 
 def test_a_page_is_instances_of_the_backend_region(backend_for):
     api = FakeLegacyApi([make_record(number) for number in range(12)])
@@ -94,8 +116,7 @@ def test_list_queries_plan_in_the_backend_region(backend_for):
 
 def test_find_keeps_the_exact_name_in_any_status_over_every_page(backend_for):
     records = [make_record(number, zone_id=100003, name="web", status=(2, 5, 3)[number % 3]) for number in range(150)]
-    records += [make_record(200, zone_id=100003, name="web-2"), make_record(201, zone_id=100003, name="WEB"),
-                make_record(202, zone_id=100004, name="web")]
+    records += [make_record(200, zone_id=100003, name="web-2"), make_record(201, zone_id=100003, name="WEB"), make_record(202, zone_id=100004, name="web")]
     api = FakeLegacyApi(records)
     found = backend_for(api).find([100003], "web")
     assert len(found) == 150 and {i.instance_name for i in found} == {"web"}
@@ -118,6 +139,7 @@ def test_get_asks_100_ids_at_a_time_and_leaves_out_unknown_ones(backend_for):
 
 
 # -- buying ----------------------------------------------------------------------------
+
 
 def test_create_sends_one_request_and_answers_the_ids(backend_for):
     api = FakeLegacyApi()
@@ -159,20 +181,33 @@ def test_quote(backend_for):
     api = FakeLegacyApi()
     quote = backend_for(api).quote(SPEC, 2)
     assert quote == Quote(count=2, instance_price=0.4, bandwidth_price=0.0, bandwidth_price_unit="HOUR", hourly_price=0.4)
-    assert quote.as_dict() == {"goods_num": 2, "instance_price": 0.4, "bandwidth_price": 0.0, "bandwidth_price_unit": "HOUR",
-                               "hourly_price": 0.4}
+    assert quote.as_dict() == {"goods_num": 2, "instance_price": 0.4, "bandwidth_price": 0.0, "bandwidth_price_unit": "HOUR", "hourly_price": 0.4}
     (call,) = api.calls_of("InquiryInstancePriceHour")
-    assert call.params == {"cpu": 1, "mem": 2, "imageId": "img-3wnd9xpl", "imageType": 2, "storageSize": 0, "storageType": 1,
-                           "bandwidthType": "PayByHour", "bandwidth": 0, "goodsNum": 2, "zoneId": 100003, "instanceType": "CVM.S1"}
+    assert call.params == {
+        "cpu": 1,
+        "mem": 2,
+        "imageId": "img-3wnd9xpl",
+        "imageType": 2,
+        "storageSize": 0,
+        "storageType": 1,
+        "bandwidthType": "PayByHour",
+        "bandwidth": 0,
+        "goodsNum": 2,
+        "zoneId": 100003,
+        "instanceType": "CVM.S1",
+    }
 
 
-@pytest.mark.parametrize("data, hourly, unit", [
-    ({"cvm": {"price": "0.40"}, "bandwidth": {"price": "0.20", "price_unit": "HOUR"}}, 0.6, "HOUR"),
-    ({"cvm": {"price": "0.40"}, "bandwidth": {"price": "0.80", "price_unit": "GB"}}, 0.4, "GB"),
-    ({"cvm": {"price": "0.40"}, "bandwidth": {"price": "0.80", "price_unit": "gb"}}, 0.4, "GB"),
-    ({"cvm": {"price": 0.4}}, 0.4, "HOUR"),
-    ([{"cvm": {"price": "0.40"}, "bandwidth": {"price": "0.10"}}], 0.5, "HOUR"),
-])
+@pytest.mark.parametrize(
+    "data, hourly, unit",
+    [
+        ({"cvm": {"price": "0.40"}, "bandwidth": {"price": "0.20", "price_unit": "HOUR"}}, 0.6, "HOUR"),
+        ({"cvm": {"price": "0.40"}, "bandwidth": {"price": "0.80", "price_unit": "GB"}}, 0.4, "GB"),
+        ({"cvm": {"price": "0.40"}, "bandwidth": {"price": "0.80", "price_unit": "gb"}}, 0.4, "GB"),
+        ({"cvm": {"price": 0.4}}, 0.4, "HOUR"),
+        ([{"cvm": {"price": "0.40"}, "bandwidth": {"price": "0.10"}}], 0.5, "HOUR"),
+    ],
+)
 def test_parse_quote(data, hourly, unit):
     quote = parse_quote({"code": 0, "data": data}, 2)
     assert quote.hourly_price == hourly and quote.bandwidth_price_unit == unit and quote.count == 2
@@ -185,6 +220,7 @@ def test_an_unreadable_quote_is_a_transport_error(data):
 
 
 # -- giving back -------------------------------------------------------------------------
+
 
 def test_give_back_answers_one_outcome_per_id_in_order(backend_for):
     api = FakeLegacyApi([make_record(0), make_record(1, status=4)])
@@ -241,6 +277,7 @@ def test_a_failing_check_after_a_refusal_is_the_refusal(backend_for):
 
 # -- security groups (the dfw host) ---------------------------------------------------------
 
+
 def test_tencent_s_own_host_sends_security_group_actions_to_dfw():
     backend = open_backend(Connection("legacy", CREDENTIALS, "ap-guangzhou"))
     assert backend.client.endpoint.url == "https://cvm.api.qcloud.com/v2/index.php"
@@ -259,7 +296,7 @@ def test_security_groups_are_filled_from_the_group_listings(backend_for):
     backend = backend_for(api)
     instances = backend.get(["ins-gz000000", "ins-gz000001", "ins-gz000002"])
     assert all(instance.security_group_ids == [] for instance in instances)
-    backend.security_groups(instances)
+    backend.complete_instances(instances)
     # The legacy API tells no priority order: an instance's groups come in the order the groups are listed.
     groups = {i.instance_id: i.security_group_ids for i in instances}
     assert groups == {"ins-gz000000": ["sg-a", "sg-b"], "ins-gz000001": ["sg-a"], "ins-gz000002": []}
@@ -274,7 +311,7 @@ def test_security_groups_are_filled_from_the_group_listings(backend_for):
 
 def test_no_instance_no_group_listing(backend_for):
     api = FakeLegacyApi()
-    backend_for(api).security_groups([])
+    backend_for(api).complete_instances([])
     assert api.calls == []
 
 
@@ -297,19 +334,22 @@ def test_set_bandwidth_is_one_call_per_instance(backend_for):
     api.before_call = lambda call: error("OperationFail.SystemBusy", "busy") if call.params.get("instanceId") == "ins-gz000001" else None
     outcomes = backend_for(api, concurrency=2).set_bandwidth(["ins-gz000000", "ins-gz000001", "ins-gz000002"], 10)
     assert [(o.instance_id, o.ok) for o in outcomes] == [("ins-gz000000", True), ("ins-gz000001", False), ("ins-gz000002", True)]
-    assert sorted(call.params["instanceId"] for call in api.calls_of("UpdateInstanceBandwidthHour")) == [
-        "ins-gz000000", "ins-gz000001", "ins-gz000002"]
+    assert sorted(call.params["instanceId"] for call in api.calls_of("UpdateInstanceBandwidthHour")) == ["ins-gz000000", "ins-gz000001", "ins-gz000002"]
     assert {call.params["bandwidth"] for call in api.calls_of("UpdateInstanceBandwidthHour")} == {10}
     assert api.record("ins-gz000000")["bandwidth"] == 10 and api.record("ins-gz000001")["bandwidth"] == 1
 
 
 # -- power ------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("method, action, status, after, force", [
-    ("start", "StartInstances", 4, 2, None),
-    ("stop", "StopInstances", 2, 4, 0),
-    ("restart", "RestartInstances", 2, 2, 0),
-])
+
+@pytest.mark.parametrize(
+    "method, action, status, after, force",
+    [
+        ("start", "StartInstances", 4, 2, None),
+        ("stop", "StopInstances", 2, 4, 0),
+        ("restart", "RestartInstances", 2, 2, 0),
+    ],
+)
 def test_power_actions_answer_per_instance(backend_for, method, action, status, after, force):
     api = FakeLegacyApi([make_record(0, status=status), make_record(1, status=status)])
     outcomes = getattr(backend_for(api), method)(["ins-gz000000", "ins-gz000001"])

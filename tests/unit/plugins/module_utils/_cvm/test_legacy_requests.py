@@ -19,19 +19,65 @@ from ansible_collections.qcloud.cvm.plugins.module_utils._cvm.legacy.requests im
 )
 
 OPTIONS = {
-    "zone_id": 100003, "cpu": 2, "mem": 4, "image_id": "img-3wnd9xpl", "storage_size": 50, "instance_type": "CVM.S2",
-    "image_type": 2, "bandwidth_type": "PayByTraffic", "bandwidth": 5, "wan_ip": True, "vpc_id": "vpc-gzdemo01",
-    "subnet_id": "subnet-gz3web01", "is_vpc_gateway": False, "storage_type": 2, "root_size": 30, "password": "Ab12#xyz",
-    "key_id": None, "need_security_agent": False, "need_monitor_agent": True, "project_id": 0, "instance_name": "web",
-    "goods_num": 3, "client_token": None, "private_ip_addresses": [],
+    "zone_id": 100003,
+    "cpu": 2,
+    "mem": 4,
+    "image_id": "img-3wnd9xpl",
+    "storage_size": 50,
+    "instance_type": "CVM.S2",
+    "image_type": 2,
+    "bandwidth_type": "PayByTraffic",
+    "bandwidth": 5,
+    "wan_ip": True,
+    "vpc_id": "vpc-gzdemo01",
+    "subnet_id": "subnet-gz3web01",
+    "is_vpc_gateway": False,
+    "storage_type": 2,
+    "root_size": 30,
+    "password": "Ab12#xyz",
+    "key_id": None,
+    "need_security_agent": False,
+    "need_monitor_agent": True,
+    "project_id": 0,
+    "instance_name": "web",
+    "goods_num": 3,
+    "client_token": None,
+    "private_ip_addresses": [],
     # not RunInstancesHour parameters
-    "state": "present", "wait": True, "wait_timeout": 300, "secret_key": "s3cr3t", "region": "gz",
+    "state": "present",
+    "wait": True,
+    "wait_timeout": 300,
+    "secret_key": "s3cr3t",
+    "region": "gz",
 }
 
 # The parameters of RunInstancesHour (api-notes/legacy.md 3.1).
-DOCUMENTED = {"zoneId", "cpu", "mem", "imageId", "storageSize", "instanceType", "imageType", "bandwidthType", "bandwidth", "wanIp",
-              "vpcId", "subnetId", "isVpcGateway", "storageType", "rootSize", "password", "keyId", "needSecurityAgent",
-              "needMonitorAgent", "projectId", "instanceName", "goodsNum", "clientToken", "privateIpAddresses"}
+DOCUMENTED = {
+    "zoneId",
+    "cpu",
+    "mem",
+    "imageId",
+    "storageSize",
+    "instanceType",
+    "imageType",
+    "bandwidthType",
+    "bandwidth",
+    "wanIp",
+    "vpcId",
+    "subnetId",
+    "isVpcGateway",
+    "storageType",
+    "rootSize",
+    "password",
+    "keyId",
+    "needSecurityAgent",
+    "needMonitorAgent",
+    "projectId",
+    "instanceName",
+    "goodsNum",
+    "clientToken",
+    "privateIpAddresses",
+}
 
 
 def spec(**changes):
@@ -40,14 +86,34 @@ def spec(**changes):
 
 # -- RunInstancesHour ------------------------------------------------------------
 
+
 def test_every_option_becomes_its_documented_parameter():
     params = run_instances_hour_parameters(spec(), 3, "tok-1")
     assert set(params) == DOCUMENTED
     assert params == {
-        "zoneId": 100003, "cpu": 2, "mem": 4, "imageId": "img-3wnd9xpl", "storageSize": 50, "instanceType": "CVM.S2",
-        "imageType": 2, "bandwidthType": "PayByTraffic", "bandwidth": 5, "wanIp": 1, "vpcId": "vpc-gzdemo01",
-        "subnetId": "subnet-gz3web01", "isVpcGateway": 0, "storageType": 2, "rootSize": 30, "password": "Ab12#xyz", "keyId": None,
-        "needSecurityAgent": 0, "needMonitorAgent": 1, "projectId": 0, "instanceName": "web", "goodsNum": 3, "clientToken": "tok-1",
+        "zoneId": 100003,
+        "cpu": 2,
+        "mem": 4,
+        "imageId": "img-3wnd9xpl",
+        "storageSize": 50,
+        "instanceType": "CVM.S2",
+        "imageType": 2,
+        "bandwidthType": "PayByTraffic",
+        "bandwidth": 5,
+        "wanIp": 1,
+        "vpcId": "vpc-gzdemo01",
+        "subnetId": "subnet-gz3web01",
+        "isVpcGateway": 0,
+        "storageType": 2,
+        "rootSize": 30,
+        "password": "Ab12#xyz",
+        "keyId": None,
+        "needSecurityAgent": 0,
+        "needMonitorAgent": 1,
+        "projectId": 0,
+        "instanceName": "web",
+        "goodsNum": 3,
+        "clientToken": "tok-1",
         "privateIpAddresses": None,
     }
     # Booleans travel as the API's 0/1.
@@ -55,8 +121,7 @@ def test_every_option_becomes_its_documented_parameter():
 
 
 def test_unset_options_are_not_sent_and_storage_size_always_is():
-    flat = flatten_parameters(run_instances_hour_parameters(spec(wan_ip=None, root_size=None, password=None, vpc_id=None,
-                                                                 subnet_id=None, storage_size=0), 1))
+    flat = flatten_parameters(run_instances_hour_parameters(spec(wan_ip=None, root_size=None, password=None, vpc_id=None, subnet_id=None, storage_size=0), 1))
     assert not {"wanIp", "rootSize", "password", "vpcId", "subnetId", "keyId", "clientToken"} & set(flat)
     assert not any(key.startswith("privateIpAddresses") for key in flat)
     assert flat["storageSize"] == "0"
@@ -92,10 +157,20 @@ def test_the_agents_and_the_key():
 
 # -- InquiryInstancePriceHour -----------------------------------------------------
 
+
 def test_price_parameters_are_the_documented_subset():
     assert price_parameters(spec(), 3) == {
-        "cpu": 2, "mem": 4, "imageId": "img-3wnd9xpl", "imageType": 2, "storageSize": 50, "storageType": 2,
-        "bandwidthType": "PayByTraffic", "bandwidth": 5, "goodsNum": 3, "zoneId": 100003, "rootSize": 30,
+        "cpu": 2,
+        "mem": 4,
+        "imageId": "img-3wnd9xpl",
+        "imageType": 2,
+        "storageSize": 50,
+        "storageType": 2,
+        "bandwidthType": "PayByTraffic",
+        "bandwidth": 5,
+        "goodsNum": 3,
+        "zoneId": 100003,
+        "rootSize": 30,
         "instanceType": "CVM.S2",
     }
 
@@ -107,6 +182,7 @@ def test_price_parameters_leave_out_what_is_not_set_and_never_the_password():
 
 
 # -- DescribeInstances streams -----------------------------------------------------
+
 
 def test_no_filter_is_one_unfiltered_stream():
     assert describe_queries(InstanceFilter(), "ap-guangzhou") == [{}]
@@ -142,7 +218,9 @@ def test_a_zone_of_an_unknown_region_is_filtered_in_code_everywhere():
 
 def test_projects_and_statuses_combine():
     assert describe_queries(InstanceFilter(project_ids=[7, 0], statuses=["running"]), "ap-guangzhou") == [
-        {"projectId": 0, "status": 2}, {"projectId": 7, "status": 2}]
+        {"projectId": 0, "status": 2},
+        {"projectId": 7, "status": 2},
+    ]
 
 
 def test_instance_names_use_each_name_as_search_word():
@@ -166,10 +244,10 @@ def test_instance_ids_are_sent_in_chunks_of_100():
 
 
 def test_every_filter_at_once_is_the_product_of_its_values():
-    instance_filter = InstanceFilter(zone_ids=[100003, 100004], project_ids=[1], statuses=["running"], instance_names=["web"],
-                                     instance_ids=["ins-1"])
+    instance_filter = InstanceFilter(zone_ids=[100003, 100004], project_ids=[1], statuses=["running"], instance_names=["web"], instance_ids=["ins-1"])
     assert describe_queries(instance_filter, "ap-guangzhou") == [
-        {"zoneId": zone, "projectId": 1, "status": 2, "searchWord": "web", "instanceIds": ["ins-1"]} for zone in (100003, 100004)]
+        {"zoneId": zone, "projectId": 1, "status": 2, "searchWord": "web", "instanceIds": ["ins-1"]} for zone in (100003, 100004)
+    ]
 
 
 def test_too_many_combinations_move_the_largest_filter_to_code():

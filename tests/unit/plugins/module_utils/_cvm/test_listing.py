@@ -26,11 +26,12 @@ ENDPOINT = "http://127.0.0.1:8080/v2/index.php"
 
 def factory(api, retries=0):
     """One backend per call, each with its own session, as the inventory opens them."""
+
     def open_one(region):
-        backend = open_backend(Connection("legacy", Credentials("AKIDTEST", "key"), region, endpoint=ENDPOINT, retries=retries),
-                               session=api.session())
+        backend = open_backend(Connection("legacy", Credentials("AKIDTEST", "key"), region, endpoint=ENDPOINT, retries=retries), session=api.session())
         backend.client.retry_policy = RetryPolicy(retries=retries, sleep=api.retry_sleeps.append, rand=lambda: 0.5)
         return backend
+
     return open_one
 
 
@@ -103,8 +104,10 @@ def test_a_failing_region_raises_naming_the_region():
     assert caught.value.region == "ap-shanghai"
     assert str(caught.value) == "region ap-shanghai: DescribeInstances failed: OperationFail.SystemBusy: busy (code 5100) (request ID req-9)"
     assert isinstance(caught.value.error, ApiError)
-    assert caught.value.details() == {"api_error": {"action": "DescribeInstances", "code": "OperationFail.SystemBusy",
-                                                    "message": "busy (code 5100)", "request_id": "req-9"}, "region": "ap-shanghai"}
+    assert caught.value.details() == {
+        "api_error": {"action": "DescribeInstances", "code": "OperationFail.SystemBusy", "message": "busy (code 5100)", "request_id": "req-9"},
+        "region": "ap-shanghai",
+    }
 
 
 def test_a_region_is_retried_before_it_fails():
@@ -205,6 +208,7 @@ def test_nothing_to_ask_anywhere_sends_nothing():
 
 
 # -- list_stream ---------------------------------------------------------------
+
 
 def test_list_stream_drops_the_duplicate_a_new_instance_pushes_onto_the_next_page():
     api = seeded({"gz": 150})

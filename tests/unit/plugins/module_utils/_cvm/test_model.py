@@ -23,9 +23,34 @@ from ansible_collections.qcloud.cvm.plugins.module_utils._cvm.model import (
 )
 
 # The documented instance contract.
-CONTRACT = ("instance_id", "instance_name", "uuid", "region", "zone", "zone_id", "status", "instance_type", "instance_family", "cpu",
-            "memory", "image_id", "instance_charge_type", "private_ip", "public_ips", "vpc_id", "subnet_id", "vpc_gateway", "bandwidth",
-            "bandwidth_type", "project_id", "system_disk", "data_disks", "created_time", "security_group_ids", "tags")
+CONTRACT = (
+    "instance_id",
+    "instance_name",
+    "uuid",
+    "region",
+    "zone",
+    "zone_id",
+    "status",
+    "instance_type",
+    "instance_family",
+    "cpu",
+    "memory",
+    "image_id",
+    "instance_charge_type",
+    "private_ip",
+    "public_ips",
+    "vpc_id",
+    "subnet_id",
+    "vpc_gateway",
+    "bandwidth",
+    "bandwidth_type",
+    "project_id",
+    "system_disk",
+    "data_disks",
+    "created_time",
+    "security_group_ids",
+    "tags",
+)
 
 
 def test_the_instance_keys_are_the_contract_in_its_order():
@@ -82,16 +107,25 @@ def test_the_spec_never_shows_its_password():
 
 # -- regions -------------------------------------------------------------------
 
-@pytest.mark.parametrize("value, name", [
-    ("gz", "ap-guangzhou"), (" GZ ", "ap-guangzhou"), ("ap-guangzhou", "ap-guangzhou"), ("AP-Shanghai", "ap-shanghai"),
-    ("usw", "na-siliconvalley"), ("ap-nanjing", "ap-nanjing"), ("mars-1", None), ("", None),
-])
+
+@pytest.mark.parametrize(
+    "value, name",
+    [
+        ("gz", "ap-guangzhou"),
+        (" GZ ", "ap-guangzhou"),
+        ("ap-guangzhou", "ap-guangzhou"),
+        ("AP-Shanghai", "ap-shanghai"),
+        ("usw", "na-siliconvalley"),
+        ("ap-nanjing", "ap-nanjing"),
+        ("mars-1", None),
+        ("", None),
+    ],
+)
 def test_region_name_takes_either_spelling(value, name):
     assert regions.region_name(value) == name
 
 
-@pytest.mark.parametrize("value, code", [("ap-guangzhou", "gz"), ("gz", "gz"), ("ap-shanghai-fsi", "shjr"), ("ap-nanjing", None),
-                                         ("mars-1", None)])
+@pytest.mark.parametrize("value, code", [("ap-guangzhou", "gz"), ("gz", "gz"), ("ap-shanghai-fsi", "shjr"), ("ap-nanjing", None), ("mars-1", None)])
 def test_legacy_code(value, code):
     assert regions.legacy_code(value) == code
 
@@ -104,17 +138,32 @@ def test_every_legacy_code_pairs_with_one_current_name():
     assert {"gz", "ap-guangzhou", "ap-nanjing"} <= set(regions.known_region_names())
 
 
-@pytest.mark.parametrize("zone_id, region", [
-    (100003, "ap-guangzhou"), (200008, "ap-shanghai"), (800007, "ap-beijing"), (300001, "ap-hongkong"), (150001, "na-siliconvalley"),
-    (110003, "ap-shenzhen-fsi"), (700001, "ap-shanghai-fsi"), (120001, "ap-guangzhou-open"), (900001, "ap-singapore"),
-    (330001, "ap-nanjing"), (990001, None), ("100003", "ap-guangzhou"), ("x", None), (None, None),
-])
+@pytest.mark.parametrize(
+    "zone_id, region",
+    [
+        (100003, "ap-guangzhou"),
+        (200008, "ap-shanghai"),
+        (800007, "ap-beijing"),
+        (300001, "ap-hongkong"),
+        (150001, "na-siliconvalley"),
+        (110003, "ap-shenzhen-fsi"),
+        (700001, "ap-shanghai-fsi"),
+        (120001, "ap-guangzhou-open"),
+        (900001, "ap-singapore"),
+        (330001, "ap-nanjing"),
+        (990001, None),
+        ("100003", "ap-guangzhou"),
+        ("x", None),
+        (None, None),
+    ],
+)
 def test_documented_zones_map_to_their_region(zone_id, region):
     assert regions.zone_region(zone_id) == region
 
 
-@pytest.mark.parametrize("zone_id, zone", [(100003, "ap-guangzhou-3"), (200001, "ap-shanghai-1"), (800002, "ap-beijing-2"),
-                                           (110003, "ap-shenzhen-fsi-3"), (990001, None)])
+@pytest.mark.parametrize(
+    "zone_id, zone", [(100003, "ap-guangzhou-3"), (200001, "ap-shanghai-1"), (800002, "ap-beijing-2"), (110003, "ap-shenzhen-fsi-3"), (990001, None)]
+)
 def test_zone_names_and_back(zone_id, zone):
     assert regions.zone_name(zone_id) == zone
     if zone:
@@ -128,8 +177,8 @@ def test_unknown_zone_names(zone):
 
 # -- instance types ------------------------------------------------------------
 
-@pytest.mark.parametrize("cpu, word", [(1, "SMALL"), (2, "MEDIUM"), (4, "LARGE"), (8, "2XLARGE"), (12, "3XLARGE"), (3, None), (6, None),
-                                       (10, None)])
+
+@pytest.mark.parametrize("cpu, word", [(1, "SMALL"), (2, "MEDIUM"), (4, "LARGE"), (8, "2XLARGE"), (12, "3XLARGE"), (3, None), (6, None), (10, None)])
 def test_size_words(cpu, word):
     assert instance_types.size_word(cpu) == word
 

@@ -15,8 +15,18 @@ SPEC = InstanceSpec(zone_id=100003, instance_family="S1", cpu=1, memory=2, image
 
 
 def instance(number, status="running", **fields):
-    values = dict(instance_id="ins-{0}".format(number), instance_name="web", zone_id=100003, status=status, instance_family="S1",
-                  cpu=1, memory=2, image_id="img-3wnd9xpl", project_id=0, bandwidth=5)
+    values = dict(
+        instance_id="ins-{0}".format(number),
+        instance_name="web",
+        zone_id=100003,
+        status=status,
+        instance_family="S1",
+        cpu=1,
+        memory=2,
+        image_id="img-3wnd9xpl",
+        project_id=0,
+        bandwidth=5,
+    )
     values.update(fields)
     return Instance(**values)
 
@@ -33,8 +43,7 @@ def test_the_missing_number_is_bought():
 def test_nothing_missing_nothing_to_do():
     result = plan([instance(1), instance(2)], count=2)
     assert result.create == 0 and result.changes == [] and not result.changes_anything
-    assert result.as_dict() == {"create": 0, "change": [], "start": [], "stop": [], "restart": [], "replace": [], "give_back": [],
-                                "refused": []}
+    assert result.as_dict() == {"create": 0, "change": [], "start": [], "stop": [], "restart": [], "replace": [], "give_back": [], "refused": []}
 
 
 def test_more_than_asked_for_are_kept_and_reported():
@@ -81,18 +90,21 @@ def test_failed_instances_are_not_compared():
     assert not plan([instance(1, status="launch_failed", cpu=8)], count=1).refused
 
 
-@pytest.mark.parametrize("state, status, start, stop, restart, kept_stopped", [
-    ("present", "running", [], [], [], []),
-    ("present", "stopped", [], [], [], ["ins-1"]),
-    ("running", "stopped", ["ins-1"], [], [], []),
-    ("running", "stopping", ["ins-1"], [], [], []),
-    ("running", "running", [], [], [], []),
-    ("stopped", "running", [], ["ins-1"], [], []),
-    ("stopped", "pending", [], ["ins-1"], [], []),
-    ("stopped", "stopped", [], [], [], []),
-    ("restarted", "running", [], [], ["ins-1"], []),
-    ("restarted", "stopped", ["ins-1"], [], [], []),
-])
+@pytest.mark.parametrize(
+    "state, status, start, stop, restart, kept_stopped",
+    [
+        ("present", "running", [], [], [], []),
+        ("present", "stopped", [], [], [], ["ins-1"]),
+        ("running", "stopped", ["ins-1"], [], [], []),
+        ("running", "stopping", ["ins-1"], [], [], []),
+        ("running", "running", [], [], [], []),
+        ("stopped", "running", [], ["ins-1"], [], []),
+        ("stopped", "pending", [], ["ins-1"], [], []),
+        ("stopped", "stopped", [], [], [], []),
+        ("restarted", "running", [], [], ["ins-1"], []),
+        ("restarted", "stopped", ["ins-1"], [], [], []),
+    ],
+)
 def test_power_follows_the_state(state, status, start, stop, restart, kept_stopped):
     result = plan([instance(1, status=status)], state=state)
     assert (result.start, result.stop, result.restart, result.stopped_kept) == (start, stop, restart, kept_stopped)

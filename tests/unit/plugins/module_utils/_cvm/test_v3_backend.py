@@ -28,10 +28,28 @@ from ansible_collections.qcloud.cvm.tests.unit.fakes.v3_api import FakeResponse,
 ENDPOINT = "http://127.0.0.1:8080/"
 CREDENTIALS = Credentials("AKIDTEST", "key")
 OPTIONS = {
-    "zone_id": 100003, "cpu": 1, "mem": 2, "image_id": "img-3wnd9xpl", "image_type": 2, "instance_type": "CVM.S1", "storage_type": 1,
-    "storage_size": 0, "root_size": None, "bandwidth_type": "PayByHour", "bandwidth": 0, "wan_ip": None, "vpc_id": None,
-    "subnet_id": None, "is_vpc_gateway": False, "private_ip_addresses": None, "password": None, "key_id": None,
-    "need_security_agent": True, "need_monitor_agent": True, "project_id": 0, "instance_name": "web",
+    "zone_id": 100003,
+    "cpu": 1,
+    "mem": 2,
+    "image_id": "img-3wnd9xpl",
+    "image_type": 2,
+    "instance_type": "CVM.S1",
+    "storage_type": 1,
+    "storage_size": 0,
+    "root_size": None,
+    "bandwidth_type": "PayByHour",
+    "bandwidth": 0,
+    "wan_ip": None,
+    "vpc_id": None,
+    "subnet_id": None,
+    "is_vpc_gateway": False,
+    "private_ip_addresses": None,
+    "password": None,
+    "key_id": None,
+    "need_security_agent": True,
+    "need_monitor_agent": True,
+    "project_id": 0,
+    "instance_name": "web",
 }
 
 
@@ -49,27 +67,33 @@ def ids(*numbers):
 @pytest.fixture
 def backend_for(monkeypatch):
     """``backend_for(api, ...)``: a v3 backend of ``api``; every client it opens talks to ``api``."""
+
     def open_one(api, region="ap-guangzhou", retries=0, read_only=False, endpoint=ENDPOINT):
         install(monkeypatch, api)
         backend = open_backend(Connection("v3", CREDENTIALS, region, endpoint=endpoint, retries=retries, read_only=read_only))
         for client in (backend.client, backend.vpc_client):
             client.retry_policy = RetryPolicy(retries=retries, sleep=api.retry_sleeps.append, rand=lambda: 0.5)
         return backend
+
     return open_one
 
 
 # -- the fake itself ----------------------------------------------------------------
 
+
 def test_the_fake_verifies_the_documented_signature_of_example_b():
     # api-notes/v3.md 2.1, with the fake's own TC3 code: proof that it checks what a server checks.
-    body = (b'{"InstanceChargeType": "POSTPAID_BY_HOUR", "Placement": {"Zone": "ap-guangzhou-3", "ProjectId": 0}, "InstanceType": "S1.SMALL2", '
-            b'"ImageId": "img-31tjrtph", "SystemDisk": {"DiskType": "LOCAL_BASIC", "DiskSize": 20}, "InternetAccessible": {"InternetChargeType": '
-            b'"TRAFFIC_POSTPAID_BY_HOUR", "InternetMaxBandwidthOut": 1, "PublicIpAssigned": true}, "InstanceCount": 1, "InstanceName": '
-            b'"ansible test", "LoginSettings": {"Password": "Ab12#xyz"}, "EnhancedService": {"SecurityService": {"Enabled": true}, '
-            b'"MonitorService": {"Enabled": true}}, "ClientToken": "tok-0001"}')
+    body = (
+        b'{"InstanceChargeType": "POSTPAID_BY_HOUR", "Placement": {"Zone": "ap-guangzhou-3", "ProjectId": 0}, "InstanceType": "S1.SMALL2", '
+        b'"ImageId": "img-31tjrtph", "SystemDisk": {"DiskType": "LOCAL_BASIC", "DiskSize": 20}, "InternetAccessible": {"InternetChargeType": '
+        b'"TRAFFIC_POSTPAID_BY_HOUR", "InternetMaxBandwidthOut": 1, "PublicIpAssigned": true}, "InstanceCount": 1, "InstanceName": '
+        b'"ansible test", "LoginSettings": {"Password": "Ab12#xyz"}, "EnhancedService": {"SecurityService": {"Enabled": true}, '
+        b'"MonitorService": {"Enabled": true}}, "ClientToken": "tok-0001"}'
+    )
     headers = {"content-type": "application/json", "host": "cvm.tencentcloudapi.com"}
     assert tc3_signature("ExampleSecretKey00000000000000000", "cvm", 1700000000, "/", headers, ["content-type", "host"], body) == (
-        "c356b879b7eb69bc75c9779ddc2ddbf50a3d063292f4bb1b8618f0f7b3ae6937")
+        "c356b879b7eb69bc75c9779ddc2ddbf50a3d063292f4bb1b8618f0f7b3ae6937"
+    )
 
 
 def test_a_wrong_secret_key_is_refused(backend_for):
@@ -97,6 +121,7 @@ def test_every_request_is_signed_json_with_the_common_headers(backend_for):
 
 # -- open_backend ----------------------------------------------------------------------
 
+
 def test_open_backend_builds_cvm_and_vpc_clients():
     backend = open_backend(Connection("v3", CREDENTIALS, "ap-shanghai", validate_certs=False, timeout=7.5, retries=2, read_only=True))
     assert isinstance(backend, V3Backend) and backend.api == "v3" and backend.region == "ap-shanghai"
@@ -105,8 +130,7 @@ def test_open_backend_builds_cvm_and_vpc_clients():
     assert backend.client.endpoint.url == "https://cvm.tencentcloudapi.com"
     assert backend.vpc_client.endpoint.url == "https://vpc.tencentcloudapi.com"
     for client in (backend.client, backend.vpc_client):
-        assert (client.region, client.validate_certs, client.timeout, client.retry_policy.retries, client.read_only) == (
-            "ap-shanghai", False, 7.5, 2, True)
+        assert (client.region, client.validate_certs, client.timeout, client.retry_policy.retries, client.read_only) == ("ap-shanghai", False, 7.5, 2, True)
     assert backend.request_count == 0
 
 
@@ -129,6 +153,7 @@ def test_a_region_without_a_legacy_code_is_served():
 
 # -- reading -------------------------------------------------------------------------------
 
+
 def test_a_page_is_instances_of_the_backend_region(backend_for):
     api = FakeV3Api([make_instance(number) for number in range(12)])
     backend = backend_for(api)
@@ -145,7 +170,8 @@ def test_list_queries_name_zones_by_describe_zones(backend_for):
     api.zones["ap-guangzhou"] = [("ap-guangzhou-3", "100003"), ("ap-guangzhou-3b", "100004")]
     backend = backend_for(api)
     assert backend.list_queries(InstanceFilter(zone_ids=[100003, 100004, 200002])) == [
-        {"Filters": [{"Name": "zone", "Values": ["ap-guangzhou-3", "ap-guangzhou-3b"]}]}]
+        {"Filters": [{"Name": "zone", "Values": ["ap-guangzhou-3", "ap-guangzhou-3b"]}]}
+    ]
     assert api.actions() == ["DescribeZones"]
 
 
@@ -167,8 +193,9 @@ def test_a_listing_filtered_by_a_zone_of_an_undocumented_prefix_finds_its_instan
 
 def test_a_listing_through_list_instances(backend_for):
     api = FakeV3Api([make_instance(number, state=("RUNNING", "STOPPED")[number % 2]) for number in range(130)])
-    listing = list_instances(lambda region: backend_for(api, region=region), ["ap-guangzhou"], InstanceFilter(statuses=["running"], project_ids=[0]),
-                             max_workers=2)
+    listing = list_instances(
+        lambda region: backend_for(api, region=region), ["ap-guangzhou"], InstanceFilter(statuses=["running"], project_ids=[0]), max_workers=2
+    )
     assert len(listing.instances) == 65 and {i.status for i in listing.instances} == {"running"}
     filters = [{"Name": "project-id", "Values": ["0"]}, {"Name": "instance-state", "Values": ["RUNNING"]}]
     assert api.params_of("DescribeInstances") == [{"Filters": filters, "Offset": 0, "Limit": 100}]
@@ -176,23 +203,28 @@ def test_a_listing_through_list_instances(backend_for):
 
 
 def test_find_asks_for_the_zones_and_the_name_and_pages(backend_for):
-    records = [make_instance(number, zone="ap-guangzhou-3", name="web", state=("RUNNING", "STOPPED", "PENDING")[number % 3])
-               for number in range(150)]
-    records += [make_instance(200, zone="ap-guangzhou-4", name="web"), make_instance(201, zone="ap-guangzhou-6", name="web"),
-                make_instance(202, zone="ap-guangzhou-3", name="db")]
+    records = [make_instance(number, zone="ap-guangzhou-3", name="web", state=("RUNNING", "STOPPED", "PENDING")[number % 3]) for number in range(150)]
+    records += [
+        make_instance(200, zone="ap-guangzhou-4", name="web"),
+        make_instance(201, zone="ap-guangzhou-6", name="web"),
+        make_instance(202, zone="ap-guangzhou-3", name="db"),
+    ]
     api = FakeV3Api(records)
     found = backend_for(api).find([100003, 100004], "web")
     assert len(found) == 151 and {i.instance_name for i in found} == {"web"}
     assert {i.status for i in found} == {"running", "stopped", "pending"}
     filters = [{"Name": "zone", "Values": ["ap-guangzhou-3", "ap-guangzhou-4"]}, {"Name": "instance-name", "Values": ["web"]}]
-    assert api.params_of("DescribeInstances") == [{"Filters": filters, "Offset": 0, "Limit": 100},
-                                                  {"Filters": filters, "Offset": 100, "Limit": 100}]
+    assert api.params_of("DescribeInstances") == [{"Filters": filters, "Offset": 0, "Limit": 100}, {"Filters": filters, "Offset": 100, "Limit": 100}]
 
 
 def test_find_compares_the_name_exactly_whatever_the_api_filter_does(backend_for):
     # Whether instance-name is exact is not documented (3.2): a server matching substrings lists more.
-    records = [make_instance(1, zone="ap-guangzhou-3", name="web"), make_instance(2, zone="ap-guangzhou-3", name="web-2"),
-               make_instance(3, zone="ap-guangzhou-3", name="old-web"), make_instance(4, zone="ap-guangzhou-3", name="WEB")]
+    records = [
+        make_instance(1, zone="ap-guangzhou-3", name="web"),
+        make_instance(2, zone="ap-guangzhou-3", name="web-2"),
+        make_instance(3, zone="ap-guangzhou-3", name="old-web"),
+        make_instance(4, zone="ap-guangzhou-3", name="WEB"),
+    ]
     api = FakeV3Api(records)
     api.name_filter = "fuzzy"
     found = backend_for(api).find([100003], "web")
@@ -202,8 +234,10 @@ def test_find_compares_the_name_exactly_whatever_the_api_filter_does(backend_for
 
 def test_find_keeps_an_instance_listed_twice_once(backend_for):
     api = FakeV3Api([make_instance(1, zone="ap-guangzhou-3", name="web"), make_instance(2, zone="ap-guangzhou-3", name="web")])
-    pages = [{"TotalCount": 3, "InstanceSet": [make_instance(1, name="web"), make_instance(2, name="web")]},
-             {"TotalCount": 3, "InstanceSet": [make_instance(2, name="web")]}]
+    pages = [
+        {"TotalCount": 3, "InstanceSet": [make_instance(1, name="web"), make_instance(2, name="web")]},
+        {"TotalCount": 3, "InstanceSet": [make_instance(2, name="web")]},
+    ]
     api.before_call = lambda call: pages.pop(0) if call.action == "DescribeInstances" else None
     found = backend_for(api).find([100003], "web")
     assert [i.instance_id for i in found] == ids(1, 2)
@@ -239,19 +273,25 @@ def test_get_asks_100_ids_at_a_time_and_leaves_out_unknown_ones(backend_for):
 
 # -- buying ----------------------------------------------------------------------------------
 
+
 def test_example_b_through_the_backend(backend_for):
     api = FakeV3Api()
     backend = backend_for(api)
-    example = spec(image_id="img-31tjrtph", bandwidth_type="PayByTraffic", bandwidth=1, wan_ip=True, password="Ab12#xyz",
-                   instance_name="ansible test")
+    example = spec(image_id="img-31tjrtph", bandwidth_type="PayByTraffic", bandwidth=1, wan_ip=True, password="Ab12#xyz", instance_name="ansible test")
     (instance_id,) = backend.create(example, 1, "tok-0001")
     (params,) = api.params_of("RunInstances")
     assert params == {
-        "InstanceChargeType": "POSTPAID_BY_HOUR", "Placement": {"Zone": "ap-guangzhou-3", "ProjectId": 0}, "InstanceType": "S1.SMALL2",
-        "ImageId": "img-31tjrtph", "SystemDisk": {"DiskType": "LOCAL_BASIC", "DiskSize": 20},
+        "InstanceChargeType": "POSTPAID_BY_HOUR",
+        "Placement": {"Zone": "ap-guangzhou-3", "ProjectId": 0},
+        "InstanceType": "S1.SMALL2",
+        "ImageId": "img-31tjrtph",
+        "SystemDisk": {"DiskType": "LOCAL_BASIC", "DiskSize": 20},
         "InternetAccessible": {"InternetChargeType": "TRAFFIC_POSTPAID_BY_HOUR", "InternetMaxBandwidthOut": 1, "PublicIpAssigned": True},
-        "InstanceCount": 1, "InstanceName": "ansible test", "LoginSettings": {"Password": "Ab12#xyz"},
-        "EnhancedService": {"SecurityService": {"Enabled": True}, "MonitorService": {"Enabled": True}}, "ClientToken": "tok-0001",
+        "InstanceCount": 1,
+        "InstanceName": "ansible test",
+        "LoginSettings": {"Password": "Ab12#xyz"},
+        "EnhancedService": {"SecurityService": {"Enabled": True}, "MonitorService": {"Enabled": True}},
+        "ClientToken": "tok-0001",
         "TagSpecification": [{"ResourceType": "instance", "Tags": [{"Key": CLIENT_TOKEN_TAG, "Value": "tok-0001"}]}],
     }
     assert api.actions() == ["DescribeZones", "DescribeZoneInstanceConfigInfos", "DescribeImages", "RunInstances"]
@@ -278,14 +318,22 @@ def test_the_catalog_and_the_image_are_asked_once_per_backend(backend_for):
     backend.create(SPEC, 2, "tok-1")
     backend.quote(spec(cpu=2, mem=4), 1)
     backend.find([100004], "web")
-    assert api.actions() == ["DescribeZones", "DescribeInstances", "DescribeZoneInstanceConfigInfos", "DescribeImages",
-                             "InquiryPriceRunInstances", "RunInstances", "RunInstances", "InquiryPriceRunInstances", "DescribeInstances"]
+    assert api.actions() == [
+        "DescribeZones",
+        "DescribeInstances",
+        "DescribeZoneInstanceConfigInfos",
+        "DescribeImages",
+        "InquiryPriceRunInstances",
+        "RunInstances",
+        "RunInstances",
+        "InquiryPriceRunInstances",
+        "DescribeInstances",
+    ]
     assert backend.request_count == len(api.calls) == 9
     # Another family, or another zone, is another answer.
     backend.quote(spec(instance_type="CVM.S2"), 1)
     backend.quote(spec(zone_id=100004), 1)
-    assert api.actions()[9:] == ["DescribeZoneInstanceConfigInfos", "InquiryPriceRunInstances", "DescribeZoneInstanceConfigInfos",
-                                 "InquiryPriceRunInstances"]
+    assert api.actions()[9:] == ["DescribeZoneInstanceConfigInfos", "InquiryPriceRunInstances", "DescribeZoneInstanceConfigInfos", "InquiryPriceRunInstances"]
 
 
 def test_a_create_whose_answer_was_lost_is_resent_with_the_same_token(backend_for):
@@ -315,8 +363,11 @@ def test_a_create_fails_with_the_api_s_answer(backend_for):
 
 def test_a_type_the_family_does_not_sell_buys_nothing(backend_for):
     api = FakeV3Api()
-    with pytest.raises(InstanceTypeUnavailable, match=r"^instance_type CVM\.S2 does not sell cpu 2 with mem 8 in zone ap-guangzhou-3; "
-                                                      r"it sells \(cpu/mem\): 1/2, 2/4, 4/16\. Nothing was bought$"):
+    with pytest.raises(
+        InstanceTypeUnavailable,
+        match=r"^instance_type CVM\.S2 does not sell cpu 2 with mem 8 in zone ap-guangzhou-3; "
+        r"it sells \(cpu/mem\): 1/2, 2/4, 4/16\. Nothing was bought$",
+    ):
         backend_for(api).create(spec(instance_type="CVM.S2", cpu=2, mem=8), 1, "tok-1")
     assert "RunInstances" not in api.actions()
 
@@ -344,7 +395,8 @@ def test_without_root_size_the_legacy_default_of_the_image_s_platform_is_sent(ba
     backend.create(spec(image_id=image_id), 1, "tok-1")
     backend.quote(spec(image_id=image_id), 1)
     assert [params["SystemDisk"] for params in api.params_of("RunInstances") + api.params_of("InquiryPriceRunInstances")] == [
-        {"DiskType": "LOCAL_BASIC", "DiskSize": size}] * 2
+        {"DiskType": "LOCAL_BASIC", "DiskSize": size}
+    ] * 2
     assert api.params_of("DescribeImages") == [{"ImageIds": [image_id]}]
 
 
@@ -402,6 +454,7 @@ def test_a_refused_rename_is_told_per_instance(backend_for):
 
 # -- check mode --------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("mode", ["request-id", "error"])
 def test_both_dry_run_answers_pass(backend_for, mode):
     # 4.2: a plain success as the CVM docs say, or the common DryRunOperation error.
@@ -454,13 +507,21 @@ def test_a_read_only_backend_refuses_every_change_but_reads_quotes_and_dry_runs(
     assert backend.quote(SPEC, 1).count == 1
     backend.dry_run(SPEC, 1, "tok")
     assert backend.unknown_security_groups(["sg-gzweb001"]) == []
-    assert set(api.actions()) == {"DescribeZones", "DescribeZoneInstanceConfigInfos", "DescribeImages", "DescribeInstances",
-                                  "InquiryPriceRunInstances", "RunInstances", "DescribeSecurityGroups"}
+    assert set(api.actions()) == {
+        "DescribeZones",
+        "DescribeZoneInstanceConfigInfos",
+        "DescribeImages",
+        "DescribeInstances",
+        "InquiryPriceRunInstances",
+        "RunInstances",
+        "DescribeSecurityGroups",
+    }
     assert all(call.params.get("DryRun") is True for call in api.calls_of("RunInstances"))
     assert api.record("ins-00000001")["InstanceState"] == "RUNNING" and len(api.records["ap-guangzhou"]) == 2
 
 
 # -- the quote (3.5) -----------------------------------------------------------------------
+
 
 def test_quote_uses_the_discounted_prices(backend_for):
     api = FakeV3Api()
@@ -477,34 +538,63 @@ def test_traffic_is_priced_per_gb_and_not_part_of_the_hourly_price(backend_for):
     assert "Ab12#xyz" not in api.calls_of("InquiryPriceRunInstances")[0].body.decode("ascii")
 
 
-@pytest.mark.parametrize("price, expected", [
-    ({"InstancePrice": {"UnitPrice": 0.4, "UnitPriceDiscount": 0.2}, "BandwidthPrice": {"UnitPrice": 0.2, "UnitPriceDiscount": 0.1,
-                                                                                          "ChargeUnit": "HOUR"}}, (0.2, 0.1, "HOUR", 0.3)),
-    ({"InstancePrice": {"UnitPrice": 0.4}, "BandwidthPrice": {"UnitPrice": 0.8, "ChargeUnit": "GB"}}, (0.4, 0.8, "GB", 0.4)),
-    ({"InstancePrice": {"UnitPriceDiscount": 0.4}, "BandwidthPrice": {"UnitPriceDiscount": 0.8, "ChargeUnit": "gb"}}, (0.4, 0.8, "GB", 0.4)),
-    ({"InstancePrice": {"UnitPriceDiscount": 0.4}}, (0.4, 0.0, "HOUR", 0.4)),
-    ({"InstancePrice": {"UnitPriceDiscount": 3.33, "UnitPrice": 16.09, "ChargeUnit": "HOUR"},
-      "BandwidthPrice": {"UnitPrice": 0.8, "UnitPriceDiscount": 0.52, "ChargeUnit": "HOUR"}}, (3.33, 0.52, "HOUR", 3.85)),
-])
+@pytest.mark.parametrize(
+    "price, expected",
+    [
+        (
+            {
+                "InstancePrice": {"UnitPrice": 0.4, "UnitPriceDiscount": 0.2},
+                "BandwidthPrice": {"UnitPrice": 0.2, "UnitPriceDiscount": 0.1, "ChargeUnit": "HOUR"},
+            },
+            (0.2, 0.1, "HOUR", 0.3),
+        ),
+        ({"InstancePrice": {"UnitPrice": 0.4}, "BandwidthPrice": {"UnitPrice": 0.8, "ChargeUnit": "GB"}}, (0.4, 0.8, "GB", 0.4)),
+        ({"InstancePrice": {"UnitPriceDiscount": 0.4}, "BandwidthPrice": {"UnitPriceDiscount": 0.8, "ChargeUnit": "gb"}}, (0.4, 0.8, "GB", 0.4)),
+        ({"InstancePrice": {"UnitPriceDiscount": 0.4}}, (0.4, 0.0, "HOUR", 0.4)),
+        (
+            {
+                "InstancePrice": {"UnitPriceDiscount": 3.33, "UnitPrice": 16.09, "ChargeUnit": "HOUR"},
+                "BandwidthPrice": {"UnitPrice": 0.8, "UnitPriceDiscount": 0.52, "ChargeUnit": "HOUR"},
+            },
+            (3.33, 0.52, "HOUR", 3.85),
+        ),
+    ],
+)
 def test_parse_quote(price, expected):
     quote = parse_quote({"Price": price}, 2)
     assert (quote.instance_price, quote.bandwidth_price, quote.bandwidth_price_unit, quote.hourly_price) == expected and quote.count == 2
 
 
 def test_a_null_discounted_price_falls_back_to_the_list_price():
-    quote = parse_quote({"Price": {"InstancePrice": {"UnitPrice": 0.4, "UnitPriceDiscount": None, "ChargeUnit": "HOUR"},
-                                   "BandwidthPrice": {"UnitPrice": 0.2, "UnitPriceDiscount": None, "ChargeUnit": "HOUR"}}}, 1)
+    quote = parse_quote(
+        {
+            "Price": {
+                "InstancePrice": {"UnitPrice": 0.4, "UnitPriceDiscount": None, "ChargeUnit": "HOUR"},
+                "BandwidthPrice": {"UnitPrice": 0.2, "UnitPriceDiscount": None, "ChargeUnit": "HOUR"},
+            }
+        },
+        1,
+    )
     assert (quote.instance_price, quote.bandwidth_price, quote.hourly_price) == (0.4, 0.2, 0.6)
 
 
-@pytest.mark.parametrize("answer", [{}, {"Price": None}, {"Price": {"InstancePrice": {}}}, {"Price": {"InstancePrice": {"UnitPrice": "free"}}},
-                                    {"Price": {"InstancePrice": {"UnitPrice": 1}, "BandwidthPrice": {"UnitPrice": "x"}}}])
+@pytest.mark.parametrize(
+    "answer",
+    [
+        {},
+        {"Price": None},
+        {"Price": {"InstancePrice": {}}},
+        {"Price": {"InstancePrice": {"UnitPrice": "free"}}},
+        {"Price": {"InstancePrice": {"UnitPrice": 1}, "BandwidthPrice": {"UnitPrice": "x"}}},
+    ],
+)
 def test_an_unreadable_quote_is_a_transport_error(answer):
     with pytest.raises(TransportError, match="the price quote cannot be read"):
         parse_quote(answer, 1)
 
 
 # -- giving back (3.4) ---------------------------------------------------------------------
+
 
 def test_give_back_sends_100_ids_per_call(backend_for):
     api = FakeV3Api([make_instance(number) for number in range(250)])
@@ -544,9 +634,12 @@ def test_a_lost_connection_fails_the_batch_without_retrying_it_one_by_one(backen
 
 # -- changing in place ------------------------------------------------------------------------
 
+
 def test_set_bandwidth_of_pay_by_hour_instances_is_one_call_each_and_pay_by_traffic_is_batched(backend_for):
-    api = FakeV3Api([make_instance(number, charge="BANDWIDTH_POSTPAID_BY_HOUR") for number in (1, 2)]
-                    + [make_instance(number, charge="TRAFFIC_POSTPAID_BY_HOUR") for number in (3, 4, 5)])
+    api = FakeV3Api(
+        [make_instance(number, charge="BANDWIDTH_POSTPAID_BY_HOUR") for number in (1, 2)]
+        + [make_instance(number, charge="TRAFFIC_POSTPAID_BY_HOUR") for number in (3, 4, 5)]
+    )
     backend = backend_for(api)
     backend.get(ids(1, 2, 3, 4, 5))
     outcomes = backend.set_bandwidth(ids(3, 1, 4, 2, 5), 20)
@@ -558,8 +651,12 @@ def test_set_bandwidth_of_pay_by_hour_instances_is_one_call_each_and_pay_by_traf
 
 
 def test_set_bandwidth_learns_the_billing_from_any_listing(backend_for):
-    api = FakeV3Api([make_instance(1, zone="ap-guangzhou-3", name="web", charge="BANDWIDTH_POSTPAID_BY_HOUR"),
-                     make_instance(2, zone="ap-guangzhou-3", name="web", charge="BANDWIDTH_POSTPAID_BY_HOUR")])
+    api = FakeV3Api(
+        [
+            make_instance(1, zone="ap-guangzhou-3", name="web", charge="BANDWIDTH_POSTPAID_BY_HOUR"),
+            make_instance(2, zone="ap-guangzhou-3", name="web", charge="BANDWIDTH_POSTPAID_BY_HOUR"),
+        ]
+    )
     backend = backend_for(api)
     backend.find([100003], "web")
     assert all(o.ok for o in backend.set_bandwidth(ids(1, 2), 3))
@@ -575,8 +672,11 @@ def test_set_bandwidth_of_instances_never_listed_is_tried_batched_then_one_by_on
 
 def test_a_refused_bandwidth_change_is_told_per_instance(backend_for):
     api = FakeV3Api([make_instance(1, charge="BANDWIDTH_POSTPAID_BY_HOUR"), make_instance(2, charge="BANDWIDTH_POSTPAID_BY_HOUR")])
-    api.before_call = lambda call: (error("InvalidAccount.InsufficientBalance", "no") if call.action == "ResetInstancesInternetMaxBandwidth"
-                                    and call.params["InstanceIds"] == ids(2) else None)
+    api.before_call = lambda call: (
+        error("InvalidAccount.InsufficientBalance", "no")
+        if call.action == "ResetInstancesInternetMaxBandwidth" and call.params["InstanceIds"] == ids(2)
+        else None
+    )
     backend = backend_for(api)
     backend.get(ids(1, 2))
     outcomes = backend.set_bandwidth(ids(1, 2), 3)
@@ -609,13 +709,17 @@ def test_an_unknown_security_group_fails_each_instance(backend_for):
 
 # -- power (3.8) ---------------------------------------------------------------------------
 
-@pytest.mark.parametrize("method, force, action, stop_type, before, after", [
-    ("start", None, "StartInstances", None, "STOPPED", "RUNNING"),
-    ("stop", False, "StopInstances", "SOFT", "RUNNING", "STOPPED"),
-    ("stop", True, "StopInstances", "SOFT_FIRST", "RUNNING", "STOPPED"),
-    ("restart", False, "RebootInstances", "SOFT", "RUNNING", "RUNNING"),
-    ("restart", True, "RebootInstances", "SOFT_FIRST", "RUNNING", "RUNNING"),
-])
+
+@pytest.mark.parametrize(
+    "method, force, action, stop_type, before, after",
+    [
+        ("start", None, "StartInstances", None, "STOPPED", "RUNNING"),
+        ("stop", False, "StopInstances", "SOFT", "RUNNING", "STOPPED"),
+        ("stop", True, "StopInstances", "SOFT_FIRST", "RUNNING", "STOPPED"),
+        ("restart", False, "RebootInstances", "SOFT", "RUNNING", "RUNNING"),
+        ("restart", True, "RebootInstances", "SOFT_FIRST", "RUNNING", "RUNNING"),
+    ],
+)
 def test_power_actions(backend_for, method, force, action, stop_type, before, after):
     api = FakeV3Api([make_instance(1, state=before), make_instance(2, state=before)])
     backend = backend_for(api)
@@ -654,6 +758,7 @@ def test_no_instance_no_request(backend_for):
 
 # -- security groups (3.11) -------------------------------------------------------------------
 
+
 def test_unknown_security_groups_asks_vpc_describe_security_groups(backend_for):
     api = FakeV3Api()
     api.strict_group_ids = False
@@ -662,8 +767,7 @@ def test_unknown_security_groups_asks_vpc_describe_security_groups(backend_for):
     (call,) = api.calls_of("DescribeSecurityGroups")
     assert call.service == "vpc"
     # By filter: asked by SecurityGroupIds, an unknown group would fail the whole call.
-    assert call.params == {"Filters": [{"Name": "security-group-id", "Values": ["sg-gzweb001", "sg-missing1", "sg-gzssh001", "sg-missing2"]}],
-                           "Limit": "100"}
+    assert call.params == {"Filters": [{"Name": "security-group-id", "Values": ["sg-gzweb001", "sg-missing1", "sg-gzssh001", "sg-missing2"]}], "Limit": "100"}
     assert backend.unknown_security_groups(["sg-gzweb001"]) == []
 
 
@@ -682,13 +786,14 @@ def test_the_listing_reports_security_groups_in_priority_order(backend_for):
     api = FakeV3Api([make_instance(1, SecurityGroupIds=["sg-gzssh001", "sg-gzweb001"])])
     backend = backend_for(api)
     (instance,) = backend.get(ids(1))
-    backend.security_groups([instance])
+    backend.complete_instances([instance])
     assert instance.security_group_ids == ["sg-gzssh001", "sg-gzweb001"]
     assert backend.groups_ordered and not backend.open_without_security_groups and backend.binds_security_groups_at_create
     assert api.actions() == ["DescribeInstances"]
 
 
 # -- request counts ----------------------------------------------------------------------------
+
 
 def test_request_count_sums_the_cvm_and_vpc_clients(backend_for):
     api = FakeV3Api([make_instance(1)])

@@ -12,11 +12,14 @@ from ansible_collections.qcloud.cvm.plugins.module_utils._api.errors import ApiE
 from ansible_collections.qcloud.cvm.plugins.module_utils._cvm.v3.catalog import Catalog, InstanceTypeUnavailable
 from ansible_collections.qcloud.cvm.tests.unit.fakes.v3_api import offer
 
-ZONES = {"ZoneSet": [
-    {"Zone": "ap-guangzhou-3", "ZoneName": "Guangzhou Zone 3", "ZoneId": "100003", "ZoneState": "AVAILABLE"},
-    {"Zone": "ap-guangzhou-4", "ZoneName": "Guangzhou Zone 4", "ZoneId": "100004", "ZoneState": "AVAILABLE"},
-    {"Zone": "ap-guangzhou-6", "ZoneName": "Guangzhou Zone 6", "ZoneId": "100006", "ZoneState": "UNAVAILABLE"},
-], "TotalCount": 3}
+ZONES = {
+    "ZoneSet": [
+        {"Zone": "ap-guangzhou-3", "ZoneName": "Guangzhou Zone 3", "ZoneId": "100003", "ZoneState": "AVAILABLE"},
+        {"Zone": "ap-guangzhou-4", "ZoneName": "Guangzhou Zone 4", "ZoneId": "100004", "ZoneState": "AVAILABLE"},
+        {"Zone": "ap-guangzhou-6", "ZoneName": "Guangzhou Zone 6", "ZoneId": "100006", "ZoneState": "UNAVAILABLE"},
+    ],
+    "TotalCount": 3,
+}
 
 
 class StubClient:
@@ -47,11 +50,11 @@ def catalog(types=(), zones=ZONES):
     return Catalog(StubClient({"DescribeZones": zones, "DescribeZoneInstanceConfigInfos": offers(*types)}))
 
 
-S1_GZ3 = [offer("ap-guangzhou-3", "S1", 1, 1), offer("ap-guangzhou-3", "S1", 1, 2), offer("ap-guangzhou-3", "S1", 2, 4),
-          offer("ap-guangzhou-3", "S1", 4, 8)]
+S1_GZ3 = [offer("ap-guangzhou-3", "S1", 1, 1), offer("ap-guangzhou-3", "S1", 1, 2), offer("ap-guangzhou-3", "S1", 2, 4), offer("ap-guangzhou-3", "S1", 4, 8)]
 
 
 # -- zones (3.7, 5.1) ----------------------------------------------------------------
+
 
 def test_zone_names_come_from_describe_zones():
     zones = catalog()
@@ -78,8 +81,9 @@ def test_a_zone_describe_zones_does_not_list_falls_back_to_the_static_rule():
     assert catalog().zone_name(200002) == "ap-shanghai-2"
 
 
-@pytest.mark.parametrize("failure", [ApiError("DescribeZones", "UnauthorizedOperation", "no"),
-                                     TransportError("DescribeZones", "connection reset", retryable=True)])
+@pytest.mark.parametrize(
+    "failure", [ApiError("DescribeZones", "UnauthorizedOperation", "no"), TransportError("DescribeZones", "connection reset", retryable=True)]
+)
 def test_zone_names_fall_back_to_the_static_rule_when_describe_zones_fails(failure):
     zones = Catalog(StubClient({"DescribeZones": failure}))
     assert zones.zone_name(100003) == "ap-guangzhou-3" and zones.zone_name(700003) == "ap-shanghai-fsi-3"
@@ -90,8 +94,9 @@ def test_zone_names_fall_back_to_the_static_rule_when_describe_zones_fails(failu
 
 
 def test_malformed_zone_items_are_skipped():
-    answer = {"ZoneSet": [{"Zone": "ap-guangzhou-3", "ZoneId": "100003"}, {"Zone": "ap-guangzhou-x", "ZoneId": "x"}, {"ZoneId": "100004"},
-                          {"Zone": "ap-guangzhou-7"}]}
+    answer = {
+        "ZoneSet": [{"Zone": "ap-guangzhou-3", "ZoneId": "100003"}, {"Zone": "ap-guangzhou-x", "ZoneId": "x"}, {"ZoneId": "100004"}, {"Zone": "ap-guangzhou-7"}]
+    }
     assert catalog(zones=answer).zones() == {100003: "ap-guangzhou-3"}
 
 
@@ -117,15 +122,21 @@ def test_a_failed_describe_zones_is_asked_once_too():
 
 # -- InstanceType (5.3) -------------------------------------------------------------------
 
+
 def test_exactly_one_match_is_its_type():
     types = catalog(S1_GZ3)
     assert types.instance_type("ap-guangzhou-3", "S1", 1, 2) == "S1.SMALL2"
     (call,) = types.client.calls
-    assert call == ("DescribeZoneInstanceConfigInfos", {"Filters": [
-        {"Name": "zone", "Values": ["ap-guangzhou-3"]},
-        {"Name": "instance-family", "Values": ["S1"]},
-        {"Name": "instance-charge-type", "Values": ["POSTPAID_BY_HOUR"]},
-    ]})
+    assert call == (
+        "DescribeZoneInstanceConfigInfos",
+        {
+            "Filters": [
+                {"Name": "zone", "Values": ["ap-guangzhou-3"]},
+                {"Name": "instance-family", "Values": ["S1"]},
+                {"Name": "instance-charge-type", "Values": ["POSTPAID_BY_HOUR"]},
+            ]
+        },
+    )
 
 
 def test_the_type_is_taken_from_the_answer_not_built_by_the_convention():
@@ -136,19 +147,27 @@ def test_the_type_is_taken_from_the_answer_not_built_by_the_convention():
 
 
 def test_no_match_names_the_option_the_size_the_zone_and_what_is_sold():
-    types = catalog([offer("ap-guangzhou-3", "S2", 4, 16), offer("ap-guangzhou-3", "S2", 1, 2), offer("ap-guangzhou-3", "S2", 2, 4),
-                     offer("ap-guangzhou-3", "S2", 1, 2, status="SOLD_OUT", instance_type="S2.SMALL2B")])
+    types = catalog(
+        [
+            offer("ap-guangzhou-3", "S2", 4, 16),
+            offer("ap-guangzhou-3", "S2", 1, 2),
+            offer("ap-guangzhou-3", "S2", 2, 4),
+            offer("ap-guangzhou-3", "S2", 1, 2, status="SOLD_OUT", instance_type="S2.SMALL2B"),
+        ]
+    )
     with pytest.raises(InstanceTypeUnavailable) as caught:
         types.instance_type("ap-guangzhou-3", "S2", 2, 8)
     message = str(caught.value)
-    assert message == ("instance_type CVM.S2 does not sell cpu 2 with mem 8 in zone ap-guangzhou-3; it sells (cpu/mem): 1/2, 2/4, 4/16. "
-                       "Nothing was bought")
+    assert message == ("instance_type CVM.S2 does not sell cpu 2 with mem 8 in zone ap-guangzhou-3; it sells (cpu/mem): 1/2, 2/4, 4/16. Nothing was bought")
     assert caught.value.sold_out is False and isinstance(caught.value, TaskFailure)
 
 
 def test_a_family_selling_nothing_says_so():
-    with pytest.raises(InstanceTypeUnavailable, match=r"^instance_type CVM\.I2 does not sell cpu 1 with mem 2 in zone ap-guangzhou-3; "
-                                                      r"it sells \(cpu/mem\): nothing\. Nothing was bought$"):
+    with pytest.raises(
+        InstanceTypeUnavailable,
+        match=r"^instance_type CVM\.I2 does not sell cpu 1 with mem 2 in zone ap-guangzhou-3; "
+        r"it sells \(cpu/mem\): nothing\. Nothing was bought$",
+    ):
         catalog([]).instance_type("ap-guangzhou-3", "I2", 1, 2)
 
 
@@ -205,7 +224,10 @@ def test_each_family_and_zone_is_asked_once():
     types.offers("ap-guangzhou-3", "S2")
     types.offers("ap-guangzhou-4", "S1")
     assert [params["Filters"][0]["Values"] + params["Filters"][1]["Values"] for _action, params in types.client.calls] == [
-        ["ap-guangzhou-3", "S1"], ["ap-guangzhou-4", "S1"], ["ap-guangzhou-3", "S2"]]
+        ["ap-guangzhou-3", "S1"],
+        ["ap-guangzhou-4", "S1"],
+        ["ap-guangzhou-3", "S2"],
+    ]
 
 
 def test_a_failing_catalog_answer_raises_and_is_asked_again():

@@ -27,16 +27,22 @@ FULL = {
     "InstanceChargeType": "POSTPAID_BY_HOUR",
     "SystemDisk": {"DiskType": "CLOUD_PREMIUM", "DiskId": "disk-8s6m0k2a", "DiskSize": 50, "CdcId": None},
     "DataDisks": [
-        {"DiskType": "CLOUD_SSD", "DiskId": "disk-data0001", "DiskSize": 100, "DeleteWithInstance": True, "Encrypt": False,
-         "KmsKeyId": None, "ThroughputPerformance": 0},
+        {
+            "DiskType": "CLOUD_SSD",
+            "DiskId": "disk-data0001",
+            "DiskSize": 100,
+            "DeleteWithInstance": True,
+            "Encrypt": False,
+            "KmsKeyId": None,
+            "ThroughputPerformance": 0,
+        },
         {"DiskType": "LOCAL_BASIC", "DiskId": "disk-data0002", "DiskSize": 10, "DeleteWithInstance": True},
     ],
     "PrivateIpAddresses": ["10.3.0.17", "10.3.0.18"],
     "PublicIpAddresses": ["203.0.113.10"],
     "IPv6Addresses": None,
     "InternetAccessible": {"InternetChargeType": "TRAFFIC_POSTPAID_BY_HOUR", "InternetMaxBandwidthOut": 10, "PublicIpAssigned": True},
-    "VirtualPrivateCloud": {"VpcId": "vpc-gzdemo01", "SubnetId": "subnet-gz3web01", "AsVpcGateway": True, "PrivateIpAddresses": None,
-                            "Ipv6AddressCount": None},
+    "VirtualPrivateCloud": {"VpcId": "vpc-gzdemo01", "SubnetId": "subnet-gz3web01", "AsVpcGateway": True, "PrivateIpAddresses": None, "Ipv6AddressCount": None},
     "ImageId": "img-3wnd9xpl",
     "OsName": "CentOS 7.4 64bit",
     "RenewFlag": "NOTIFY_AND_MANUAL_RENEW",
@@ -80,8 +86,10 @@ FULL_INSTANCE = {
     "bandwidth_type": "PayByTraffic",
     "project_id": 3,
     "system_disk": {"disk_id": "disk-8s6m0k2a", "disk_type": "CLOUD_PREMIUM", "disk_size": 50},
-    "data_disks": [{"disk_id": "disk-data0001", "disk_type": "CLOUD_SSD", "disk_size": 100},
-                   {"disk_id": "disk-data0002", "disk_type": "LOCAL_BASIC", "disk_size": 10}],
+    "data_disks": [
+        {"disk_id": "disk-data0001", "disk_type": "CLOUD_SSD", "disk_size": 100},
+        {"disk_id": "disk-data0002", "disk_type": "LOCAL_BASIC", "disk_size": 10},
+    ],
     "created_time": "2024-05-01T02:00:00Z",
     "security_group_ids": ["sg-gzweb001", "sg-gzssh001"],
     "tags": {"team": "web", "ansible-cvm-client-token": "tok-1"},
@@ -115,29 +123,68 @@ def test_the_region_is_the_request_s():
 
 # -- status (3.2.2, 5.4) ----------------------------------------------------------------
 
-@pytest.mark.parametrize("state, status", [
-    ("PENDING", "pending"), ("LAUNCH_FAILED", "launch_failed"), ("RUNNING", "running"), ("STOPPED", "stopped"),
-    ("STARTING", "starting"), ("STOPPING", "stopping"), ("REBOOTING", "rebooting"), ("TERMINATING", "terminating"),
-    # "Stopped, waiting to be destroyed": given back.
-    ("SHUTDOWN", "terminated"),
-    ("ENTER_RESCUE_MODE", "maintenance"), ("RESCUE_MODE", "maintenance"), ("EXIT_RESCUE_MODE", "maintenance"),
-    ("ENTER_SERVICE_LIVE_MIGRATE", "maintenance"), ("SERVICE_LIVE_MIGRATE", "maintenance"), ("EXIT_SERVICE_LIVE_MIGRATE", "maintenance"),
-    ("SOMETHING_NEW", "maintenance"), (None, "maintenance"),
-])
+
+@pytest.mark.parametrize(
+    "state, status",
+    [
+        ("PENDING", "pending"),
+        ("LAUNCH_FAILED", "launch_failed"),
+        ("RUNNING", "running"),
+        ("STOPPED", "stopped"),
+        ("STARTING", "starting"),
+        ("STOPPING", "stopping"),
+        ("REBOOTING", "rebooting"),
+        ("TERMINATING", "terminating"),
+        # "Stopped, waiting to be destroyed": given back.
+        ("SHUTDOWN", "terminated"),
+        ("ENTER_RESCUE_MODE", "maintenance"),
+        ("RESCUE_MODE", "maintenance"),
+        ("EXIT_RESCUE_MODE", "maintenance"),
+        ("ENTER_SERVICE_LIVE_MIGRATE", "maintenance"),
+        ("SERVICE_LIVE_MIGRATE", "maintenance"),
+        ("EXIT_SERVICE_LIVE_MIGRATE", "maintenance"),
+        ("SOMETHING_NEW", "maintenance"),
+        (None, "maintenance"),
+    ],
+)
 def test_every_instance_state(state, status):
     assert convert(InstanceState=state, LatestOperationState="SUCCESS").status == status
     assert status in STATUS_NAMES
 
 
 def test_every_3_0_state_has_a_status_name_and_the_15_documented_states_are_covered():
-    states = ["PENDING", "LAUNCH_FAILED", "RUNNING", "STOPPED", "STARTING", "STOPPING", "REBOOTING", "SHUTDOWN", "TERMINATING",
-              "ENTER_RESCUE_MODE", "RESCUE_MODE", "EXIT_RESCUE_MODE", "ENTER_SERVICE_LIVE_MIGRATE", "SERVICE_LIVE_MIGRATE",
-              "EXIT_SERVICE_LIVE_MIGRATE"]
+    states = [
+        "PENDING",
+        "LAUNCH_FAILED",
+        "RUNNING",
+        "STOPPED",
+        "STARTING",
+        "STOPPING",
+        "REBOOTING",
+        "SHUTDOWN",
+        "TERMINATING",
+        "ENTER_RESCUE_MODE",
+        "RESCUE_MODE",
+        "EXIT_RESCUE_MODE",
+        "ENTER_SERVICE_LIVE_MIGRATE",
+        "SERVICE_LIVE_MIGRATE",
+        "EXIT_SERVICE_LIVE_MIGRATE",
+    ]
     assert len({status_name({"InstanceState": state}) for state in states}) == 10
 
 
-@pytest.mark.parametrize("operation", ["ResetInstancesPassword", "ResetInstancesInternetMaxBandwidth", "ResetInstance", "ResetInstancesType",
-                                       "ResizeInstanceDisks", "ModifyInstancesAttribute", "AssociateSecurityGroups"])
+@pytest.mark.parametrize(
+    "operation",
+    [
+        "ResetInstancesPassword",
+        "ResetInstancesInternetMaxBandwidth",
+        "ResetInstance",
+        "ResetInstancesType",
+        "ResizeInstanceDisks",
+        "ModifyInstancesAttribute",
+        "AssociateSecurityGroups",
+    ],
+)
 def test_a_running_instance_with_another_operation_in_progress_is_operating(operation):
     # Legacy status 10-20 (5.4).
     assert convert(InstanceState="RUNNING", LatestOperation=operation, LatestOperationState="OPERATING").status == "operating"
@@ -165,6 +212,7 @@ def test_only_a_running_instance_can_be_operating(state, status):
 
 # -- values that may be null or absent (1.6, 3.2.1) ---------------------------------------
 
+
 @pytest.mark.parametrize("value", [None, []])
 def test_no_public_ip(value):
     assert convert(PublicIpAddresses=value).public_ips == []
@@ -174,17 +222,38 @@ def test_absent_lists_and_structures():
     record = {"InstanceId": "ins-00000001", "InstanceState": "PENDING"}
     instance = instance_from_record(record, "ap-guangzhou")
     assert instance.as_dict() == {
-        "instance_id": "ins-00000001", "instance_name": "", "uuid": None, "region": "ap-guangzhou", "zone": "", "zone_id": None,
-        "status": "pending", "instance_type": None, "instance_family": None, "cpu": None, "memory": None, "image_id": None,
-        "instance_charge_type": None, "private_ip": None, "public_ips": [], "vpc_id": None, "subnet_id": None, "vpc_gateway": False,
-        "bandwidth": None, "bandwidth_type": None, "project_id": None,
-        "system_disk": {"disk_id": None, "disk_type": None, "disk_size": None}, "data_disks": [], "created_time": None,
-        "security_group_ids": [], "tags": {},
+        "instance_id": "ins-00000001",
+        "instance_name": "",
+        "uuid": None,
+        "region": "ap-guangzhou",
+        "zone": "",
+        "zone_id": None,
+        "status": "pending",
+        "instance_type": None,
+        "instance_family": None,
+        "cpu": None,
+        "memory": None,
+        "image_id": None,
+        "instance_charge_type": None,
+        "private_ip": None,
+        "public_ips": [],
+        "vpc_id": None,
+        "subnet_id": None,
+        "vpc_gateway": False,
+        "bandwidth": None,
+        "bandwidth_type": None,
+        "project_id": None,
+        "system_disk": {"disk_id": None, "disk_type": None, "disk_size": None},
+        "data_disks": [],
+        "created_time": None,
+        "security_group_ids": [],
+        "tags": {},
     }
 
 
-@pytest.mark.parametrize("field", ["PrivateIpAddresses", "DataDisks", "SecurityGroupIds", "Tags", "SystemDisk", "InternetAccessible",
-                                   "VirtualPrivateCloud", "Placement"])
+@pytest.mark.parametrize(
+    "field", ["PrivateIpAddresses", "DataDisks", "SecurityGroupIds", "Tags", "SystemDisk", "InternetAccessible", "VirtualPrivateCloud", "Placement"]
+)
 def test_null_is_as_absent(field):
     expected = instance_from_record({key: value for key, value in FULL.items() if key != field}, "ap-guangzhou").as_dict()
     assert convert(**{field: None}).as_dict() == expected
@@ -201,13 +270,17 @@ def test_the_first_private_ip_is_the_primary_one():
 
 # -- created time (1.6) ----------------------------------------------------------------------
 
-@pytest.mark.parametrize("text, expected", [
-    ("2024-05-01T02:00:00Z", "2024-05-01T02:00:00Z"),
-    ("2020-09-22T00:00:00+00:00", "2020-09-22T00:00:00Z"),
-    ("2023-11-14T22:13:20+00:00", "2023-11-14T22:13:20Z"),
-    (None, None),
-    ("", None),
-])
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("2024-05-01T02:00:00Z", "2024-05-01T02:00:00Z"),
+        ("2020-09-22T00:00:00+00:00", "2020-09-22T00:00:00Z"),
+        ("2023-11-14T22:13:20+00:00", "2023-11-14T22:13:20Z"),
+        (None, None),
+        ("", None),
+    ],
+)
 def test_created_time_in_both_documented_forms(text, expected):
     assert utc_time(text) == expected
     assert convert(CreatedTime=text).created_time == expected
@@ -218,6 +291,7 @@ def test_an_unreadable_time_is_passed_through():
 
 
 # -- zone IDs (5.1, 5.5) ---------------------------------------------------------------------
+
 
 def test_the_zone_id_comes_from_describe_zones_when_it_was_asked():
     assert convert(zone_ids={"ap-guangzhou-3": 100003}).zone_id == 100003
@@ -238,24 +312,30 @@ def test_a_zone_of_an_undocumented_prefix_needs_describe_zones():
 
 # -- tags, billing, type ---------------------------------------------------------------------
 
+
 def test_tags_are_a_dict():
     assert convert(Tags=[{"Key": "a", "Value": "1"}, {"Key": "b", "Value": ""}]).tags == {"a": "1", "b": ""}
     assert convert(Tags=[]).tags == {}
     assert convert(Tags=[{"Key": "a", "Value": "1"}, "junk"]).tags == {"a": "1"}
 
 
-@pytest.mark.parametrize("charge, bandwidth_type", [
-    ("BANDWIDTH_POSTPAID_BY_HOUR", "PayByHour"), ("TRAFFIC_POSTPAID_BY_HOUR", "PayByTraffic"),
-    ("BANDWIDTH_PREPAID", "BANDWIDTH_PREPAID"), ("BANDWIDTH_PACKAGE", "BANDWIDTH_PACKAGE"), (None, None),
-])
+@pytest.mark.parametrize(
+    "charge, bandwidth_type",
+    [
+        ("BANDWIDTH_POSTPAID_BY_HOUR", "PayByHour"),
+        ("TRAFFIC_POSTPAID_BY_HOUR", "PayByTraffic"),
+        ("BANDWIDTH_PREPAID", "BANDWIDTH_PREPAID"),
+        ("BANDWIDTH_PACKAGE", "BANDWIDTH_PACKAGE"),
+        (None, None),
+    ],
+)
 def test_internet_charge_type_in_the_words_of_bandwidth_type(charge, bandwidth_type):
     internet = {"InternetChargeType": charge, "InternetMaxBandwidthOut": 5}
     instance = convert(InternetAccessible=internet)
     assert instance.bandwidth_type == bandwidth_type and instance.bandwidth == 5
 
 
-@pytest.mark.parametrize("instance_type, family", [("S1.SMALL2", "S1"), ("S5se.LARGE8", "S5se"), ("GN7.2XLARGE40", "GN7"), (None, None),
-                                                   ("WEIRD", None)])
+@pytest.mark.parametrize("instance_type, family", [("S1.SMALL2", "S1"), ("S5se.LARGE8", "S5se"), ("GN7.2XLARGE40", "GN7"), (None, None), ("WEIRD", None)])
 def test_the_family_is_the_type_s_prefix(instance_type, family):
     instance = convert(InstanceType=instance_type)
     assert instance.instance_type == instance_type and instance.instance_family == family

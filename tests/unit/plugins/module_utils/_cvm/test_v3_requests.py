@@ -39,21 +39,66 @@ from ansible_collections.qcloud.cvm.plugins.module_utils._cvm.v3.requests import
 
 # Every instance option of cvm_instance_hour at its default (instance_argument_spec) plus the module's own.
 DEFAULTS = {
-    "zone_id": 100003, "cpu": 1, "mem": 2, "image_id": "img-3wnd9xpl", "image_type": 2, "instance_type": "CVM.S1", "storage_type": 1,
-    "storage_size": 0, "root_size": None, "bandwidth_type": "PayByHour", "bandwidth": 0, "wan_ip": None, "vpc_id": None,
-    "subnet_id": None, "is_vpc_gateway": False, "private_ip_addresses": None, "password": None, "key_id": None,
-    "need_security_agent": True, "need_monitor_agent": True, "project_id": 0, "instance_name": None, "tags": None,
-    "security_group_ids": None, "goods_num": 1, "client_token": None, "api": "v3",
+    "zone_id": 100003,
+    "cpu": 1,
+    "mem": 2,
+    "image_id": "img-3wnd9xpl",
+    "image_type": 2,
+    "instance_type": "CVM.S1",
+    "storage_type": 1,
+    "storage_size": 0,
+    "root_size": None,
+    "bandwidth_type": "PayByHour",
+    "bandwidth": 0,
+    "wan_ip": None,
+    "vpc_id": None,
+    "subnet_id": None,
+    "is_vpc_gateway": False,
+    "private_ip_addresses": None,
+    "password": None,
+    "key_id": None,
+    "need_security_agent": True,
+    "need_monitor_agent": True,
+    "project_id": 0,
+    "instance_name": None,
+    "tags": None,
+    "security_group_ids": None,
+    "goods_num": 1,
+    "client_token": None,
+    "api": "v3",
 }
 
 # The parameters the module may send to RunInstances (3.1.1).
-RUN_INSTANCES_PARAMETERS = {"InstanceChargeType", "Placement", "InstanceType", "ImageId", "SystemDisk", "DataDisks", "VirtualPrivateCloud",
-                            "InternetAccessible", "InstanceCount", "InstanceName", "LoginSettings", "SecurityGroupIds", "EnhancedService",
-                            "ClientToken", "TagSpecification", "DryRun"}
+RUN_INSTANCES_PARAMETERS = {
+    "InstanceChargeType",
+    "Placement",
+    "InstanceType",
+    "ImageId",
+    "SystemDisk",
+    "DataDisks",
+    "VirtualPrivateCloud",
+    "InternetAccessible",
+    "InstanceCount",
+    "InstanceName",
+    "LoginSettings",
+    "SecurityGroupIds",
+    "EnhancedService",
+    "ClientToken",
+    "TagSpecification",
+    "DryRun",
+}
 
 # Spec 5.1 example B (the LEG 1.6 RunInstancesHour example): its options and its 3.0 body (2.1), copied exactly.
-EXAMPLE_B_OPTIONS = dict(DEFAULTS, image_id="img-31tjrtph", bandwidth_type="PayByTraffic", bandwidth=1, wan_ip=True, password="Ab12#xyz",
-                         instance_name="ansible test", client_token="tok-0001")
+EXAMPLE_B_OPTIONS = dict(
+    DEFAULTS,
+    image_id="img-31tjrtph",
+    bandwidth_type="PayByTraffic",
+    bandwidth=1,
+    wan_ip=True,
+    password="Ab12#xyz",
+    instance_name="ansible test",
+    client_token="tok-0001",
+)
 EXAMPLE_B_BODY = (
     b'{"InstanceChargeType": "POSTPAID_BY_HOUR", "Placement": {"Zone": "ap-guangzhou-3", "ProjectId": 0}, "InstanceType": "S1.SMALL2", '
     b'"ImageId": "img-31tjrtph", "SystemDisk": {"DiskType": "LOCAL_BASIC", "DiskSize": 20}, "InternetAccessible": {"InternetChargeType": '
@@ -75,8 +120,7 @@ def sent(options, system_disk_size=20, dry_run=False):
     """What RunInstances sends for ``options``: the parameters without the unset (None) values, as the client encodes them."""
     spec = spec_from_options(options)
     zone, instance_type = resolved(spec)
-    params = run_instances_parameters(spec, options["goods_num"], zone, instance_type, system_disk_size, options["client_token"],
-                                      dry_run=dry_run)
+    params = run_instances_parameters(spec, options["goods_num"], zone, instance_type, system_disk_size, options["client_token"], dry_run=dry_run)
     return json.loads(tc3.encode_body(params))
 
 
@@ -87,6 +131,7 @@ def task(**changes):
 
 
 # -- whole requests ----------------------------------------------------------------
+
 
 def test_example_b_is_the_documented_body_byte_for_byte_but_for_the_token_tag():
     spec = spec_from_options(EXAMPLE_B_OPTIONS)
@@ -104,11 +149,32 @@ def test_example_b_is_the_documented_body_byte_for_byte_but_for_the_token_tag():
 
 
 def test_a_full_task_in_a_vpc():
-    options = task(zone_id=100004, instance_type="CVM.S2", cpu=2, mem=4, image_id="img-3wnd9xpl", storage_type=2, storage_size=100,
-                   root_size=50, bandwidth_type="PayByHour", bandwidth=10, wan_ip=None, vpc_id="vpc-gzdemo01", subnet_id="subnet-gz3web01",
-                   is_vpc_gateway=True, private_ip_addresses=["10.3.0.17"], key_id="skey-3glfot13", need_security_agent=False,
-                   need_monitor_agent=True, project_id=7, instance_name="web", tags={"team": "web", "env": "prod"},
-                   security_group_ids=["sg-gzweb001", "sg-gzssh001"], goods_num=1, client_token="tok-web-1")
+    options = task(
+        zone_id=100004,
+        instance_type="CVM.S2",
+        cpu=2,
+        mem=4,
+        image_id="img-3wnd9xpl",
+        storage_type=2,
+        storage_size=100,
+        root_size=50,
+        bandwidth_type="PayByHour",
+        bandwidth=10,
+        wan_ip=None,
+        vpc_id="vpc-gzdemo01",
+        subnet_id="subnet-gz3web01",
+        is_vpc_gateway=True,
+        private_ip_addresses=["10.3.0.17"],
+        key_id="skey-3glfot13",
+        need_security_agent=False,
+        need_monitor_agent=True,
+        project_id=7,
+        instance_name="web",
+        tags={"team": "web", "env": "prod"},
+        security_group_ids=["sg-gzweb001", "sg-gzssh001"],
+        goods_num=1,
+        client_token="tok-web-1",
+    )
     assert sent(options, system_disk_size=50) == {
         "InstanceChargeType": "POSTPAID_BY_HOUR",
         "Placement": {"Zone": "ap-guangzhou-4", "ProjectId": 7},
@@ -124,8 +190,12 @@ def test_a_full_task_in_a_vpc():
         "SecurityGroupIds": ["sg-gzweb001", "sg-gzssh001"],
         "EnhancedService": {"SecurityService": {"Enabled": False}, "MonitorService": {"Enabled": True}},
         "ClientToken": "tok-web-1",
-        "TagSpecification": [{"ResourceType": "instance", "Tags": [
-            {"Key": "env", "Value": "prod"}, {"Key": "team", "Value": "web"}, {"Key": CLIENT_TOKEN_TAG, "Value": "tok-web-1"}]}],
+        "TagSpecification": [
+            {
+                "ResourceType": "instance",
+                "Tags": [{"Key": "env", "Value": "prod"}, {"Key": "team", "Value": "web"}, {"Key": CLIENT_TOKEN_TAG, "Value": "tok-web-1"}],
+            }
+        ],
     }
 
 
@@ -145,8 +215,21 @@ def test_the_defaults_alone():
 
 
 def test_many_instances_of_a_basic_network_task_with_a_password():
-    options = task(zone_id=200002, instance_type="CVM.C2", cpu=4, mem=8, storage_type=3, storage_size=200, bandwidth_type="PayByTraffic",
-                   bandwidth=5, wan_ip=False, password="Ab12#xyz", instance_name="batch", goods_num=20, client_token="tok-batch")
+    options = task(
+        zone_id=200002,
+        instance_type="CVM.C2",
+        cpu=4,
+        mem=8,
+        storage_type=3,
+        storage_size=200,
+        bandwidth_type="PayByTraffic",
+        bandwidth=5,
+        wan_ip=False,
+        password="Ab12#xyz",
+        instance_name="batch",
+        goods_num=20,
+        client_token="tok-batch",
+    )
     params = sent(options)
     assert params["Placement"] == {"Zone": "ap-shanghai-2", "ProjectId": 0} and params["InstanceType"] == "C2.LARGE8"
     assert params["SystemDisk"] == {"DiskType": "LOCAL_SSD", "DiskSize": 20}
@@ -159,8 +242,11 @@ def test_many_instances_of_a_basic_network_task_with_a_password():
 
 # -- option by option (5.1) -------------------------------------------------------
 
-@pytest.mark.parametrize("zone_id, zone", [(100003, "ap-guangzhou-3"), (100006, "ap-guangzhou-6"), (200004, "ap-shanghai-4"),
-                                           (700003, "ap-shanghai-fsi-3"), (800007, "ap-beijing-7")])
+
+@pytest.mark.parametrize(
+    "zone_id, zone",
+    [(100003, "ap-guangzhou-3"), (100006, "ap-guangzhou-6"), (200004, "ap-shanghai-4"), (700003, "ap-shanghai-fsi-3"), (800007, "ap-beijing-7")],
+)
 def test_zone_id_is_placement_zone(zone_id, zone):
     assert sent(task(zone_id=zone_id))["Placement"]["Zone"] == zone
 
@@ -170,9 +256,16 @@ def test_project_id_is_placement_project(project_id):
     assert sent(task(project_id=project_id))["Placement"]["ProjectId"] == project_id
 
 
-@pytest.mark.parametrize("instance_type, cpu, mem, expected", [("CVM.S1", 1, 2, "S1.SMALL2"), ("CVM.S2", 2, 4, "S2.MEDIUM4"),
-                                                              ("CVM.C2", 4, 8, "C2.LARGE8"), ("CVM.M1", 8, 64, "M1.2XLARGE64"),
-                                                              ("CVM.I2", 12, 24, "I2.3XLARGE24")])
+@pytest.mark.parametrize(
+    "instance_type, cpu, mem, expected",
+    [
+        ("CVM.S1", 1, 2, "S1.SMALL2"),
+        ("CVM.S2", 2, 4, "S2.MEDIUM4"),
+        ("CVM.C2", 4, 8, "C2.LARGE8"),
+        ("CVM.M1", 8, 64, "M1.2XLARGE64"),
+        ("CVM.I2", 12, 24, "I2.3XLARGE24"),
+    ],
+)
 def test_instance_type_cpu_and_mem_are_the_instance_type_the_catalog_resolves(instance_type, cpu, mem, expected):
     spec = spec_from_options(task(instance_type=instance_type, cpu=cpu, mem=mem))
     assert (spec.instance_family, spec.cpu, spec.memory) == (instance_type[4:], cpu, mem)
@@ -187,8 +280,7 @@ def test_image_id_is_image_id_and_image_type_is_not_sent():
     assert "ImageType" not in params and "imageType" not in json.dumps(params)
 
 
-@pytest.mark.parametrize("storage_type, disk_type, deleted_with_instance", [(1, "LOCAL_BASIC", None), (2, "CLOUD_BASIC", True),
-                                                                            (3, "LOCAL_SSD", None)])
+@pytest.mark.parametrize("storage_type, disk_type, deleted_with_instance", [(1, "LOCAL_BASIC", None), (2, "CLOUD_BASIC", True), (3, "LOCAL_SSD", None)])
 def test_storage_type_is_the_type_of_every_disk(storage_type, disk_type, deleted_with_instance):
     params = sent(task(storage_type=storage_type, storage_size=100))
     assert params["SystemDisk"]["DiskType"] == disk_type
@@ -227,9 +319,16 @@ def test_bandwidth_type_is_always_sent_and_bandwidth_is_the_maximum_out(bandwidt
     assert internet["InternetChargeType"] == charge and internet["InternetMaxBandwidthOut"] == bandwidth
 
 
-@pytest.mark.parametrize("wan_ip, bandwidth, assigned", [
-    (None, 1, True), (True, 1, True), (False, 1, False), (None, 0, None), (False, 0, None),
-])
+@pytest.mark.parametrize(
+    "wan_ip, bandwidth, assigned",
+    [
+        (None, 1, True),
+        (True, 1, True),
+        (False, 1, False),
+        (None, 0, None),
+        (False, 0, None),
+    ],
+)
 def test_wan_ip(wan_ip, bandwidth, assigned):
     # Legacy: an IP whenever bandwidth > 0 unless wan_ip is false; with bandwidth 0 it gave none silently, 3.0 refuses to be asked.
     assert sent(task(wan_ip=wan_ip, bandwidth=bandwidth))["InternetAccessible"].get("PublicIpAssigned") is assigned
@@ -239,8 +338,7 @@ def test_vpc_subnet_gateway_and_private_ip_are_the_virtual_private_cloud():
     params = sent(task(vpc_id="vpc-gzdemo01", subnet_id="subnet-gz3web01"))
     assert params["VirtualPrivateCloud"] == {"VpcId": "vpc-gzdemo01", "SubnetId": "subnet-gz3web01", "AsVpcGateway": False}
     params = sent(task(vpc_id="vpc-gzdemo01", subnet_id="subnet-gz3web01", is_vpc_gateway=True, bandwidth=2, private_ip_addresses=["10.3.0.9"]))
-    assert params["VirtualPrivateCloud"] == {"VpcId": "vpc-gzdemo01", "SubnetId": "subnet-gz3web01", "AsVpcGateway": True,
-                                             "PrivateIpAddresses": ["10.3.0.9"]}
+    assert params["VirtualPrivateCloud"] == {"VpcId": "vpc-gzdemo01", "SubnetId": "subnet-gz3web01", "AsVpcGateway": True, "PrivateIpAddresses": ["10.3.0.9"]}
 
 
 def test_no_vpc_is_no_virtual_private_cloud():
@@ -263,7 +361,9 @@ def test_no_login_option_is_no_login_settings():
 def test_the_agents_are_always_sent(security, monitor):
     # 3.0 keeps a custom image's own agents when nothing is sent (3.1.1).
     assert sent(task(need_security_agent=security, need_monitor_agent=monitor))["EnhancedService"] == {
-        "SecurityService": {"Enabled": security}, "MonitorService": {"Enabled": monitor}}
+        "SecurityService": {"Enabled": security},
+        "MonitorService": {"Enabled": monitor},
+    }
 
 
 @pytest.mark.parametrize("name, expected", [("web", "web"), (None, "\u672a\u547d\u540d"), ("\u7f51\u7ad9-1", "\u7f51\u7ad9-1")])
@@ -279,8 +379,9 @@ def test_goods_num_is_instance_count(goods_num):
 def test_client_token_is_the_client_token_and_a_tag_after_the_users():
     params = sent(task(client_token="tok-1", tags={"b": "2", "a": "1"}))
     assert params["ClientToken"] == "tok-1"
-    assert params["TagSpecification"] == [{"ResourceType": "instance", "Tags": [
-        {"Key": "a", "Value": "1"}, {"Key": "b", "Value": "2"}, {"Key": CLIENT_TOKEN_TAG, "Value": "tok-1"}]}]
+    assert params["TagSpecification"] == [
+        {"ResourceType": "instance", "Tags": [{"Key": "a", "Value": "1"}, {"Key": "b", "Value": "2"}, {"Key": CLIENT_TOKEN_TAG, "Value": "tok-1"}]}
+    ]
 
 
 def test_user_tags_without_a_token():
@@ -305,6 +406,7 @@ def test_dry_run_is_sent_only_for_the_check():
 
 
 # -- InquiryPriceRunInstances (3.5) ---------------------------------------------------
+
 
 def test_the_quote_has_the_create_structures_without_token_tags_or_password():
     spec = spec_from_options(task(password="Ab12#xyz", tags={"team": "web"}, storage_type=2, storage_size=50, bandwidth=3))
@@ -359,10 +461,10 @@ def valid_options(draw):
         need_monitor_agent=draw(st.booleans()),
         project_id=draw(st.sampled_from([0, 1, 1003])),
         instance_name=draw(st.one_of(st.none(), st.text(string.ascii_letters + string.digits + "-_ \u7f51", min_size=1, max_size=60))),
-        tags=draw(st.one_of(st.none(), st.dictionaries(st.sampled_from(["team", "env", "owner"]), st.text(string.ascii_lowercase, max_size=8),
-                                                       max_size=3))),
-        security_group_ids=draw(st.one_of(st.none(), st.lists(st.sampled_from(["sg-gzweb001", "sg-gzssh001", "sg-default0"]), min_size=1,
-                                                              max_size=3, unique=True))),
+        tags=draw(st.one_of(st.none(), st.dictionaries(st.sampled_from(["team", "env", "owner"]), st.text(string.ascii_lowercase, max_size=8), max_size=3))),
+        security_group_ids=draw(
+            st.one_of(st.none(), st.lists(st.sampled_from(["sg-gzweb001", "sg-gzssh001", "sg-default0"]), min_size=1, max_size=3, unique=True))
+        ),
         goods_num=goods_num,
         client_token=draw(st.one_of(st.none(), st.text(string.ascii_letters + string.digits + "-", min_size=1, max_size=64))),
     )
@@ -378,8 +480,7 @@ def test_every_valid_option_set_makes_a_consistent_request(options, system_disk_
         return
     spec = spec_from_options(options)
     zone, instance_type = resolved(spec)
-    params = run_instances_parameters(spec, options["goods_num"], zone, instance_type, system_disk_size, options["client_token"],
-                                      dry_run=dry_run)
+    params = run_instances_parameters(spec, options["goods_num"], zone, instance_type, system_disk_size, options["client_token"], dry_run=dry_run)
     body = tc3.encode_body(params)
     wire = json.loads(body)
 
@@ -391,8 +492,7 @@ def test_every_valid_option_set_makes_a_consistent_request(options, system_disk_
     assert wire["Placement"]["Zone"] == zone and wire["Placement"]["ProjectId"] == options["project_id"]
 
     internet = wire["InternetAccessible"]
-    assert internet["InternetChargeType"] == {"PayByHour": "BANDWIDTH_POSTPAID_BY_HOUR", "PayByTraffic": "TRAFFIC_POSTPAID_BY_HOUR"}[
-        options["bandwidth_type"]]
+    assert internet["InternetChargeType"] == {"PayByHour": "BANDWIDTH_POSTPAID_BY_HOUR", "PayByTraffic": "TRAFFIC_POSTPAID_BY_HOUR"}[options["bandwidth_type"]]
     assert internet["InternetMaxBandwidthOut"] == options["bandwidth"]
     if options["bandwidth"] == 0:
         assert "PublicIpAssigned" not in internet
@@ -430,6 +530,7 @@ def test_every_valid_option_set_makes_a_consistent_request(options, system_disk_
 
 # -- DescribeInstances streams (3.2) ------------------------------------------------------
 
+
 def zone_of(zone_id):
     return zone_name(zone_id)
 
@@ -447,8 +548,7 @@ def test_zones_are_filters_by_their_3_0_names_in_their_own_region():
 
 def test_the_zone_names_come_from_the_given_lookup():
     names = {100003: "ap-guangzhou-3b"}
-    assert describe_queries(InstanceFilter(zone_ids=[100003]), "ap-guangzhou", names.get) == [
-        {"Filters": [{"Name": "zone", "Values": ["ap-guangzhou-3b"]}]}]
+    assert describe_queries(InstanceFilter(zone_ids=[100003]), "ap-guangzhou", names.get) == [{"Filters": [{"Name": "zone", "Values": ["ap-guangzhou-3b"]}]}]
 
 
 def test_a_zone_of_an_undocumented_prefix_is_checked_in_code():
@@ -459,7 +559,9 @@ def test_filter_values_go_five_at_a_time():
     zones = [100001, 100002, 100003, 100004, 100006, 100007]
     streams = describe_queries(InstanceFilter(zone_ids=zones), "ap-guangzhou", zone_of)
     assert [stream["Filters"][0]["Values"] for stream in streams] == [
-        ["ap-guangzhou-1", "ap-guangzhou-2", "ap-guangzhou-3", "ap-guangzhou-4", "ap-guangzhou-6"], ["ap-guangzhou-7"]]
+        ["ap-guangzhou-1", "ap-guangzhou-2", "ap-guangzhou-3", "ap-guangzhou-4", "ap-guangzhou-6"],
+        ["ap-guangzhou-7"],
+    ]
 
 
 def test_projects_are_strings_and_statuses_are_instance_states():
@@ -474,7 +576,8 @@ def test_statuses_without_a_3_0_state_are_checked_in_code_only(statuses):
 
 def test_names_are_exact_name_filters():
     assert describe_queries(InstanceFilter(instance_names=["web", "db"]), "ap-guangzhou", zone_of) == [
-        {"Filters": [{"Name": "instance-name", "Values": ["db", "web"]}]}]
+        {"Filters": [{"Name": "instance-name", "Values": ["db", "web"]}]}
+    ]
     assert describe_queries(InstanceFilter(instance_names=["db"], search_word="web"), "ap-guangzhou", zone_of) == []
 
 
@@ -490,8 +593,7 @@ def test_instance_ids_alone_are_instance_ids_100_at_a_time():
 
 def test_instance_ids_with_filters_are_an_instance_id_filter():
     streams = describe_queries(InstanceFilter(instance_ids=["ins-00000001", "ins-00000002"], zone_ids=[100003]), "ap-guangzhou", zone_of)
-    assert streams == [{"Filters": [{"Name": "zone", "Values": ["ap-guangzhou-3"]},
-                                    {"Name": "instance-id", "Values": ["ins-00000001", "ins-00000002"]}]}]
+    assert streams == [{"Filters": [{"Name": "zone", "Values": ["ap-guangzhou-3"]}, {"Name": "instance-id", "Values": ["ins-00000001", "ins-00000002"]}]}]
     assert all("InstanceIds" not in stream for stream in streams)
 
 

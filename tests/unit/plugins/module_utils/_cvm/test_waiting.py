@@ -72,6 +72,7 @@ def test_polls_are_counted_from_the_start_so_slow_polls_do_not_add_up():
         instances = original(instance_ids)
         clock.now += 0.2  # every poll takes 0.2 s
         return instances
+
     backend.get = slow_get
     wait(backend, clock, ["ins-1"])
     assert poll_times(backend) == pytest.approx([0.5, 1.5, 2.5, 3.5, 4.5])
@@ -140,8 +141,7 @@ def test_one_broken_instance_is_named_among_several():
     clock = FakeClock()
     backend = FakeBackend(clock, {"ins-1": 0, "ins-2": 0}, final="running")
     original = backend.get
-    backend.get = lambda ids: [Instance(instance_id=i.instance_id, status="fault" if i.instance_id == "ins-2" else i.status)
-                               for i in original(ids)]
+    backend.get = lambda ids: [Instance(instance_id=i.instance_id, status="fault" if i.instance_id == "ins-2" else i.status) for i in original(ids)]
     with pytest.raises(InstanceWaitError, match=r"will not reach running: ins-2 fault$"):
         wait(backend, clock, ["ins-1", "ins-2"])
 
