@@ -296,19 +296,21 @@ def prefixed_hostvars(instance):
 
 def cache_key_material(path, connection, regions, instance_filter):
     """Everything that changes the answer, as text: never a secret (the SecretId is not one, the key is)."""
-    return json.dumps({
-        "format": CACHE_FORMAT,
-        "path": path,
-        "api": connection.api,
-        "secret_id": connection.credentials.secret_id,
-        "endpoint": connection.endpoint,
-        "regions": regions,
-        "filters": instance_filter.as_key(),
-    }, sort_keys=True)
+    return json.dumps(
+        {
+            "format": CACHE_FORMAT,
+            "path": path,
+            "api": connection.api,
+            "secret_id": connection.credentials.secret_id,
+            "endpoint": connection.endpoint,
+            "regions": regions,
+            "filters": instance_filter.as_key(),
+        },
+        sort_keys=True,
+    )
 
 
 class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
-
     NAME = "qcloud.cvm.cvm"
 
     def verify_file(self, path):
@@ -371,6 +373,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         def get_option(name):
             value = self.get_option(name)
             return self._template(value) if name in TEMPLATABLE_OPTIONS else value
+
         return resolve_common_options(get_option)
 
     def _regions(self, options):
@@ -395,11 +398,15 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             if not isinstance(preference, str) or not preference.strip():
                 raise AnsibleParserError("option 'hostnames': {0!r} is not a field name or an expression".format(preference))
             if _IDENTIFIER.match(preference):
-                field = preference[len(HOSTVAR_PREFIX):] if preference.startswith(HOSTVAR_PREFIX) and \
-                    preference[len(HOSTVAR_PREFIX):] in HOSTNAME_FIELDS else preference
+                field = (
+                    preference[len(HOSTVAR_PREFIX) :]
+                    if preference.startswith(HOSTVAR_PREFIX) and preference[len(HOSTVAR_PREFIX) :] in HOSTNAME_FIELDS
+                    else preference
+                )
                 if field not in HOSTNAME_FIELDS:
-                    raise AnsibleParserError("option 'hostnames': unknown field {0!r}; use one of {1}, or a Jinja2 expression".format(
-                        preference, ", ".join(sorted(HOSTNAME_FIELDS))))
+                    raise AnsibleParserError(
+                        "option 'hostnames': unknown field {0!r}; use one of {1}, or a Jinja2 expression".format(preference, ", ".join(sorted(HOSTNAME_FIELDS)))
+                    )
                 compiled.append(field_preference(field))
             else:
                 compiled.append(self._expression_preference(preference))
@@ -417,10 +424,12 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                     value = self._compose(expression, hostvars)
             except Exception as error:
                 if self.get_option("strict"):
-                    raise AnsibleParserError("hostnames: cannot evaluate {0!r} for instance {1}: {2}".format(
-                        expression, instance.get("instance_id"), to_native(error))) from None
+                    raise AnsibleParserError(
+                        "hostnames: cannot evaluate {0!r} for instance {1}: {2}".format(expression, instance.get("instance_id"), to_native(error))
+                    ) from None
                 return None
             return _first(value)
+
         return evaluate
 
     def _host_template_vars(self, hostvars):
@@ -441,16 +450,23 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             self.display.warning("qcloud.cvm.cvm: validate_certs is false: the endpoint's TLS certificate is not verified. Use it for tests only.")
         outside = instance_filter.zones_outside(regions)
         if outside:
-            self.display.warning("qcloud.cvm.cvm: zone_ids {0} belong to regions that are not listed ({1}); they match nothing".format(
-                ", ".join(str(zone) for zone in outside), ", ".join(regions)))
+            self.display.warning(
+                "qcloud.cvm.cvm: zone_ids {0} belong to regions that are not listed ({1}); they match nothing".format(
+                    ", ".join(str(zone) for zone in outside), ", ".join(regions)
+                )
+            )
         try:
-            listing = list_instances(lambda region: open_backend(connection.for_region(region)), regions, instance_filter,
-                                     max_workers=max_workers, skip_failing_regions=self.get_option("skip_failing_regions"))
+            listing = list_instances(
+                lambda region: open_backend(connection.for_region(region)),
+                regions,
+                instance_filter,
+                max_workers=max_workers,
+                skip_failing_regions=self.get_option("skip_failing_regions"),
+            )
         except QcloudError as error:
             raise AnsibleError("qcloud.cvm.cvm: listing CVM instances failed in {0}".format(to_native(error))) from None
         for failure in listing.failed_regions:
-            self.display.warning("qcloud.cvm.cvm: skipping region {0}: listing its CVM instances failed: {1}".format(
-                failure.region, to_native(failure.error)))
+            self.display.warning("qcloud.cvm.cvm: skipping region {0}: listing its CVM instances failed: {1}".format(failure.region, to_native(failure.error)))
         return [instance.as_dict() for instance in listing.instances], not listing.failed_regions
 
     # -- hosts and groups --------------------------------------------------
@@ -527,5 +543,8 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                 self._add_host_to_keyed_groups(keyed_groups, hostvars, hostname, strict=strict)
 
         if collisions:
-            self.display.warning("qcloud.cvm.cvm: {0} instance(s) would have had the host name of another instance, so they are named "
-                                 "by their instance ID: {1}{2}".format(len(collisions), ", ".join(collisions[:5]), ", ..." if len(collisions) > 5 else ""))
+            self.display.warning(
+                "qcloud.cvm.cvm: {0} instance(s) would have had the host name of another instance, so they are named by their instance ID: {1}{2}".format(
+                    len(collisions), ", ".join(collisions[:5]), ", ..." if len(collisions) > 5 else ""
+                )
+            )

@@ -336,7 +336,7 @@ options:
         of capacity, without keeping their data. A reclaimed instance shows as V(terminating), then disappears, and the
         next run of the task buys a replacement (O(goods_num) is exact). The price quote and O(max_hourly_price) cover the
         spot price. O(api=v3) only.
-      - The market of an existing instance cannot change in place: a difference is drift (refused, or replaced with
+      - The market of an existing instance cannot change in place; a difference is drift (refused, or replaced with
         O(replace_drifted)).
     type: str
     choices: [on_demand, spot]
@@ -359,7 +359,7 @@ options:
     description:
       - The user data of new instances, as text (cloud-init scripts, for example); the module sends it base64-encoded,
         at most 16 KB encoded (C(UserData)). O(api=v3) only.
-      - Create-time only, but read back (C(DescribeInstancesAttributes)): an instance whose user data differs is drift,
+      - Create-time only, but read back (C(DescribeInstancesAttributes)); an instance whose user data differs is drift,
         refused or replaced as for any other setting. Its value is never shown in results or messages.
     type: str
   termination_protection:
@@ -826,14 +826,14 @@ plan:
       sample: [{"instance_id": "ins-a19qoqqk", "differences": [{"option": "cpu", "current": 1, "wanted": 2}]}]
 client_token:
   description:
-    - The client token of the create that bought the instances (in check mode V(null) unless given). V(null) when nothing
-      had to be bought.
+    - The client token of the create that bought the instances (in check mode, the one it would send first). V(null) when
+      nothing had to be bought.
   returned: always
   type: str
   sample: ansible-5c0e0b3c8f1e4b8f9a8d0f1e2d3c4b5a69788776655443322110ffeeddcc
 create_zone_id:
   description:
-    - The zone the create bought in (in check mode, would buy in): O(zone_id), or the first of O(fallback_zones) that sells
+    - The zone the create bought in (in check mode, would buy in), O(zone_id) or the first of O(fallback_zones) that sells
       the instances.
   returned: when instances were (or in check mode would be) bought
   type: int
@@ -957,6 +957,11 @@ class InstanceHour(QcloudModule):
         )
         return spec
 
+    def __init__(self):
+        super().__init__()
+        # Every result key from the start, so even a failure before the look-up has them.
+        self.result.update(instance_ids=[], instances=[], created_instance_ids=[], returned_instance_ids=[], changes=[], client_token=None)
+
     def check(self):
         errors = option_errors(self.params)
         if self.params["concurrency"] < 1:
@@ -966,12 +971,19 @@ class InstanceHour(QcloudModule):
 
     def execute(self):
         params = self.params
-        desired = Desired(state=params["state"], count=params["goods_num"], replace_drifted=params["replace_drifted"],
-                          groups_ordered=self.backend.groups_ordered)
-        settings = TaskSettings(wait=params["wait"], wait_timeout=params["wait_timeout"], client_token=params["client_token"],
-                                max_hourly_price=params["max_hourly_price"], force_stop=params["force_stop"],
-                                check_mode=self.module.check_mode, diff=self.module._diff,
-                                stop_charging=params["stopped_mode"] == "stop_charging")
+        desired = Desired(
+            state=params["state"], count=params["goods_num"], replace_drifted=params["replace_drifted"], groups_ordered=self.backend.groups_ordered
+        )
+        settings = TaskSettings(
+            wait=params["wait"],
+            wait_timeout=params["wait_timeout"],
+            client_token=params["client_token"],
+            max_hourly_price=params["max_hourly_price"],
+            force_stop=params["force_stop"],
+            check_mode=self.module.check_mode,
+            diff=self.module._diff,
+            stop_charging=params["stopped_mode"] == "stop_charging",
+        )
         InstanceTask(self.backend, spec_from_options(params), desired, settings, self.result, self.warn).run()
 
 

@@ -69,8 +69,11 @@ def guardrail_errors(params, now=None):
             errors.append("option 'expire_after': {0}".format(error))
         else:
             if seconds < MIN_LEAD:
-                errors.append("option 'expire_after' must be at least {0} minutes (the API sets no timer less than 5 minutes "
-                              "ahead), got {1!r}".format(MIN_LEAD // 60, params["expire_after"]))
+                errors.append(
+                    "option 'expire_after' must be at least {0} minutes (the API sets no timer less than 5 minutes ahead), got {1!r}".format(
+                        MIN_LEAD // 60, params["expire_after"]
+                    )
+                )
     if params.get("expire_at") is not None:
         try:
             moment = parse_time(params["expire_at"])
@@ -78,8 +81,11 @@ def guardrail_errors(params, now=None):
             errors.append("option 'expire_at': {0}".format(error))
         else:
             if moment < now + MIN_LEAD:
-                errors.append("option 'expire_at' must be at least {0} minutes from now ({1}), got {2} ({3})".format(
-                    MIN_LEAD // 60, iso(now), params["expire_at"], iso(moment)))
+                errors.append(
+                    "option 'expire_at' must be at least {0} minutes from now ({1}), got {2} ({3})".format(
+                        MIN_LEAD // 60, iso(now), params["expire_at"], iso(moment)
+                    )
+                )
     if params.get("spot_max_price") is not None:
         if params.get("market") != "spot":
             errors.append("option 'spot_max_price' needs market: spot")
@@ -89,8 +95,9 @@ def guardrail_errors(params, now=None):
     if params.get("zone_id") in zones or len(set(zones)) != len(zones):
         errors.append("option 'fallback_zones' must list other zones than zone_id, each once")
     if params.get("user_data") is not None and len(encode_user_data(params["user_data"])) > MAX_USER_DATA:
-        errors.append("option 'user_data' must be at most {0} bytes once base64-encoded, got {1}".format(
-            MAX_USER_DATA, len(encode_user_data(params["user_data"]))))
+        errors.append(
+            "option 'user_data' must be at most {0} bytes once base64-encoded, got {1}".format(MAX_USER_DATA, len(encode_user_data(params["user_data"])))
+        )
     if params.get("stopped_mode") == "stop_charging" and params.get("state") != "stopped":
         errors.append("option 'stopped_mode' applies to state: stopped, not state: {0}".format(params.get("state")))
     return errors

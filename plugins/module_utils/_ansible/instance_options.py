@@ -22,12 +22,12 @@ from __future__ import annotations
 import ipaddress
 import string
 
-from ansible_collections.qcloud.cvm.plugins.module_utils._cvm.instance_types import DISK_TYPE_NAMES, LEGACY_FAMILIES, family_of_option, option_of_family
 from ansible_collections.qcloud.cvm.plugins.module_utils._ansible.guardrail_options import (
     guardrail_argument_spec,
     guardrail_errors,
     guardrail_spec_values,
 )
+from ansible_collections.qcloud.cvm.plugins.module_utils._cvm.instance_types import DISK_TYPE_NAMES, LEGACY_FAMILIES, family_of_option, option_of_family
 from ansible_collections.qcloud.cvm.plugins.module_utils._cvm.model import UNNAMED_INSTANCE, InstanceSpec
 
 INSTANCE_TYPES = [option_of_family(family) for family in LEGACY_FAMILIES]
@@ -114,8 +114,9 @@ def _security_groups(errors, params):
     if groups is None:
         return
     if len(groups) > MAX_SECURITY_GROUPS:
-        errors.append("option 'security_group_ids' takes at most {0} groups (an instance can be in at most {0}), got {1}".format(
-            MAX_SECURITY_GROUPS, len(groups)))
+        errors.append(
+            "option 'security_group_ids' takes at most {0} groups (an instance can be in at most {0}), got {1}".format(MAX_SECURITY_GROUPS, len(groups))
+        )
     if len(set(groups)) != len(groups):
         errors.append("option 'security_group_ids' lists a group twice")
     malformed = [group for group in groups if not group.startswith("sg-") or len(group) < 4]
@@ -136,8 +137,7 @@ def _only_on_v3(errors, params):
             if params.get(option):
                 errors.append("option '{0}' needs api: v3 (API 3.0 {1}); the legacy API has nothing like it".format(option, feature))
     elif NAME_PATTERN in (params.get("instance_name") or ""):
-        errors.append("option 'instance_name': API 3.0 would expand {0!r} into a sequence of names; choose a name without it".format(
-            NAME_PATTERN + "...}"))
+        errors.append("option 'instance_name': API 3.0 would expand {0!r} into a sequence of names; choose a name without it".format(NAME_PATTERN + "...}"))
 
 
 def option_errors(params):
@@ -199,7 +199,7 @@ def instance_argument_spec():
         project_id=dict(type="int", default=0, aliases=["projectId"]),
         instance_name=dict(type="str", aliases=["instanceName"]),
         tags=dict(type="dict"),
-        **guardrail_argument_spec()
+        **guardrail_argument_spec(),
     )
 
 
@@ -231,5 +231,5 @@ def spec_from_options(params):
         project_id=params["project_id"],
         security_group_ids=params.get("security_group_ids"),
         tags={str(key): str(value) for key, value in params["tags"].items()} if params.get("tags") else None,
-        **guardrail_spec_values(params)
+        **guardrail_spec_values(params),
     )

@@ -40,10 +40,7 @@ TRANSPORT_DEFAULTS = {"validate_certs": True, "timeout": 30.0, "retries": 4}
 
 
 def common_argument_spec():
-    spec = {
-        name: {"type": "str", "no_log": name in SECRET_OPTIONS, "fallback": (env_fallback, [variable])}
-        for name, variable in COMMON_OPTION_ENV.items()
-    }
+    spec = {name: {"type": "str", "no_log": name in SECRET_OPTIONS, "fallback": (env_fallback, [variable])} for name, variable in COMMON_OPTION_ENV.items()}
     spec["api"]["choices"] = list(APIS)
     spec.update(
         validate_certs={"type": "bool", "default": TRANSPORT_DEFAULTS["validate_certs"]},
@@ -67,8 +64,9 @@ def checked_region(value, option="region"):
     """The API 3.0 name of a region option's value; ConfigError names the option and the known regions."""
     name = region_name(value) if value else None
     if name is None:
-        raise ConfigError("option '{0}': unknown region {1!r}; use a legacy short code or its 3.0 name: {2}".format(
-            option, value, ", ".join(known_region_names())))
+        raise ConfigError(
+            "option '{0}': unknown region {1!r}; use a legacy short code or its 3.0 name: {2}".format(option, value, ", ".join(known_region_names()))
+        )
     return name
 
 

@@ -67,8 +67,19 @@ class ApiClient:
 
     protocol = None
 
-    def __init__(self, credentials, region, endpoint, validate_certs=True, timeout=30, retry_policy=None,
-                 session=None, clock=time.time, read_only=False, pacer=PROCESS_PACER):
+    def __init__(
+        self,
+        credentials,
+        region,
+        endpoint,
+        validate_certs=True,
+        timeout=30,
+        retry_policy=None,
+        session=None,
+        clock=time.time,
+        read_only=False,
+        pacer=PROCESS_PACER,
+    ):
         if not HAS_REQUESTS:
             raise QcloudError("the Python library 'requests' is required")
         self.credentials = credentials
@@ -83,8 +94,7 @@ class ApiClient:
         self._session = session or self._requests.Session()
         # None: no pacing (tests that count requests without waiting).
         self.pacer = pacer
-        self._settings = dict(validate_certs=validate_certs, timeout=timeout, retry_policy=self.retry_policy, clock=clock,
-                              read_only=read_only, pacer=pacer)
+        self._settings = dict(validate_certs=validate_certs, timeout=timeout, retry_policy=self.retry_policy, clock=clock, read_only=read_only, pacer=pacer)
         # How many HTTP requests this client sent; benchmarks and tests read it.
         self.request_count = 0
 
@@ -126,8 +136,7 @@ class ApiClient:
         self.request_count += 1
         exceptions = self._requests.exceptions
         try:
-            response = self._session.post(self.endpoint.url, data=prepared.body, headers=headers,
-                                          timeout=self.timeout, verify=self.validate_certs)
+            response = self._session.post(self.endpoint.url, data=prepared.body, headers=headers, timeout=self.timeout, verify=self.validate_certs)
         except exceptions.SSLError as error:
             raise TransportError(action, "TLS error talking to {0}: {1}".format(self.endpoint.url, self.scrub(error))) from None
         except exceptions.Timeout:
@@ -137,8 +146,7 @@ class ApiClient:
         except exceptions.RequestException as error:
             raise TransportError(action, "request to {0} failed: {1}".format(self.endpoint.url, self.scrub(error))) from None
         if response.status_code >= 500:
-            raise TransportError(action, "HTTP {0} from {1}".format(response.status_code, self.endpoint.url),
-                                 retryable=True, status=response.status_code)
+            raise TransportError(action, "HTTP {0} from {1}".format(response.status_code, self.endpoint.url), retryable=True, status=response.status_code)
         if response.status_code != 200:
             raise TransportError(action, "HTTP {0} from {1}".format(response.status_code, self.endpoint.url), status=response.status_code)
         return self.decode(action, response, prepared.secrets)

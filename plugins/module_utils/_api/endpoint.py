@@ -11,6 +11,9 @@ port only when it is not the scheme's default, an IPv6 literal in brackets.
 
 from __future__ import annotations
 
+import ipaddress
+import re
+
 from urllib.parse import urlsplit
 
 from ansible_collections.qcloud.cvm.plugins.module_utils._api.errors import ConfigError
@@ -43,20 +46,40 @@ class Endpoint:
         return "Endpoint({0!r})".format(self.url)
 
 
+BRACKETED = re.compile(r"^\[([^\[\]]+)\](?::([^:\[\]]*))?$")
+IPV6_RULE = "an IPv6 address must be written in brackets, complete, as in http://[::1]:8080/"
+
+
+def _check_ipv6_literal(netloc, invalid):
+    """The host part of a URL that names an IPv6 address: ``[address]`` with a valid address, then an optional ``:port``."""
+    match = BRACKETED.match(netloc.rpartition("@")[2])
+    if match is None:
+        raise invalid(IPV6_RULE)
+    try:
+        ipaddress.IPv6Address(match.group(1))
+    except ValueError:
+        raise invalid(IPV6_RULE + "; {0!r} is no IPv6 address".format(match.group(1))) from None
+
+
 def parse_endpoint(url, option="endpoint"):
     """``url`` as an Endpoint; ConfigError names the option and the rule that ``url`` breaks."""
+
     def invalid(rule):
         return ConfigError("option '{0}': {1!r} is not a usable URL: {2}".format(option, url, rule))
 
     if not isinstance(url, str) or not url.strip():
         raise invalid("it is empty")
+    # The authority, read by hand: urlsplit itself refuses some broken IPv6 literals with a bare ValueError.
+    netloc = url.strip().partition("://")[2].split("/", 1)[0].split("?", 1)[0].split("#", 1)[0]
+    if "[" in netloc or "]" in netloc or netloc.count(":") > 1:
+        _check_ipv6_literal(netloc, invalid)
     try:
         parts = urlsplit(url.strip())
         port = parts.port
     except ValueError as error:
         text = str(error)
         if "IPv6" in text:
-            raise invalid("an IPv6 address must be written in brackets, complete, as in http://[::1]:8080/") from None
+            raise invalid(IPV6_RULE) from None
         if "range" in text:
             raise invalid("the port must be a number from 1 to 65535") from None
         raise invalid("the port must be a number from 1 to 65535, for example https://host:8443/") from None

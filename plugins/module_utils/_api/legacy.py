@@ -98,14 +98,16 @@ class LegacyClient(ApiClient):
         # A fresh Timestamp and Nonce on every attempt: the server refuses a
         # reused nonce (4500), and the business parameters stay identical.
         signed = flatten_parameters(params)
-        signed.update({
-            "Action": action,
-            "Region": self.region,
-            "Timestamp": str(int(now)),
-            "Nonce": str(self._random.randint(1, 2 ** 63 - 1)),
-            "SecretId": self.credentials.secret_id,
-            "SignatureMethod": SIGNATURE_METHOD,
-        })
+        signed.update(
+            {
+                "Action": action,
+                "Region": self.region,
+                "Timestamp": str(int(now)),
+                "Nonce": str(self._random.randint(1, 2**63 - 1)),
+                "SecretId": self.credentials.secret_id,
+                "SignatureMethod": SIGNATURE_METHOD,
+            }
+        )
         if self.credentials.security_token:
             signed["Token"] = self.credentials.security_token
         text = string_to_sign("POST", self.endpoint.host_header, self.endpoint.path, signed)
@@ -135,6 +137,13 @@ def legacy_error(action, code, answer, scrub):
     hint = None
     if code == REPLAY_CODE:
         hint = "check this machine's clock: the request's timestamp must be within the server's window, and each nonce used once"
-    return ApiError(action, code_class, "{0} (code {1})".format(scrub(answer.get("message", "")), code),
-                    request_id=answer.get("requestId"), retryable=code in RETRYABLE_CODES or code_class in RETRYABLE_CLASSES,
-                    throttled=code == THROTTLED_CODE, hint=hint, payload=answer)
+    return ApiError(
+        action,
+        code_class,
+        "{0} (code {1})".format(scrub(answer.get("message", "")), code),
+        request_id=answer.get("requestId"),
+        retryable=code in RETRYABLE_CODES or code_class in RETRYABLE_CLASSES,
+        throttled=code == THROTTLED_CODE,
+        hint=hint,
+        payload=answer,
+    )

@@ -38,7 +38,7 @@ class RetryPolicy:
         self.delays = []
 
     def delay_for(self, retry_number):
-        ceiling = min(self.max_delay, self.base_delay * (2 ** retry_number))
+        ceiling = min(self.max_delay, self.base_delay * (2**retry_number))
         return ceiling / 2 + self._rand() * ceiling / 2
 
     def run(self, attempt, is_retryable):

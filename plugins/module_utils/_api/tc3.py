@@ -73,18 +73,19 @@ RETRYABLE_CLASSES = frozenset((THROTTLED_CLASS, "InternalError"))
 # UnsupportedOperation.InstanceState* codes that 1.7 also lists are not
 # retried here: whether waiting helps depends on what the caller asked for
 # (stopping an instance that is still Pending), so the caller decides.
-RETRYABLE_CODES = frozenset((
-    "InternalServerError",
-    "ServiceUnavailable",
-    "ResourceInUse",
-    "MutexOperation.TaskRunning",
-    "OperationDenied.InstanceOperationInProgress",
-))
+RETRYABLE_CODES = frozenset(
+    (
+        "InternalServerError",
+        "ServiceUnavailable",
+        "ResourceInUse",
+        "MutexOperation.TaskRunning",
+        "OperationDenied.InstanceOperationInProgress",
+    )
+)
 # The timestamp is more than 5 minutes from the server's time (1.3, 1.7). A
 # retry signs with the same clock, so it fails again: say what to fix instead.
 SIGNATURE_EXPIRED = "AuthFailure.SignatureExpire"
-CLOCK_HINT = ("check this machine's clock: Tencent Cloud refuses a request whose X-TC-Timestamp "
-              "is more than 5 minutes from its own time")
+CLOCK_HINT = "check this machine's clock: Tencent Cloud refuses a request whose X-TC-Timestamp is more than 5 minutes from its own time"
 
 
 # -- signing (1.4), pure functions ---------------------------------------------
@@ -153,8 +154,7 @@ def signature(secret_key, date, service, text):
 
 def authorization(secret_id, scope, signed_headers, signature_hex):
     """The Authorization header value (1.4 step 9; note the ``, `` separators)."""
-    return "{0} Credential={1}/{2}, SignedHeaders={3}, Signature={4}".format(
-        ALGORITHM, secret_id, scope, signed_headers, signature_hex)
+    return "{0} Credential={1}/{2}, SignedHeaders={3}, Signature={4}".format(ALGORITHM, secret_id, scope, signed_headers, signature_hex)
 
 
 def sign(secret_id, secret_key, timestamp, method, path, query, headers, payload, service=DEFAULT_SERVICE):
@@ -234,8 +234,7 @@ def v3_error(action, error, request_id, scrub):
     """The ApiError of a ``Response.Error`` (1.6): its ``Code`` is the class, its ``Message`` the text."""
     code = str(error["Code"])
     hint = CLOCK_HINT if code == SIGNATURE_EXPIRED else None
-    return ApiError(action, code, scrub(error.get("Message", "")), request_id=request_id,
-                    retryable=is_retryable(code), throttled=is_throttled(code), hint=hint)
+    return ApiError(action, code, scrub(error.get("Message", "")), request_id=request_id, retryable=is_retryable(code), throttled=is_throttled(code), hint=hint)
 
 
 class V3Client(ApiClient):
@@ -273,20 +272,21 @@ class V3Client(ApiClient):
         signed = {"Host": self.endpoint.host_header, "Content-Type": CONTENT_TYPE}
         credentials = self.credentials
         headers = dict(signed)
-        headers.update({
-            "X-TC-Action": action,
-            "X-TC-Version": self.version,
-            "X-TC-Timestamp": str(timestamp),
-            # Sent for every action, even those that document it as optional (1.3).
-            "X-TC-Region": self.region,
-        })
+        headers.update(
+            {
+                "X-TC-Action": action,
+                "X-TC-Version": self.version,
+                "X-TC-Timestamp": str(timestamp),
+                # Sent for every action, even those that document it as optional (1.3).
+                "X-TC-Region": self.region,
+            }
+        )
         if credentials.security_token:
             # Temporary credentials only; not signed (1.3).
             headers["X-TC-Token"] = credentials.security_token
         headers["X-TC-Language"] = LANGUAGE
         headers["X-TC-RequestClient"] = REQUEST_CLIENT
-        headers["Authorization"] = sign(credentials.secret_id, credentials.secret_key, timestamp, "POST",
-                                        self.endpoint.path, "", signed, body, self.service)
+        headers["Authorization"] = sign(credentials.secret_id, credentials.secret_key, timestamp, "POST", self.endpoint.path, "", signed, body, self.service)
         secrets = secret_values(params)
         if credentials.security_token:
             secrets.append(credentials.security_token)

@@ -39,8 +39,7 @@ class Connection:
 
     __slots__ = ("api", "credentials", "region", "endpoint", "validate_certs", "timeout", "retries", "read_only", "concurrency")
 
-    def __init__(self, api, credentials, region, endpoint=None, validate_certs=True, timeout=30, retries=4, read_only=False,
-                 concurrency=DEFAULT_CONCURRENCY):
+    def __init__(self, api, credentials, region, endpoint=None, validate_certs=True, timeout=30, retries=4, read_only=False, concurrency=DEFAULT_CONCURRENCY):
         self.api = api
         self.credentials = credentials
         # The region's API 3.0 name.
@@ -56,8 +55,7 @@ class Connection:
 
     def for_region(self, region):
         """The same connection in another region (the inventory lists several)."""
-        return Connection(self.api, self.credentials, region, self.endpoint, self.validate_certs, self.timeout, self.retries, self.read_only,
-                          self.concurrency)
+        return Connection(self.api, self.credentials, region, self.endpoint, self.validate_certs, self.timeout, self.retries, self.read_only, self.concurrency)
 
 
 def default_endpoint(api, region, service="cvm"):
@@ -87,9 +85,18 @@ def _open_v3(connection, session):
     def client_for(service):
         # A given endpoint (a proxy, the emulator) serves every service itself.
         url = connection.endpoint or default_endpoint("v3", connection.region, service)
-        return V3Client(connection.credentials, connection.region, parse_endpoint(url), validate_certs=connection.validate_certs,
-                        timeout=connection.timeout, retry_policy=RetryPolicy(retries=connection.retries),
-                        session=session, read_only=connection.read_only, service=service)
+        return V3Client(
+            connection.credentials,
+            connection.region,
+            parse_endpoint(url),
+            validate_certs=connection.validate_certs,
+            timeout=connection.timeout,
+            retry_policy=RetryPolicy(retries=connection.retries),
+            session=session,
+            read_only=connection.read_only,
+            service=service,
+        )
+
     return V3Backend(client_for("cvm"), connection.region, client_for("vpc"))
 
 
@@ -99,9 +106,16 @@ def _open_legacy(connection, session):
     code = legacy_code(connection.region)
 
     def client_for(client_endpoint):
-        return LegacyClient(connection.credentials, code, client_endpoint, validate_certs=connection.validate_certs,
-                            timeout=connection.timeout, retry_policy=RetryPolicy(retries=connection.retries),
-                            session=session, read_only=connection.read_only)
+        return LegacyClient(
+            connection.credentials,
+            code,
+            client_endpoint,
+            validate_certs=connection.validate_certs,
+            timeout=connection.timeout,
+            retry_policy=RetryPolicy(retries=connection.retries),
+            session=session,
+            read_only=connection.read_only,
+        )
 
     # Tencent's own host moves to dfw for security groups; any other endpoint
     # (a proxy, the emulator) is taken to serve every action itself.

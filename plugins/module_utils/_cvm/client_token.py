@@ -35,4 +35,4 @@ def derive_client_token(region, spec, count, existing_ids):
     }
     text = json.dumps(canonical, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    return TOKEN_PREFIX + digest[:MAX_TOKEN_LENGTH - len(TOKEN_PREFIX)]
+    return TOKEN_PREFIX + digest[: MAX_TOKEN_LENGTH - len(TOKEN_PREFIX)]

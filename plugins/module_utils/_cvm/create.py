@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import time
 
-from ansible_collections.qcloud.cvm.plugins.module_utils._api.errors import TaskFailure
+from ansible_collections.qcloud.cvm.plugins.module_utils._api.errors import QcloudError, TaskFailure
 from ansible_collections.qcloud.cvm.plugins.module_utils._cvm.client_token import derive_client_token
 from ansible_collections.qcloud.cvm.plugins.module_utils._cvm.model import GONE_STATUSES
 
@@ -72,11 +72,13 @@ def _old_ids(backend, instance_ids, known_ids, sleep):
     return known + finished, listed
 
 
-def buy(backend, spec, count, known_ids, user_token=None, sleep=time.sleep, on_token=None):
+def buy(backend, spec, count, known_ids, user_token=None, sleep=time.sleep, on_token=None, on_answer=None):
     """Create ``count`` instances of ``spec``; a Purchase. ``known_ids``: every listed instance of the task.
 
     ``on_token(token)`` is told each token before it is sent, so that a
-    failure (a lost answer) still reports the token of the create in flight.
+    failure (a lost answer) still reports the token of the create in flight;
+    ``on_answer(ids)`` each answer before it is checked, so that a failure of
+    the check still reports the IDs the API answered.
     Raises the backend's errors, and TaskFailure for a user-given token
     answered with old instances or a chain of stale answers too long.
     """
@@ -88,15 +90,28 @@ def buy(backend, spec, count, known_ids, user_token=None, sleep=time.sleep, on_t
         if on_token is not None:
             on_token(token)
         answered = backend.create(spec, count, token)
-        old, listed = _old_ids(backend, answered, known_ids, sleep)
+        if on_answer is not None:
+            on_answer(answered)
+        try:
+            old, listed = _old_ids(backend, answered, known_ids, sleep)
+        except QcloudError as error:
+            raise TaskFailure(
+                "the API answered the create (client token {0}) with {1}, but listing them failed, so whether they are "
+                "new could not be checked: {2}. Run the task again: it finds them, or the same token gets the same "
+                "answer".format(token, ", ".join(answered) or "no instance", error),
+                error,
+            ) from None
         if not old:
             return Purchase(token, answered, listed, stale_tokens)
         if user_token:
-            raise TaskFailure("the API answered client_token {0} with instances of an earlier create ({1}), which are listed "
-                              "before this run, given back or no longer listed: a client token is good for one create. "
-                              "Nothing was bought; unset client_token to let the module derive one, or give a new one".format(
-                                  token, ", ".join(old)))
+            raise TaskFailure(
+                "the API answered client_token {0} with instances of an earlier create ({1}), which are listed "
+                "before this run, given back or no longer listed: a client token is good for one create. "
+                "Nothing was bought; unset client_token to let the module derive one, or give a new one".format(token, ", ".join(old))
+            )
         stale_tokens.append(token)
         stale_ids.extend(i for i in answered if i not in stale_ids)
-    raise TaskFailure("the API answered {0} client tokens in a row with earlier creates whose instances are gone ({1}); "
-                      "nothing was bought. Give a client_token of your own to create anew".format(len(stale_tokens), ", ".join(stale_tokens)))
+    raise TaskFailure(
+        "the API answered {0} client tokens in a row with earlier creates whose instances are gone ({1}); "
+        "nothing was bought. Give a client_token of your own to create anew".format(len(stale_tokens), ", ".join(stale_tokens))
+    )

@@ -90,10 +90,8 @@ def differences(instance, spec, groups_ordered=True, user_data=None):
     ``user_data`` maps instance IDs to the user data the API reports (asked
     only when the task sets some); an instance missing from it is not compared.
     """
-    found: List[Difference] = [Difference(option, current, wanted) for option, current, wanted in _replace_only(instance, spec)
-                               if current != wanted]
-    if spec.user_data is not None and user_data is not None and instance.instance_id in user_data \
-            and user_data[instance.instance_id] != spec.user_data:
+    found: List[Difference] = [Difference(option, current, wanted) for option, current, wanted in _replace_only(instance, spec) if current != wanted]
+    if spec.user_data is not None and user_data is not None and instance.instance_id in user_data and user_data[instance.instance_id] != spec.user_data:
         found.append(Difference("user_data", HIDDEN, HIDDEN))
     if (instance.bandwidth or 0) != spec.bandwidth:
         found.append(Difference("bandwidth", instance.bandwidth or 0, spec.bandwidth))

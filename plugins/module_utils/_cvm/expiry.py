@@ -42,7 +42,7 @@ def parse_time(text):
     zone = re.search(r"(Z|[+-]\d{2}:?\d{2})$", value)
     if zone:
         marker = zone.group(1)
-        value = value[:zone.start()]
+        value = value[: zone.start()]
         if marker != "Z":
             sign = 1 if marker[0] == "+" else -1
             digits = marker[1:].replace(":", "")

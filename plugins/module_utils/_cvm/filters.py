@@ -59,16 +59,18 @@ def _statuses(values):
     statuses = _str_list(values)
     unknown = [status for status in statuses if status not in STATUS_NAMES]
     if unknown:
-        raise ConfigError("option 'statuses': unknown status {0}; use some of {1}".format(
-            ", ".join(repr(status) for status in unknown), ", ".join(STATUS_NAMES)))
+        raise ConfigError(
+            "option 'statuses': unknown status {0}; use some of {1}".format(", ".join(repr(status) for status in unknown), ", ".join(STATUS_NAMES))
+        )
     return sorted(set(statuses))
 
 
 class InstanceFilter:
     """Every given filter must hold (AND); the values of one filter are alternatives (OR)."""
 
-    def __init__(self, zone_ids=None, project_ids=None, instance_ids=None, instance_names=None, search_word=None, statuses=None,
-                 expires_within=None, clock=time.time):
+    def __init__(
+        self, zone_ids=None, project_ids=None, instance_ids=None, instance_names=None, search_word=None, statuses=None, expires_within=None, clock=time.time
+    ):
         self.zone_ids = sorted(set(_int_list("zone_ids", zone_ids)))
         self.project_ids = sorted(set(_int_list("project_ids", project_ids)))
         self.instance_ids = sorted(set(_str_list(instance_ids)))

@@ -25,7 +25,7 @@ DISK_TYPE_NUMBERS = {name: number for number, name in DISK_TYPE_NAMES.items()}
 
 def family_of_option(instance_type):
     """``CVM.S2`` -> ``S2``."""
-    return instance_type[len(FAMILY_PREFIX):] if instance_type.startswith(FAMILY_PREFIX) else instance_type
+    return instance_type[len(FAMILY_PREFIX) :] if instance_type.startswith(FAMILY_PREFIX) else instance_type
 
 
 def option_of_family(family):

@@ -138,8 +138,7 @@ def list_instances(backend_factory, regions, instance_filter, max_workers=4, ski
         by_region = _matching(plan, pages, relisted, failed, instance_filter)
         # Where the listing does not report security groups (legacy), the backend asks for them,
         # in a pool thread like every other request of the region.
-        group_jobs = {pool.submit(lambda r=region, f=found: backend_for(r).complete_instances(f)): region
-                      for region, found in by_region.items()}
+        group_jobs = {pool.submit(lambda r=region, f=found: backend_for(r).complete_instances(f)): region for region, found in by_region.items()}
         for future, region in group_jobs.items():
             try:
                 future.result()
@@ -149,10 +148,10 @@ def list_instances(backend_factory, regions, instance_filter, max_workers=4, ski
         for future in pending:
             future.cancel()
         pool.shutdown(wait=True)
-    instances = [instance for region in regions if region not in failed for instance in by_region.get(region, [])
-                 if instance_filter.matches_completed(instance)]
-    return Listing(instances, [failed[region] for region in regions if region in failed],
-                   sum(backend.request_count for backend in backends))
+    instances = [
+        instance for region in regions if region not in failed for instance in by_region.get(region, []) if instance_filter.matches_completed(instance)
+    ]
+    return Listing(instances, [failed[region] for region in regions if region in failed], sum(backend.request_count for backend in backends))
 
 
 def _matching(plan, pages, relisted, failed, instance_filter):

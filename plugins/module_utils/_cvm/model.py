@@ -57,8 +57,7 @@ def _field(description, sample, default=None, factory=None, elements=None, conta
 
 DISK_CONTAINS = (
     ("disk_id", "str", "The disk's ID.", "disk-8s6m0k2a"),
-    ("disk_type", "str", "V(LOCAL_BASIC), V(CLOUD_BASIC), V(LOCAL_SSD), V(CLOUD_SSD), V(CLOUD_PREMIUM), ... (the API 3.0 names).",
-     "CLOUD_PREMIUM"),
+    ("disk_type", "str", "V(LOCAL_BASIC), V(CLOUD_BASIC), V(LOCAL_SSD), V(CLOUD_SSD), V(CLOUD_PREMIUM), ... (the API 3.0 names).", "CLOUD_PREMIUM"),
     ("disk_size", "int", "Size in GB.", 50),
 )
 
@@ -73,46 +72,71 @@ class Instance:
     region: str = _field("The region, as its API 3.0 name.", "ap-guangzhou", default="")
     zone: str = _field("The zone, as its API 3.0 name.", "ap-guangzhou-3", default="")
     zone_id: Optional[int] = _field("The numeric zone ID, as O(qcloud.cvm.cvm_instance_hour#module:zone_id) takes it.", 100003)
-    status: str = _field("The state: V(pending), V(launch_failed), V(running), V(operating), V(stopped), V(starting), V(stopping), "
-                         "V(rebooting), V(terminating), V(terminated), V(fault) or V(maintenance).", "running", default="")
-    instance_type: Optional[str] = _field("The instance type (family, vCPUs and memory), as API 3.0 names it; V(null) when the API "
-                                          "does not report the family.", "S1.SMALL2")
-    instance_family: Optional[str] = _field("The instance family, as API 3.0 names it (O(qcloud.cvm.cvm_instance_hour#module:instance_type) "
-                                            "V(CVM.S1) is V(S1)); V(null) when the API does not report it.", "S1")
+    status: str = _field(
+        "The state: V(pending), V(launch_failed), V(running), V(operating), V(stopped), V(starting), V(stopping), "
+        "V(rebooting), V(terminating), V(terminated), V(fault) or V(maintenance).",
+        "running",
+        default="",
+    )
+    instance_type: Optional[str] = _field(
+        "The instance type (family, vCPUs and memory), as API 3.0 names it; V(null) when the API does not report the family.", "S1.SMALL2"
+    )
+    instance_family: Optional[str] = _field(
+        "The instance family, as API 3.0 names it (O(qcloud.cvm.cvm_instance_hour#module:instance_type) "
+        "V(CVM.S1) is V(S1)); V(null) when the API does not report it.",
+        "S1",
+    )
     cpu: Optional[int] = _field("vCPUs.", 1)
     memory: Optional[int] = _field("Memory in GB.", 2)
     image_id: Optional[str] = _field("The image ID.", "img-3wnd9xpl")
-    instance_charge_type: Optional[str] = _field("How the instance is billed; V(POSTPAID_BY_HOUR) for pay-by-hour instances.",
-                                                 "POSTPAID_BY_HOUR")
+    instance_charge_type: Optional[str] = _field("How the instance is billed; V(POSTPAID_BY_HOUR) for pay-by-hour instances.", "POSTPAID_BY_HOUR")
     private_ip: Optional[str] = _field("The primary private IP.", "10.3.0.17")
     public_ips: List[str] = _field("The public IPs; empty when there are none.", ["203.0.113.10"], factory=list, elements="str")
     vpc_id: Optional[str] = _field("The VPC ID; V(null) in the basic network.", "vpc-gzdemo01")
     subnet_id: Optional[str] = _field("The subnet ID; V(null) in the basic network.", "subnet-gz3web01")
     vpc_gateway: bool = _field("Whether the instance is a public gateway of its VPC.", False, default=False)
     bandwidth: Optional[int] = _field("Public bandwidth in Mbps (the peak with V(PayByTraffic)).", 10)
-    bandwidth_type: Optional[str] = _field("How public bandwidth is billed, in the words of "
-                                           "O(qcloud.cvm.cvm_instance_hour#module:bandwidth_type): V(PayByHour) or V(PayByTraffic) "
-                                           "(another API 3.0 name for other billing).", "PayByTraffic")
+    bandwidth_type: Optional[str] = _field(
+        "How public bandwidth is billed, in the words of "
+        "O(qcloud.cvm.cvm_instance_hour#module:bandwidth_type): V(PayByHour) or V(PayByTraffic) "
+        "(another API 3.0 name for other billing).",
+        "PayByTraffic",
+    )
     project_id: Optional[int] = _field("The project ID; V(0) is the default project.", 0)
-    system_disk: Dict[str, Any] = _field("The system disk.", {"disk_id": "disk-8s6m0k2a", "disk_type": "LOCAL_BASIC", "disk_size": 20},
-                                         factory=dict, contains=DISK_CONTAINS)
-    data_disks: List[Dict[str, Any]] = _field("The data disks; empty without one.", [], factory=list, elements="dict",
-                                              contains=DISK_CONTAINS)
+    system_disk: Dict[str, Any] = _field(
+        "The system disk.", {"disk_id": "disk-8s6m0k2a", "disk_type": "LOCAL_BASIC", "disk_size": 20}, factory=dict, contains=DISK_CONTAINS
+    )
+    data_disks: List[Dict[str, Any]] = _field("The data disks; empty without one.", [], factory=list, elements="dict", contains=DISK_CONTAINS)
     created_time: Optional[str] = _field("When the instance was created, ISO 8601 in UTC.", "2024-05-01T02:00:00Z")
-    security_group_ids: List[str] = _field("The security groups bound to the instance, in priority order where the API reports "
-                                           "one (API 3.0; the legacy API lists them in the order it lists the groups); empty when none "
-                                           "is bound (on the legacy API every port is then open).", ["sg-gzweb001"], factory=list,
-                                           elements="str")
-    expire_time: Optional[str] = _field("When the instance's expiry timer gives it back, ISO 8601 in UTC (API 3.0 C(ActionTimer)); "
-                                        "V(null) without a timer, and always on the legacy API, which has none.",
-                                        "2024-05-01T10:00:00Z")
-    stop_charging_mode: Optional[str] = _field("How a stopped instance is billed: V(keep_charging) (CPU and memory still billed) or "
-                                               "V(stop_charging) (API 3.0 only); V(null) while it is not stopped.", "keep_charging")
-    termination_protection: bool = _field("Whether the API refuses to give the instance back (API 3.0 C(DisableApiTermination); "
-                                          "always V(false) on the legacy API, which has no such protection).", False, default=False)
-    tags: Dict[str, str] = _field("The instance's tags (API 3.0 only: the legacy API reports none, so there it is always empty). "
-                                  "Instances created by the collection on API 3.0 carry C(ansible-cvm-client-token).",
-                                  {"team": "web"}, factory=dict)
+    security_group_ids: List[str] = _field(
+        "The security groups bound to the instance, in priority order where the API reports "
+        "one (API 3.0; the legacy API lists them in the order it lists the groups); empty when none "
+        "is bound (on the legacy API every port is then open).",
+        ["sg-gzweb001"],
+        factory=list,
+        elements="str",
+    )
+    expire_time: Optional[str] = _field(
+        "When the instance's expiry timer gives it back, ISO 8601 in UTC (API 3.0 C(ActionTimer)); "
+        "V(null) without a timer, and always on the legacy API, which has none.",
+        "2024-05-01T10:00:00Z",
+    )
+    stop_charging_mode: Optional[str] = _field(
+        "How a stopped instance is billed: V(keep_charging) (CPU and memory still billed) or V(stop_charging) (API 3.0 only); V(null) while it is not stopped.",
+        "keep_charging",
+    )
+    termination_protection: bool = _field(
+        "Whether the API refuses to give the instance back (API 3.0 C(DisableApiTermination); "
+        "always V(false) on the legacy API, which has no such protection).",
+        False,
+        default=False,
+    )
+    tags: Dict[str, str] = _field(
+        "The instance's tags (API 3.0 only: the legacy API reports none, so there it is always empty). "
+        "Instances created by the collection on API 3.0 carry C(ansible-cvm-client-token).",
+        {"team": "web"},
+        factory=dict,
+    )
 
     # The keys whose value the API did not report for this instance (a legacy
     # record of a VPC instance without the vpc-/subnet- string IDs): their value

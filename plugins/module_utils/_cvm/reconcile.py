@@ -96,8 +96,9 @@ class Plan:
             "restart": list(self.restart),
             "replace": list(self.replace),
             "give_back": list(self.give_back),
-            "refused": [{"instance_id": instance_id, "differences": [dataclasses.asdict(d) for d in diffs]}
-                        for instance_id, diffs in self.drifted.items()] if self.refused else [],
+            "refused": [{"instance_id": instance_id, "differences": [dataclasses.asdict(d) for d in diffs]} for instance_id, diffs in self.drifted.items()]
+            if self.refused
+            else [],
         }
 
     def refusal(self):
@@ -108,12 +109,15 @@ class Plan:
                 key = (diff.option, repr(diff.current), repr(diff.wanted))
                 entry = by_option.setdefault(key, (diff, []))
                 entry[1].append(instance_id)
-        parts = ["{0} is {1!r} where the task asks {2!r} ({3})".format(diff.option, diff.current, diff.wanted, ", ".join(ids))
-                 for diff, ids in by_option.values()]
-        return ("{0} instance(s) of this task differ from it in settings that cannot change in place: {1}. Nothing was bought "
-                "or changed. To go on, set these options back to the instances' values; or give the instances back "
-                "(state: absent) and run the task again; or set replace_drifted: true to buy replacements with the new "
-                "settings and give these back once the replacements run.").format(len(self.drifted), "; ".join(parts))
+        parts = [
+            "{0} is {1!r} where the task asks {2!r} ({3})".format(diff.option, diff.current, diff.wanted, ", ".join(ids)) for diff, ids in by_option.values()
+        ]
+        return (
+            "{0} instance(s) of this task differ from it in settings that cannot change in place: {1}. Nothing was bought "
+            "or changed. To go on, set these options back to the instances' values; or give the instances back "
+            "(state: absent) and run the task again; or set replace_drifted: true to buy replacements with the new "
+            "settings and give these back once the replacements run."
+        ).format(len(self.drifted), "; ".join(parts))
 
 
 def _power_plan(plan, instance, state):
@@ -167,7 +171,7 @@ def make_plan(instances, spec, desired, user_data=None):
     plan.replace = list(plan.drifted)
     plan.create = max(0, desired.count - len(kept))
     if len(kept) > desired.count:
-        plan.excess = plan.keep[desired.count:]
+        plan.excess = plan.keep[desired.count :]
     for instance in kept:
         for diff in in_place[instance.instance_id]:
             plan.changes.append(Change(instance.instance_id, diff.option, diff.current, diff.wanted))

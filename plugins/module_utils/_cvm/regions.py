@@ -43,9 +43,21 @@ CURRENT_ONLY = frozenset(("ap-nanjing", "ap-jakarta", "sa-saopaulo"))
 # A zone ID is its region's number times 10000 plus the zone's number
 # (api-notes/legacy.md 6.2); these are the region numbers of the documented zones.
 ZONE_PREFIX_REGIONS = {
-    10: "ap-guangzhou", 11: "ap-shenzhen-fsi", 12: "ap-guangzhou-open", 15: "na-siliconvalley", 16: "ap-chengdu",
-    17: "eu-frankfurt", 18: "ap-seoul", 19: "ap-chongqing", 20: "ap-shanghai", 30: "ap-hongkong", 33: "ap-nanjing",
-    40: "na-toronto", 70: "ap-shanghai-fsi", 80: "ap-beijing", 90: "ap-singapore",
+    10: "ap-guangzhou",
+    11: "ap-shenzhen-fsi",
+    12: "ap-guangzhou-open",
+    15: "na-siliconvalley",
+    16: "ap-chengdu",
+    17: "eu-frankfurt",
+    18: "ap-seoul",
+    19: "ap-chongqing",
+    20: "ap-shanghai",
+    30: "ap-hongkong",
+    33: "ap-nanjing",
+    40: "na-toronto",
+    70: "ap-shanghai-fsi",
+    80: "ap-beijing",
+    90: "ap-singapore",
 }
 REGION_ZONE_PREFIXES = {region: prefix for prefix, region in ZONE_PREFIX_REGIONS.items()}
 

@@ -40,8 +40,9 @@ def placeholder(number):
 class TaskSettings:
     """The module options that steer a run but do not describe the instances."""
 
-    def __init__(self, wait=True, wait_timeout=300, client_token=None, max_hourly_price=None, force_stop=False,
-                 check_mode=False, diff=False, stop_charging=False):
+    def __init__(
+        self, wait=True, wait_timeout=300, client_token=None, max_hourly_price=None, force_stop=False, check_mode=False, diff=False, stop_charging=False
+    ):
         self.wait = wait
         self.wait_timeout = wait_timeout
         self.client_token = client_token
@@ -69,16 +70,17 @@ class InstanceTask:
         self.known_ids = []
         self.failures = []
         self._zone_specs = None
-        result.update(changed=False, instance_ids=[], instances=[], created_instance_ids=[], returned_instance_ids=[],
-                      changes=[], client_token=None)
+        result.update(changed=False, instance_ids=[], instances=[], created_instance_ids=[], returned_instance_ids=[], changes=[], client_token=None)
 
     # -- reporting -------------------------------------------------------------
 
     def ordered(self, instance_ids):
         """Oldest first (create time, then ID), so every run lists the same instances in the same order."""
+
         def key(instance_id):
             instance = self.instances.get(instance_id)
             return (instance.created_time or "", instance_id) if instance else ("\uffff", "")
+
         return sorted(instance_ids, key=key)
 
     def report(self, after_ids):
@@ -191,31 +193,39 @@ class InstanceTask:
         unprotecting = {change.instance_id for change in plan.changes if change.attribute == "termination_protection"}
         protected = [i for i in plan.give_back if self.instances[i].termination_protection and i not in unprotecting]
         if protected:
-            raise TaskFailure("instance(s) {0} have termination protection, so the API refuses to give them back; nothing was given "
-                              "back. Set termination_protection: false in this task to turn it off first, or turn it off with a task "
-                              "of state: present".format(", ".join(protected)))
+            raise TaskFailure(
+                "instance(s) {0} have termination protection, so the API refuses to give them back; nothing was given "
+                "back. Set termination_protection: false in this task to turn it off first, or turn it off with a task "
+                "of state: present".format(", ".join(protected))
+            )
         for change in plan.changes:
             if self.settings.check_mode:
                 self.record_change(change)
 
     def warn_about(self, plan):
         for instance_id in plan.failed:
-            self.warn("instance {0} failed to create (launch_failed); it does not count towards goods_num. Give it back with "
-                      "state: absent when you no longer need to look at it.".format(instance_id))
+            self.warn(
+                "instance {0} failed to create (launch_failed); it does not count towards goods_num. Give it back with "
+                "state: absent when you no longer need to look at it.".format(instance_id)
+            )
         for instance_id in plan.stopped_kept:
             self.warn("instance {0} is stopped; state: present leaves it so (state: running starts it)".format(instance_id))
         if plan.excess:
-            self.warn("{0} instances of this task exist, more than goods_num={1}; the module never gives instances back unless "
-                      "asked (state: absent), so all are kept and reported: {2}".format(
-                          len(plan.keep), self.desired.count, ", ".join(plan.keep)))
+            self.warn(
+                "{0} instances of this task exist, more than goods_num={1}; the module never gives instances back unless "
+                "asked (state: absent), so all are kept and reported: {2}".format(len(plan.keep), self.desired.count, ", ".join(plan.keep))
+            )
 
     def check_groups_exist(self):
         wanted = self.spec.security_group_ids
         if wanted:
             unknown = self.backend.unknown_security_groups(wanted)
             if unknown:
-                raise TaskFailure("option 'security_group_ids': {0} not in region {1}; nothing was bought or changed".format(
-                    ", ".join(unknown) + (" is" if len(unknown) == 1 else " are"), self.backend.region))
+                raise TaskFailure(
+                    "option 'security_group_ids': {0} not in region {1}; nothing was bought or changed".format(
+                        ", ".join(unknown) + (" is" if len(unknown) == 1 else " are"), self.backend.region
+                    )
+                )
 
     def zone_specs(self):
         """The spec in zone_id, then in each fallback zone: where a create may buy."""
@@ -240,20 +250,22 @@ class InstanceTask:
             quote = self.backend.quote(spec, count)
         except ApiError as error:
             if not error.retryable or limit is not None:
-                raise TaskFailure("the API refuses to price the {0} instance(s) to create, so it would refuse to create them; "
-                                  "nothing was bought: {1}".format(count, error), error) from None
+                raise TaskFailure(
+                    "the API refuses to price the {0} instance(s) to create, so it would refuse to create them; nothing was bought: {1}".format(count, error),
+                    error,
+                ) from None
             self.warn("could not quote the price: {0}".format(error))
             return
         except TransportError as error:
             if limit is not None:
-                raise TaskFailure("max_hourly_price is set but the price could not be quoted, so nothing was bought: {0}".format(error),
-                                  error) from None
+                raise TaskFailure("max_hourly_price is set but the price could not be quoted, so nothing was bought: {0}".format(error), error) from None
             self.warn("could not quote the price: {0}".format(error))
             return
         self.result["price"] = quote.as_dict()
         if limit is not None and quote.hourly_price > limit:
-            raise TaskFailure("the {0} instance(s) to create cost {1} per hour, above max_hourly_price {2}; nothing was bought".format(
-                count, quote.hourly_price, limit))
+            raise TaskFailure(
+                "the {0} instance(s) to create cost {1} per hour, above max_hourly_price {2}; nothing was bought".format(count, quote.hourly_price, limit)
+            )
 
     def dry_run_zones(self, count):
         """Check mode: the spec of the first zone whose DryRun passes (check mode says which zone a create would use)."""
@@ -277,7 +289,10 @@ class InstanceTask:
         self.result["changed"] = plan.changes_anything
         self.result["returned_instance_ids"] = list(plan.replace)
         if plan.create:
-            self.result["client_token"] = self.settings.client_token
+            # The token the create would send first (a stale answer would move it along the chain).
+            zone_id = self.result.get("create_zone_id", self.spec.zone_id)
+            spec = self.spec if zone_id == self.spec.zone_id else dataclasses.replace(self.spec, zone_id=zone_id)
+            self.result["client_token"] = self.settings.client_token or derive_client_token(self.backend.region, spec, plan.create, self.known_ids)
         self.report(plan.keep + plan.failed + [placeholder(n) for n in range(1, plan.create + 1)])
 
     def wait_for(self, instance_ids, wanted, what):
@@ -291,15 +306,21 @@ class InstanceTask:
         def remember(token):
             self.result["client_token"] = token
 
+        def answered(instance_ids):
+            # Reported as created until the check says otherwise: a failure right after still names them.
+            self.result["created_instance_ids"] = list(instance_ids)
+            self.result["changed"] = True
+
         spec = self.spec
         if spec.security_group_ids is None and self.backend.open_without_security_groups:
-            self.warn("the {0} new instance(s) get no security group, so every port is open to the internet (the legacy API binds "
-                      "none at create); set security_group_ids to bind some".format(count))
+            self.warn(
+                "the {0} new instance(s) get no security group, so every port is open to the internet (the legacy API binds "
+                "none at create); set security_group_ids to bind some".format(count)
+            )
         purchase = None
         for zone_spec in self.zone_specs():
             try:
-                purchase = buy(self.backend, zone_spec, count, self.known_ids, self.settings.client_token, sleep=self.sleep,
-                               on_token=remember)
+                purchase = buy(self.backend, zone_spec, count, self.known_ids, self.settings.client_token, sleep=self.sleep, on_token=remember)
             except TransportError as error:
                 raise self.lost_create(error) from None
             except ZoneUnavailable as error:
@@ -307,6 +328,9 @@ class InstanceTask:
                     raise
                 self.warn("zone {0}: {1}; trying the next fallback zone".format(zone_spec.zone_id, error))
                 continue
+            except TaskFailure:
+                self.report(self.plan.keep + self.plan.failed + self.result["created_instance_ids"])
+                raise
             self.result["create_zone_id"] = zone_spec.zone_id
             break
         new_ids = purchase.instance_ids
@@ -320,8 +344,12 @@ class InstanceTask:
         for outcome in self.backend.after_create(new_ids, spec):
             if not outcome.ok:
                 self.failures.append("{0} instance_name: {1}".format(outcome.instance_id, outcome.error))
-        must_run = self.settings.wait or self.plan.replace or self.desired.state == "stopped" or (
-            spec.security_group_ids is not None and not self.backend.binds_security_groups_at_create)
+        must_run = (
+            self.settings.wait
+            or self.plan.replace
+            or self.desired.state == "stopped"
+            or (spec.security_group_ids is not None and not self.backend.binds_security_groups_at_create)
+        )
         try:
             if must_run:
                 self.wait_for(new_ids, RUNNING, "running")
@@ -331,7 +359,8 @@ class InstanceTask:
                         self.failures.append("{0} security_group_ids: {1}".format(outcome.instance_id, outcome.error))
                 self.refresh(new_ids)
             elif not must_run:
-                self.refresh(new_ids)
+                # Listed by the create's check a moment ago: only what the listing does not report is asked for.
+                self.backend.complete_instances([self.instances[i] for i in new_ids if i in self.instances])
         except QcloudError as error:
             self.report(self.plan.keep + self.plan.failed + new_ids)
             raise TaskFailure("instance(s) {0} were created, but {1}".format(", ".join(new_ids), error), error) from None
@@ -355,18 +384,22 @@ class InstanceTask:
         try:
             found = self.backend.find(self.spec.zone_ids, self.spec.instance_name)
         except QcloudError as lookup_error:
-            return TaskFailure("{0}. The create may have gone through, and looking up its instances failed too ({1}); {2}".format(
-                error, lookup_error, again), error)
+            return TaskFailure(
+                "{0}. The create may have gone through, and looking up its instances failed too ({1}); {2}".format(error, lookup_error, again), error
+            )
         new = [i for i in found if i.instance_id not in self.known_ids and not i.gone]
         if not new:
-            return TaskFailure("{0}. The create may have gone through, though a look-up right after found no new instance; {1}".format(
-                error, again), error)
+            return TaskFailure("{0}. The create may have gone through, though a look-up right after found no new instance; {1}".format(error, again), error)
         self.instances.update((i.instance_id, i) for i in new)
         new_ids = self.ordered(i.instance_id for i in new)
         self.result.update(changed=True, created_instance_ids=new_ids)
         self.report(self.plan.keep + self.plan.failed + new_ids)
-        return TaskFailure("{0}. The create went through nevertheless: a look-up found {1} new instance(s), {2} (in "
-                           "created_instance_ids); {3}".format(error, len(new_ids), ", ".join(new_ids), again), error)
+        return TaskFailure(
+            "{0}. The create went through nevertheless: a look-up found {1} new instance(s), {2} (in created_instance_ids); {3}".format(
+                error, len(new_ids), ", ".join(new_ids), again
+            ),
+            error,
+        )
 
     def check_concurrent_creates(self, new_ids):
         """After a create, warn about instances of the task that another run made meanwhile (never give them back)."""
@@ -377,9 +410,11 @@ class InstanceTask:
         ours = set(self.plan.keep) | set(self.plan.failed) | set(self.plan.replace) | set(new_ids)
         others = [i.instance_id for i in found if not i.gone and i.instance_id not in ours]
         if others:
-            self.warn("another run created instances of this task at the same time: {0} exist besides the ones this run knows. "
-                      "Nothing is given back on its own; give the extra ones back with a task of their own or lower goods_num and "
-                      "run state: absent for them".format(", ".join(sorted(others))))
+            self.warn(
+                "another run created instances of this task at the same time: {0} exist besides the ones this run knows. "
+                "Nothing is given back on its own; give the extra ones back with a task of their own or lower goods_num and "
+                "run state: absent for them".format(", ".join(sorted(others)))
+            )
 
     def change_in_place(self):
         """Bandwidth and security groups of the kept instances, each instance on its own Outcome."""
@@ -447,8 +482,11 @@ class InstanceTask:
             return
         passing = [i for i in instance_ids if self.instances[i].status in TRANSITIONAL_STATUSES]
         if passing and not self.settings.wait:
-            raise TaskFailure("instance(s) {0} are still changing state ({1}) and cannot be given back yet; set wait: true to wait "
-                              "for them, or run again later".format(", ".join(passing), ", ".join(self.instances[i].status for i in passing)))
+            raise TaskFailure(
+                "instance(s) {0} are still changing state ({1}) and cannot be given back yet; set wait: true to wait for them, or run again later".format(
+                    ", ".join(passing), ", ".join(self.instances[i].status for i in passing)
+                )
+            )
         if passing:
             self.wait_for(passing, SETTLED_FOR_GIVE_BACK, "a state they can be given back in")
         remaining = [i for i in self.result["instance_ids"] if i in set(instance_ids)] if not final else list(instance_ids)
@@ -460,8 +498,9 @@ class InstanceTask:
                 if outcome.instance_id in remaining:
                     remaining.remove(outcome.instance_id)
             elif self.instances[outcome.instance_id].status == "launch_failed":
-                self.warn("instance {0} failed to create and the API refuses to give it back ({1}); it is left as it is".format(
-                    outcome.instance_id, outcome.error))
+                self.warn(
+                    "instance {0} failed to create and the API refuses to give it back ({1}); it is left as it is".format(outcome.instance_id, outcome.error)
+                )
             else:
                 failures.append(outcome)
         if final:

@@ -46,8 +46,7 @@ def _seen(instances, instance_ids):
     return ", ".join("{0} {1}".format(i, instances[i].status if i in instances else "not listed yet") for i in instance_ids)
 
 
-def wait_for_status(backend, instance_ids, wanted, timeout, clock=time.monotonic, sleep=time.sleep,
-                    first_delay=0.5, schedule=next_poll_time, what="running"):
+def wait_for_status(backend, instance_ids, wanted, timeout, clock=time.monotonic, sleep=time.sleep, first_delay=0.5, schedule=next_poll_time, what="running"):
     """Poll until every instance of ``instance_ids`` is in one of the ``wanted`` statuses; the Instances by ID.
 
     The first poll comes ``first_delay`` seconds in, the next ones at the
@@ -78,6 +77,7 @@ def wait_for_status(backend, instance_ids, wanted, timeout, clock=time.monotonic
         if not pending:
             return instances
         if clock() >= deadline:
-            raise InstanceWaitError("timed out after {0} seconds waiting for instance(s) to reach {1}: {2}".format(
-                timeout, what, _seen(instances, pending)), instances)
+            raise InstanceWaitError(
+                "timed out after {0} seconds waiting for instance(s) to reach {1}: {2}".format(timeout, what, _seen(instances, pending)), instances
+            )
         target = schedule(target)

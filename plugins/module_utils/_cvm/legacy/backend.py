@@ -78,15 +78,16 @@ class LegacyBackend(Backend):
         # searchWord is a fuzzy match (4.1): the exact name is compared here.
         found = []
         for zone_id in zone_ids:
-            found.extend(instance for instance in list_stream(self, {"zoneId": zone_id, "searchWord": instance_name})
-                         if instance.instance_name == instance_name)
+            found.extend(
+                instance for instance in list_stream(self, {"zoneId": zone_id, "searchWord": instance_name}) if instance.instance_name == instance_name
+            )
         return found
 
     def get(self, instance_ids):
         instances = []
         ids = list(instance_ids)
         for start in range(0, len(ids), MAX_PAGE_SIZE):
-            instances.extend(list_stream(self, {"instanceIds": ids[start:start + MAX_PAGE_SIZE]}))
+            instances.extend(list_stream(self, {"instanceIds": ids[start : start + MAX_PAGE_SIZE]}))
         return instances
 
     # -- buying --------------------------------------------------------------
@@ -103,15 +104,18 @@ class LegacyBackend(Backend):
         """The legacy DescribeInstances reports no groups: list the region's groups and their members (api-notes/v3.md 6.5).
 
         One DescribeSecurityGroupEx page per 100 groups, and one
-        DescribeInstancesOfSecurityGroup page per 100 members of each group;
-        an instance's groups come in the order the groups are listed (the
-        legacy API has no call that tells an instance's priority order).
+        DescribeInstancesOfSecurityGroup page per 100 members of each group,
+        the groups asked for at the same time; an instance's groups come in the
+        order the groups are listed (the legacy API has no call that tells an
+        instance's priority order).
         """
         if not instances:
             return
         wanted = {instance.instance_id: [] for instance in instances}
-        for group_id in self._group_ids():
-            for member in self._members(group_id):
+        group_ids = self._group_ids()
+        memberships = each_in_parallel(self.security_group_client, _members, group_ids, self.concurrency)
+        for group_id, members in zip(group_ids, memberships):
+            for member in members:
                 if member in wanted:
                     wanted[member].append(group_id)
         for instance in instances:
@@ -136,30 +140,20 @@ class LegacyBackend(Backend):
             if not page or row >= int(data.get("totalNum") or 0):
                 return ids
 
-    def _members(self, group_id):
-        members, offset = [], 0
-        while True:
-            answer = self.security_group_client.call("DescribeInstancesOfSecurityGroup",
-                                                     {"sgId": group_id, "offset": offset, "limit": MAX_GROUP_PAGE})
-            page = answer.get("data") or []
-            members.extend(item["instanceId"] for item in page)
-            offset += len(page)
-            if not page or offset >= int(answer.get("totalCount") or 0):
-                return members
-
     # -- changing in place -----------------------------------------------------
 
     def set_bandwidth(self, instance_ids, bandwidth):
         # One instance per call (api-notes/v3.md 6.1), so several at once.
         def change(client, instance_id):
             return _outcome(instance_id, lambda: client.call("UpdateInstanceBandwidthHour", {"instanceId": instance_id, "bandwidth": bandwidth}))
+
         return each_in_parallel(self.client, change, instance_ids, self.concurrency)
 
     def set_security_groups(self, instance_ids, group_ids):
         outcomes = []
         ids = list(instance_ids)
         for start in range(0, len(ids), MAX_SECURITY_GROUP_BATCH):
-            batch = ids[start:start + MAX_SECURITY_GROUP_BATCH]
+            batch = ids[start : start + MAX_SECURITY_GROUP_BATCH]
             params = {"instanceSet": [{"instanceId": i, "sgIds": list(group_ids)} for i in batch]}
             try:
                 self.security_group_client.call("ModifySecurityGroupsOfInstance", params)
@@ -184,7 +178,7 @@ class LegacyBackend(Backend):
         outcomes = []
         ids = list(instance_ids)
         for start in range(0, len(ids), MAX_POWER_BATCH):
-            batch = ids[start:start + MAX_POWER_BATCH]
+            batch = ids[start : start + MAX_POWER_BATCH]
             try:
                 detail = self.client.call(action, dict(extra, instanceIds=batch)).get("detail") or {}
             except ApiError as error:
@@ -226,6 +220,18 @@ class LegacyBackend(Backend):
         return not records or status_name(records[0].get("status")) in ("terminating", "terminated")
 
 
+def _members(client, group_id):
+    """The instance IDs of one security group, page after page (api-notes/v3.md 6.5)."""
+    members, offset = [], 0
+    while True:
+        answer = client.call("DescribeInstancesOfSecurityGroup", {"sgId": group_id, "offset": offset, "limit": MAX_GROUP_PAGE})
+        page = answer.get("data") or []
+        members.extend(item["instanceId"] for item in page)
+        offset += len(page)
+        if not page or offset >= int(answer.get("totalCount") or 0):
+            return members
+
+
 def _outcome(instance_id, call):
     try:
         call()
@@ -244,8 +250,15 @@ def _detail_outcome(action, instance_id, item):
         code = -1
     if code == 0:
         return Outcome(instance_id)
-    return Outcome(instance_id, ApiError(action, item.get("codeDesc") or str(code), "{0}: {1} (code {2})".format(
-        instance_id, item.get("message", ""), code), request_id=item.get("requestId") or None))
+    return Outcome(
+        instance_id,
+        ApiError(
+            action,
+            item.get("codeDesc") or str(code),
+            "{0}: {1} (code {2})".format(instance_id, item.get("message", ""), code),
+            request_id=item.get("requestId") or None,
+        ),
+    )
 
 
 def parse_quote(answer, count):
@@ -262,5 +275,4 @@ def parse_quote(answer, count):
         raise TransportError("InquiryInstancePriceHour", "the price quote cannot be read: {0!r}".format(data), status=200) from None
     unit = (bandwidth.get("price_unit") or "HOUR").upper()
     hourly = instance_price + (bandwidth_price if unit == "HOUR" else 0)
-    return Quote(count=count, instance_price=instance_price, bandwidth_price=bandwidth_price,
-                 bandwidth_price_unit=unit, hourly_price=round(hourly, 6))
+    return Quote(count=count, instance_price=instance_price, bandwidth_price=bandwidth_price, bandwidth_price_unit=unit, hourly_price=round(hourly, 6))

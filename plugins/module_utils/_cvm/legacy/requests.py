@@ -18,8 +18,20 @@ from ansible_collections.qcloud.cvm.plugins.module_utils._cvm.legacy.records imp
 # The RunInstancesHour parameters InquiryInstancePriceHour takes (5.2; zoneId and rootSize per the CLI).
 # instanceType is not in the quote's documented table, but a family's price and its cpu/mem pairs are its own:
 # without it the quote is for CVM.S1, which refuses (or misprices) the pairs of every other family.
-PRICE_PARAMETERS = ("cpu", "mem", "imageId", "imageType", "storageSize", "storageType", "bandwidthType", "bandwidth",
-                    "goodsNum", "zoneId", "rootSize", "instanceType")
+PRICE_PARAMETERS = (
+    "cpu",
+    "mem",
+    "imageId",
+    "imageType",
+    "storageSize",
+    "storageType",
+    "bandwidthType",
+    "bandwidth",
+    "goodsNum",
+    "zoneId",
+    "rootSize",
+    "instanceType",
+)
 
 # No more request streams than this per region: past it, the filter with the
 # most values is applied in code only (every instance is checked in code anyway).
@@ -99,7 +111,7 @@ def describe_queries(instance_filter, region):
         dimensions.append([{"searchWord": instance_filter.search_word}])
     if instance_filter.instance_ids:
         ids = instance_filter.instance_ids
-        dimensions.append([{"instanceIds": ids[start:start + MAX_PAGE_SIZE]} for start in range(0, len(ids), MAX_PAGE_SIZE)])
+        dimensions.append([{"instanceIds": ids[start : start + MAX_PAGE_SIZE]} for start in range(0, len(ids), MAX_PAGE_SIZE)])
     dimensions = _cap_streams(dimensions, MAX_STREAMS_PER_REGION)
     streams = []
     for combination in itertools.product(*dimensions):

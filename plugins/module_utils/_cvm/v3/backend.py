@@ -15,9 +15,9 @@ import base64
 from ansible_collections.qcloud.cvm.plugins.module_utils._api.errors import ApiError, QcloudError, TransportError
 from ansible_collections.qcloud.cvm.plugins.module_utils._cvm.backend import MAX_PAGE_SIZE, Backend, Outcome, Page, Quote, ZoneUnavailable
 from ansible_collections.qcloud.cvm.plugins.module_utils._cvm.listing import list_stream
-from ansible_collections.qcloud.cvm.plugins.module_utils._cvm.v3.catalog import Catalog
-from ansible_collections.qcloud.cvm.plugins.module_utils._cvm.v3.records import instance_from_record
 from ansible_collections.qcloud.cvm.plugins.module_utils._cvm.regions import zone_id_of
+from ansible_collections.qcloud.cvm.plugins.module_utils._cvm.v3.catalog import Catalog
+from ansible_collections.qcloud.cvm.plugins.module_utils._cvm.v3.records import instance_from_record, utc_time
 from ansible_collections.qcloud.cvm.plugins.module_utils._cvm.v3.requests import (
     MAX_FILTER_VALUES,
     charge_type,
@@ -25,20 +25,26 @@ from ansible_collections.qcloud.cvm.plugins.module_utils._cvm.v3.requests import
     price_parameters,
     run_instances_parameters,
 )
-from ansible_collections.qcloud.cvm.plugins.module_utils._cvm.v3.records import utc_time
 
 # Every batch action takes at most 100 IDs (3.4, 3.8, 3.9, 3.10).
 MAX_BATCH = 100
 # Answers that mean "already given back" to TerminateInstances (3.4).
-ALREADY_GONE = frozenset((
-    "InvalidInstanceId.NotFound",
-    "UnsupportedOperation.InstanceStateTerminating",
-    "UnsupportedOperation.InstanceStateTerminated",
-    "UnsupportedOperation.InstanceStateShutdown",
-))
+ALREADY_GONE = frozenset(
+    (
+        "InvalidInstanceId.NotFound",
+        "UnsupportedOperation.InstanceStateTerminating",
+        "UnsupportedOperation.InstanceStateTerminated",
+        "UnsupportedOperation.InstanceStateShutdown",
+    )
+)
 # RunInstances' answers for a zone out of stock or not selling the type (10.4.2): another zone may have it.
-STOCK_ERROR_PREFIXES = ("ResourcesSoldOut.", "ResourceInsufficient.SpecifiedInstanceType", "ResourceInsufficient.AvailabilityZoneSoldOut",
-                        "ResourceUnavailable.InstanceType", "InvalidParameterValue.InsufficientOffering")
+STOCK_ERROR_PREFIXES = (
+    "ResourcesSoldOut.",
+    "ResourceInsufficient.SpecifiedInstanceType",
+    "ResourceInsufficient.AvailabilityZoneSoldOut",
+    "ResourceUnavailable.InstanceType",
+    "InvalidParameterValue.InsufficientOffering",
+)
 # What an API without the timer actions answers (10.1: they exist since 2024).
 TIMERS_UNAVAILABLE = ("InvalidAction", "UnsupportedOperation")
 # The DryRun of a create that would succeed: a common error code on some
@@ -55,7 +61,7 @@ LEGACY_SYSTEM_DISK_DEFAULT = 20
 
 def _chunks(values, size=MAX_BATCH):
     values = list(values)
-    return [values[start:start + size] for start in range(0, len(values), size)]
+    return [values[start : start + size] for start in range(0, len(values), size)]
 
 
 class V3Backend(Backend):
@@ -265,8 +271,9 @@ class V3Backend(Backend):
                     self.client.call("DeleteInstancesActionTimer", {"ActionTimerIds": [timer_id]})
                     self._timers.pop(instance_id, None)
                 if moment is not None:
-                    answer = self.client.call("ImportInstancesActionTimer", {
-                        "InstanceIds": [instance_id], "ActionTimer": {"TimerAction": "TerminateInstances", "ActionTime": moment}})
+                    answer = self.client.call(
+                        "ImportInstancesActionTimer", {"InstanceIds": [instance_id], "ActionTimer": {"TimerAction": "TerminateInstances", "ActionTime": moment}}
+                    )
                     ids = answer.get("ActionTimerIds") or []
                     if ids:
                         self._timers[instance_id] = ids[0]
@@ -292,8 +299,7 @@ class V3Backend(Backend):
 def _unavailable(error, zone):
     """A stock answer as ZoneUnavailable (another zone may sell it); any other error as it is."""
     if error.code.startswith(STOCK_ERROR_PREFIXES):
-        return ZoneUnavailable("zone {0} cannot sell this now: {1}".format(zone, error), error,
-                               sold_out=not error.code.startswith("ResourceUnavailable."))
+        return ZoneUnavailable("zone {0} cannot sell this now: {1}".format(zone, error), error, sold_out=not error.code.startswith("ResourceUnavailable."))
     return error
 
 
@@ -325,5 +331,4 @@ def parse_quote(answer, count):
         raise TransportError("InquiryPriceRunInstances", "the price quote cannot be read: {0!r}".format(price), status=200) from None
     unit = (bandwidth.get("ChargeUnit") or "HOUR").upper()
     hourly = instance_price + (bandwidth_price if unit == "HOUR" else 0)
-    return Quote(count=count, instance_price=instance_price, bandwidth_price=bandwidth_price,
-                 bandwidth_price_unit=unit, hourly_price=round(hourly, 6))
+    return Quote(count=count, instance_price=instance_price, bandwidth_price=bandwidth_price, bandwidth_price_unit=unit, hourly_price=round(hourly, 6))

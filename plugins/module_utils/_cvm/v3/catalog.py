@@ -59,8 +59,10 @@ class Catalog:
         """
         name = self.zones().get(int(zone_id)) or static_zone_name(zone_id)
         if name is None:
-            raise TaskFailure("option 'zone_id': {0} is no zone of this region (DescribeZones does not list it, and its leading "
-                              "digits name no documented region); nothing was sent".format(zone_id))
+            raise TaskFailure(
+                "option 'zone_id': {0} is no zone of this region (DescribeZones does not list it, and its leading "
+                "digits name no documented region); nothing was sent".format(zone_id)
+            )
         return name
 
     def zone_ids(self):
@@ -98,13 +100,20 @@ class Catalog:
         if not matches:
             pairs = sorted({(item.get("Cpu"), item.get("Memory")) for item in offers if item.get("Cpu") is not None})
             sold = ", ".join("{0}/{1}".format(c, m) for c, m in pairs) or "nothing"
-            raise InstanceTypeUnavailable("instance_type {0} does not sell cpu {1} with mem {2} in zone {3}; it sells (cpu/mem): {4}. "
-                                          "Nothing was bought".format(option, cpu, memory, zone, sold))
+            raise InstanceTypeUnavailable(
+                "instance_type {0} does not sell cpu {1} with mem {2} in zone {3}; it sells (cpu/mem): {4}. Nothing was bought".format(
+                    option, cpu, memory, zone, sold
+                )
+            )
         # More than one type of the same size has not been seen; take the one named by the convention (5.3 rule 2).
         conventional = conventional_type_name(family, cpu, memory)
         matches.sort(key=lambda item: item.get("InstanceType") != conventional)
         chosen = matches[0]
         if chosen.get("Status") == SOLD_OUT:
-            raise InstanceTypeUnavailable("instance_type {0} with cpu {1} and mem {2} ({3}) is sold out in zone {4}; nothing was "
-                                          "bought".format(option, cpu, memory, chosen.get("InstanceType"), zone), sold_out=True)
+            raise InstanceTypeUnavailable(
+                "instance_type {0} with cpu {1} and mem {2} ({3}) is sold out in zone {4}; nothing was bought".format(
+                    option, cpu, memory, chosen.get("InstanceType"), zone
+                ),
+                sold_out=True,
+            )
         return chosen["InstanceType"]

@@ -43,8 +43,12 @@ def status_name(record):
     name = STATUS_BY_STATE.get(state)
     if name is None:
         return "maintenance"
-    if (name == "running" and record.get("LatestOperationState") == "OPERATING"
-            and record.get("LatestOperation") not in LIFECYCLE_OPERATIONS and record.get("LatestOperation")):
+    if (
+        name == "running"
+        and record.get("LatestOperationState") == "OPERATING"
+        and record.get("LatestOperation") not in LIFECYCLE_OPERATIONS
+        and record.get("LatestOperation")
+    ):
         return "operating"
     return name
 
@@ -66,7 +70,7 @@ def utc_time(text):
     text = str(text)
     for suffix in ("Z", "+00:00"):
         if text.endswith(suffix):
-            text = text[:-len(suffix)]
+            text = text[: -len(suffix)]
             break
     try:
         parsed = time.strptime(text, "%Y-%m-%dT%H:%M:%S")

@@ -90,8 +90,7 @@ def _market(spec):
     """InstanceMarketOptions of a spot create (10.3.1); without a price the bid is the current spot price."""
     if spec.market != "spot" or spec.spot_max_price is None:
         return None
-    return {"MarketType": "spot", "SpotOptions": {"MaxPrice": "{0:.4f}".format(spec.spot_max_price).rstrip("0").rstrip("."),
-                                                  "SpotInstanceType": "one-time"}}
+    return {"MarketType": "spot", "SpotOptions": {"MaxPrice": "{0:.4f}".format(spec.spot_max_price).rstrip("0").rstrip("."), "SpotInstanceType": "one-time"}}
 
 
 def _timer(spec, now):
@@ -118,8 +117,7 @@ def run_instances_parameters(spec, count, zone, instance_type, system_disk_size,
         "InstanceName": spec.instance_name,
         "LoginSettings": _login(spec),
         "SecurityGroupIds": list(spec.security_group_ids) if spec.security_group_ids else None,
-        "EnhancedService": {"SecurityService": {"Enabled": bool(spec.security_agent)},
-                            "MonitorService": {"Enabled": bool(spec.monitor_agent)}},
+        "EnhancedService": {"SecurityService": {"Enabled": bool(spec.security_agent)}, "MonitorService": {"Enabled": bool(spec.monitor_agent)}},
         "ClientToken": client_token,
         "TagSpecification": _tags(spec, client_token),
         "ActionTimer": _timer(spec, now),
@@ -141,7 +139,7 @@ def price_parameters(spec, count, zone, instance_type, system_disk_size):
 
 def _chunks(values, size):
     values = list(values)
-    return [values[start:start + size] for start in range(0, len(values), size)]
+    return [values[start : start + size] for start in range(0, len(values), size)]
 
 
 def describe_queries(instance_filter, region, zone_name):
