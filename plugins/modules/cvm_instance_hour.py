@@ -381,8 +381,9 @@ options:
     default: keep_charging
   concurrency:
     description:
-      - How many requests to send at the same time for work the API takes one instance at a time (on the legacy API
-        C(ReturnInstance) and C(UpdateInstanceBandwidthHour)). API 3.0 takes up to 100 instances per request instead.
+      - How many requests to send at the same time for work the API does not take in one request (on the legacy API
+        C(ReturnInstance), C(UpdateInstanceBandwidthHour) and the security group look-ups; on API 3.0 a bandwidth change
+        billed by the hour, and batches beyond 100 instances).
       - Requests are paced within the API's documented rate limit per action, and a request the API throttles anyway is
         retried after a back-off, so a high value does not fail the task.
     type: int

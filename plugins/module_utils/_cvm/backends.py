@@ -97,7 +97,7 @@ def _open_v3(connection, session):
             service=service,
         )
 
-    return V3Backend(client_for("cvm"), connection.region, client_for("vpc"))
+    return V3Backend(client_for("cvm"), connection.region, client_for("vpc"), concurrency=connection.concurrency)
 
 
 def _open_legacy(connection, session):

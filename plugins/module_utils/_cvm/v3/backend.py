@@ -14,6 +14,7 @@ import base64
 
 from ansible_collections.qcloud.cvm.plugins.module_utils._api.errors import ApiError, QcloudError, TransportError
 from ansible_collections.qcloud.cvm.plugins.module_utils._cvm.backend import MAX_PAGE_SIZE, Backend, Outcome, Page, Quote, ZoneUnavailable
+from ansible_collections.qcloud.cvm.plugins.module_utils._cvm.concurrency import DEFAULT_CONCURRENCY, each_in_parallel
 from ansible_collections.qcloud.cvm.plugins.module_utils._cvm.listing import list_stream
 from ansible_collections.qcloud.cvm.plugins.module_utils._cvm.regions import zone_id_of
 from ansible_collections.qcloud.cvm.plugins.module_utils._cvm.v3.catalog import Catalog
@@ -69,10 +70,12 @@ class V3Backend(Backend):
 
     api = "v3"
 
-    def __init__(self, client, region, vpc_client=None):
+    def __init__(self, client, region, vpc_client=None, concurrency=DEFAULT_CONCURRENCY):
         self.client = client
         # DescribeSecurityGroups is a vpc action (3.11).
         self.vpc_client = vpc_client
+        # How many calls run at once where one call cannot take every instance.
+        self.concurrency = concurrency
         self.region = region
         self.catalog = Catalog(client)
         # The last Instance listed of each ID: the bandwidth change needs its billing.
@@ -226,19 +229,19 @@ class V3Backend(Backend):
     # -- changing in place -----------------------------------------------------
 
     def _batch(self, action, instance_ids, params, size=MAX_BATCH):
-        """One call per ``size`` IDs; a refused call is retried one ID at a time, so each instance gets its own outcome."""
-        outcomes = []
-        for chunk in _chunks(instance_ids, size):
+        """One call per ``size`` IDs, several calls at once; a refused call is retried one ID at a time,
+        so each instance gets its own outcome, in order."""
+        def send(client, chunk):
             try:
-                self.client.call(action, dict(params, InstanceIds=chunk))
+                client.call(action, dict(params, InstanceIds=chunk))
             except (ApiError, TransportError) as error:
                 if len(chunk) == 1 or isinstance(error, TransportError):
-                    outcomes.extend(Outcome(i, error) for i in chunk)
-                else:
-                    outcomes.extend(self._batch(action, chunk, params, size=1))
-                continue
-            outcomes.extend(Outcome(i) for i in chunk)
-        return outcomes
+                    return [Outcome(i, error) for i in chunk]
+                return [outcome for one in chunk for outcome in send(client, [one])]
+            return [Outcome(i) for i in chunk]
+
+        results = each_in_parallel(self.client, send, _chunks(instance_ids, size), self.concurrency)
+        return [outcome for outcomes in results for outcome in outcomes]
 
     def set_bandwidth(self, instance_ids, bandwidth):
         params = {"InternetAccessible": {"InternetMaxBandwidthOut": bandwidth}}
