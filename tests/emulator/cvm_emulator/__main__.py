@@ -10,7 +10,7 @@ import sqlite3
 import sys
 
 from . import DEFAULT_SECRET_ID, DEFAULT_SECRET_KEY
-from .config import DRY_RUN_MODES, Settings
+from .config import DRY_RUN_MODES, STOP_CHARGING_MODES, TIMER_DELETE_MODES, Settings
 from .emulator import Emulator
 from .server import EmulatorHTTPServer, write_port_file
 
@@ -23,9 +23,11 @@ Local emulator of Tencent Cloud's CVM APIs over one store, on one port:
                  UpdateInstanceBandwidthHour, and the dfw actions ModifySecurityGroupsOfInstance,
                  DescribeSecurityGroupEx, DescribeInstancesOfSecurityGroup;
   /              API 3.0 (TC3-HMAC-SHA256, version 2017-03-12): the cvm actions RunInstances,
-                 DescribeInstances, TerminateInstances, ... and vpc DescribeSecurityGroups
+                 DescribeInstances, TerminateInstances, ImportInstancesActionTimer,
+                 DescribeInstancesAttributes, ... and vpc DescribeSecurityGroups
                  (tests/emulator/README.md lists them);
-plus a JSON control API under /_emulator/.
+plus a JSON control API under /_emulator/ (instances, requests, faults, config, seed,
+security_groups, clock, reclaim, stock, reset).
 
 Default credentials (the one accepted key pair):
   SecretId  {DEFAULT_SECRET_ID}
@@ -72,7 +74,28 @@ def parse_args(argv):
         default=DRY_RUN_MODES[0],
         help="API 3.0 RunInstances DryRun that passes: answer a bare RequestId (request-id) or the DryRunOperation error (error) (default %(default)s)",
     )
-    add("--state-file", metavar="PATH", help="SQLite file that keeps the state across restarts")
+    add(
+        "--reclaim-delay",
+        type=float,
+        default=1.0,
+        metavar="SECONDS",
+        help="a spot instance reclaimed through POST /_emulator/reclaim stays TERMINATING this long (default %(default)s)",
+    )
+    add("--timer-keep", type=float, default=86400.0, metavar="SECONDS", help="DONE action timers stay listed this long (default %(default)s)")
+    add(
+        "--stop-charging-mode",
+        choices=STOP_CHARGING_MODES,
+        default=STOP_CHARGING_MODES[0],
+        help="API 3.0 StopInstances STOP_CHARGING of an instance with a local disk: refuse the call (strict) or stop it with charging (lenient) "
+        "(default %(default)s)",
+    )
+    add(
+        "--timer-delete-mode",
+        choices=TIMER_DELETE_MODES,
+        default=TIMER_DELETE_MODES[0],
+        help="API 3.0 DeleteInstancesActionTimer of an unknown or already run timer: refuse the call (strict) or skip the id (ignore) (default %(default)s)",
+    )
+    add("--state-file", metavar="PATH", help="SQLite file that keeps the state (and the clock offset) across restarts")
     add("--tls-cert", metavar="PATH", help="serve HTTPS with this certificate (PEM)")
     add("--tls-key", metavar="PATH", help="private key for --tls-cert (PEM)")
     add(
@@ -93,7 +116,17 @@ def parse_args(argv):
     args = parser.parse_args(argv)
     if bool(args.tls_cert) != bool(args.tls_key):
         parser.error("--tls-cert and --tls-key go together")
-    for name in ("create_delay", "return_delay", "power_delay", "forget_delay", "timestamp_window", "v3_timestamp_window", "latency"):
+    for name in (
+        "create_delay",
+        "return_delay",
+        "power_delay",
+        "forget_delay",
+        "timestamp_window",
+        "v3_timestamp_window",
+        "latency",
+        "reclaim_delay",
+        "timer_keep",
+    ):
         if getattr(args, name) < 0:
             parser.error(f"--{name.replace('_', '-')} must be >= 0")
     if args.latency > 3600:
