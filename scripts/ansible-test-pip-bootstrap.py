@@ -14,7 +14,6 @@ for its cached download, ~/.ansible/test/cache/get_pip_<version>.py.
 import subprocess
 import sys
 
-
 # get-pip.py's own flags ("do not also install setuptools/wheel"); pip does not
 # know them, and without them it installs only what is named anyway.
 GET_PIP_ONLY_FLAGS = ("--no-setuptools", "--no-wheel")

@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 # -*- coding: utf-8 -*-
 # Copyright: qcloud.cvm contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
@@ -34,14 +33,24 @@ TARGETS = {
 }
 BEGIN = "# BEGIN instance keys (scripts/render-instance-docs.py)"
 END = "# END instance keys"
-TYPES = {"str": "str", "int": "int", "bool": "bool", "List[str]": "list", "List[Dict[str, Any]]": "list", "Dict[str, Any]": "dict", "Dict[str, str]": "dict",
-         "Optional[str]": "str", "Optional[int]": "int"}
+TYPES = {
+    "str": "str",
+    "int": "int",
+    "bool": "bool",
+    "List[str]": "list",
+    "List[Dict[str, Any]]": "list",
+    "Dict[str, Any]": "dict",
+    "Dict[str, str]": "dict",
+    "Optional[str]": "str",
+    "Optional[int]": "int",
+}
 
 
 def load_fields():
     """The Instance fields as (name, type, metadata), read without importing Ansible."""
     import importlib.util  # pylint: disable=import-outside-toplevel
     import types  # pylint: disable=import-outside-toplevel
+
     # model.py imports nothing of the collection; load it stand-alone.
     spec = importlib.util.spec_from_file_location("qcloud_cvm_model", MODEL)
     module = importlib.util.module_from_spec(spec)
@@ -107,7 +116,7 @@ def rewrite(path, kind, fields):
         raise SystemExit("{0}: no '{1}' ... '{2}' block".format(path, BEGIN, END))
     indent = len(match.group(1))
     lines = render_return(fields, indent) if kind == "return" else render_hostvars(fields, indent)
-    return text[:match.start()] + "\n".join(lines) + "\n" + text[match.end():]
+    return text[: match.start()] + "\n".join(lines) + "\n" + text[match.end() :]
 
 
 def main(argv):

@@ -73,6 +73,6 @@ class QcloudModule:
         if failure is not None:
             result = dict(self.result)
             result.update(failure.details())
-            result.pop("changed", None)
-            self.module.fail_json(msg=str(failure), changed=self.result.get("changed", False), **result)
+            result["changed"] = self.result.get("changed", False)
+            self.module.fail_json(msg=str(failure), **result)
         self.module.exit_json(**self.result)

@@ -50,9 +50,10 @@ UNNAMED_INSTANCE = "\u672a\u547d\u540d"
 
 def _field(description, sample, default=None, factory=None, elements=None, contains=None):
     metadata = {"description": description, "sample": sample, "elements": elements, "contains": contains}
+    # Called in the class body of Instance below, which is where dataclasses wants field().
     if factory is not None:
-        return dataclasses.field(default_factory=factory, metadata=metadata)
-    return dataclasses.field(default=default, metadata=metadata)
+        return dataclasses.field(default_factory=factory, metadata=metadata)  # pylint: disable=invalid-field-call
+    return dataclasses.field(default=default, metadata=metadata)  # pylint: disable=invalid-field-call
 
 
 DISK_CONTAINS = (

@@ -186,7 +186,7 @@ class InstanceTask:
             raise TaskFailure("the task did not finish: {0}".format("; ".join(self.failures)))
         if plan.replace:
             self.give_back(plan.replace, final=False)
-        self.report([i for i in plan.keep + plan.failed + new_ids])
+        self.report(plan.keep + plan.failed + new_ids)
 
     def check_protection(self, plan):
         """Give nothing back while an instance is protected, unless the task turns the protection off itself."""
