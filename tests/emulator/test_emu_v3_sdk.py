@@ -8,7 +8,9 @@ The clients are pointed at the emulator with ``HttpProfile(endpoint="127.0.0.1:P
 the SDK signs that endpoint as Host, as it would sign cvm.tencentcloudapi.com.
 """
 
+import base64
 import json
+import time
 
 import pytest
 
@@ -182,3 +184,80 @@ def test_sdk_retries_request_limit(sdk, emu):
         retrying.DescribeZones(models.DescribeZonesRequest())
     assert caught.value.code == "RequestLimitExceeded"
     assert [entry["code"] for entry in emu.control.requests()] == ["RequestLimitExceeded", 0]
+
+
+def _iso(epoch):
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(epoch))
+
+
+def test_sdk_timers_spot_and_user_data(sdk, emu):
+    """The guardrail actions the pinned SDK has (all four of api-notes/v3.md 10.1 and 10.5) and its models
+    for ActionTimer, InstanceMarketOptions and the spot quote."""
+    emu.control.post("config", {"create_delay": 0, "return_delay": 0})
+    at = int(emu.control.get("clock")["clock"]["now"]) + 900
+    user_data = base64.b64encode(b"#cloud-config\n").decode("ascii")
+    spot = dict(
+        RUN,
+        InstanceCount=2,
+        InstanceChargeType="SPOTPAID",
+        InstanceMarketOptions={"MarketType": "spot", "SpotOptions": {"MaxPrice": "0.10", "SpotInstanceType": "one-time"}},
+        ActionTimer={"TimerAction": "TerminateInstances", "ActionTime": _iso(at)},
+        UserData=user_data,
+    )
+    ids = sdk.RunInstances(_request(models.RunInstancesRequest, spot)).InstanceIdSet
+    found = sdk.DescribeInstances(_request(models.DescribeInstancesRequest, {"InstanceIds": ids})).InstanceSet
+    assert {inst.InstanceChargeType for inst in found} == {"SPOTPAID"}
+    timers = sdk.DescribeInstancesActionTimer(_request(models.DescribeInstancesActionTimerRequest, {"InstanceIds": ids})).ActionTimers
+    assert sorted(timer.InstanceId for timer in timers) == sorted(ids) and {timer.Status for timer in timers} == {"UNDO"}
+    assert timers[0].ActionTime == _iso(at) and timers[0].TimerAction == "TerminateInstances" and timers[0].Externals is not None
+    sdk.DeleteInstancesActionTimer(_request(models.DeleteInstancesActionTimerRequest, {"ActionTimerIds": [timers[0].ActionTimerId]}))
+    imported = sdk.ImportInstancesActionTimer(
+        _request(
+            models.ImportInstancesActionTimerRequest,
+            {"InstanceIds": [timers[0].InstanceId], "ActionTimer": {"TimerAction": "TerminateInstances", "ActionTime": _iso(at + 60)}},
+        )
+    )
+    assert len(imported.ActionTimerIds) == 1 and imported.RequestId
+    with pytest.raises(TencentCloudSDKException) as caught:
+        sdk.ImportInstancesActionTimer(_request(models.ImportInstancesActionTimerRequest, {"InstanceIds": ids, "ActionTimer": {"ActionTime": _iso(at + 60)}}))
+    assert caught.value.code == "FailedOperation.MutActionTimerExist"
+    attributes = sdk.DescribeInstancesAttributes(_request(models.DescribeInstancesAttributesRequest, {"InstanceIds": ids, "Attributes": ["UserData"]}))
+    assert [item.InstanceId for item in attributes.InstanceSet] == ids and attributes.InstanceSet[0].Attributes.UserData == user_data
+    with pytest.raises(TencentCloudSDKException) as caught:
+        sdk.StopInstances(_request(models.StopInstancesRequest, {"InstanceIds": ids, "StoppedMode": "STOP_CHARGING"}))
+    assert caught.value.code == "UnsupportedOperation.StoppedModeStopCharging"
+    # The pinned SDK's InquiryPriceRunInstancesRequest has no UserData or ActionTimer (it would drop them with a warning).
+    quoted = {key: value for key, value in spot.items() if key not in ("UserData", "ActionTimer")}
+    price = sdk.InquiryPriceRunInstances(_request(models.InquiryPriceRunInstancesRequest, dict(quoted, InstanceCount=1))).Price.InstancePrice
+    assert price.UnitPriceDiscount < price.UnitPrice and price.ChargeUnit == "HOUR"
+    quota = sdk.DescribeZoneInstanceConfigInfos(
+        _request(
+            models.DescribeZoneInstanceConfigInfosRequest,
+            {"Filters": [{"Name": "instance-type", "Values": ["S1.SMALL2"]}, {"Name": "instance-charge-type", "Values": ["SPOTPAID"]}]},
+        )
+    ).InstanceTypeQuotaSet
+    assert {item.InstanceChargeType for item in quota} == {"SPOTPAID"} and quota[0].Price.UnitPriceDiscount == 0.04
+    # The timers fire on the emulator's clock.
+    emu.control.post("clock", {"advance": 1000})
+    assert sdk.DescribeInstances(_request(models.DescribeInstancesRequest, {"InstanceIds": ids})).TotalCount == 0
+    done = sdk.DescribeInstancesActionTimer(_request(models.DescribeInstancesActionTimerRequest, {"StatusList": ["DONE"]})).ActionTimers
+    assert len(done) == 2
+
+
+def test_sdk_protection_and_sold_out(sdk, emu):
+    emu.control.post("config", {"create_delay": 0})
+    (instance_id,) = sdk.RunInstances(_request(models.RunInstancesRequest, dict(RUN, DisableApiTermination=True))).InstanceIdSet
+    with pytest.raises(TencentCloudSDKException) as caught:
+        sdk.TerminateInstances(_request(models.TerminateInstancesRequest, {"InstanceIds": [instance_id]}))
+    assert caught.value.code == "UnsupportedOperation.InstancesProtected"
+    sdk.ModifyInstancesAttribute(_request(models.ModifyInstancesAttributeRequest, {"InstanceIds": [instance_id], "DisableApiTermination": False}))
+    sdk.TerminateInstances(_request(models.TerminateInstancesRequest, {"InstanceIds": [instance_id]}))
+    emu.control.post("stock", {"zone": "ap-guangzhou-3", "instance_type": "S1.SMALL2", "status": "SOLD_OUT", "reason": "sdk test"})
+    with pytest.raises(TencentCloudSDKException) as caught:
+        sdk.RunInstances(_request(models.RunInstancesRequest, dict(RUN, DryRun=True)))
+    assert caught.value.code == "ResourcesSoldOut.SpecifiedInstanceType"
+    quota = sdk.DescribeZoneInstanceConfigInfos(
+        _request(models.DescribeZoneInstanceConfigInfosRequest, {"Filters": [{"Name": "instance-type", "Values": ["S1.SMALL2"]}]})
+    ).InstanceTypeQuotaSet
+    sold = next(item for item in quota if item.Zone == "ap-guangzhou-3")
+    assert (sold.Status, sold.StatusCategory, sold.SoldOutReason) == ("SOLD_OUT", "WithoutStock", "sdk test")
