@@ -381,16 +381,19 @@ def test_timers_through_the_cli_state_file(cli, tmp_path):
     assert client.ok("DescribeInstancesActionTimer", {})["ActionTimers"] == []
 
 
-def test_timer_rate_limits(make_emulator):
-    handle = make_emulator(rate_limits=True)
-    client = V3Client(handle.url)
-    for action, limit in (("DescribeInstancesActionTimer", 10), ("DescribeInstancesAttributes", 20)):
-        params = {} if action == "DescribeInstancesActionTimer" else {"InstanceIds": ["ins-nothere1"], "Attributes": ["UserData"]}
-        codes = [client.call(action, params).get("Error", {}).get("Code") for _index in range(limit + 1)]
-        assert codes[-1] == "RequestLimitExceeded" and "RequestLimitExceeded" not in codes[: limit - 1], (action, codes)
-    # Moving the clock refills the buckets (the offset applies to them too).
-    handle.control.post("clock", {"advance": 5})
-    assert "Error" not in client.call("DescribeInstancesActionTimer", {})
+def test_timer_rate_limits():
+    with RunningEmulator(Settings(rate_limits=True)) as running:
+        emulator = running.emulator
+        # Freeze the buckets' wall clock so counts are exact; the emulator's offset still applies.
+        emulator.limiter.clock = lambda: 1000.0 + emulator.clock.offset
+        client, control = V3Client(running.url), Control(running.url)
+        for action, limit in (("DescribeInstancesActionTimer", 10), ("DescribeInstancesAttributes", 20)):
+            params = {} if action == "DescribeInstancesActionTimer" else {"InstanceIds": ["ins-nothere1"], "Attributes": ["UserData"]}
+            codes = [client.call(action, params).get("Error", {}).get("Code") for _index in range(limit + 1)]
+            assert "RequestLimitExceeded" not in codes[:limit] and codes[limit] == "RequestLimitExceeded", (action, codes)
+        # Moving the clock refills the buckets (the offset applies to them too).
+        control.post("clock", {"advance": 5})
+        assert "Error" not in client.call("DescribeInstancesActionTimer", {})
 
 
 def test_fast_describe_at_10000_with_timers(v3, emu):
