@@ -8,7 +8,10 @@ import time
 
 import pytest
 
-from emu_v3_client import RUN_EXAMPLE
+from cvm_emulator.config import Settings
+from cvm_emulator.server import RunningEmulator
+from emu_client import Control
+from emu_v3_client import RUN_EXAMPLE, V3Client
 
 SPOT = {"InstanceChargeType": "SPOTPAID"}
 
@@ -172,3 +175,26 @@ def test_reclaim_by_legacy_id_with_seconds_drops_timers(v3, fast):
     fast.control.post("faults", {"action": "RunInstances", "kind": "create_fails"})
     (failed,) = v3.run(SPOT)
     assert "nothing to reclaim" in fast.control.post("reclaim", {"instance_id": failed}, expect=400)["error"]
+
+
+def test_spot_and_released_address_survive_a_restart_stock_does_not(tmp_path):
+    path = str(tmp_path / "state.sqlite")
+    cloud = {"SystemDisk": {"DiskType": "CLOUD_BASIC", "DiskSize": 50}}
+    with RunningEmulator(Settings(state_file=path, create_delay=0, power_delay=0)) as first:
+        client, control = V3Client(first.url), Control(first.url)
+        (spot_id,) = client.run(dict(SPOT, **_market("0.05")))
+        (stopped,) = client.run(cloud)
+        client.ok("StopInstances", {"InstanceIds": [stopped], "StoppedMode": "STOP_CHARGING"})
+        control.post("stock", {"zone": "ap-guangzhou-3", "instance_type": "S1.SMALL2", "status": "SOLD_OUT"})
+        assert client.error("RunInstances", RUN_EXAMPLE) == "ResourcesSoldOut.SpecifiedInstanceType"
+    with RunningEmulator(Settings(state_file=path, power_delay=0, reclaim_delay=0)) as second:
+        client, control = V3Client(second.url), Control(second.url)
+        assert client.instance(spot_id)["InstanceChargeType"] == "SPOTPAID"
+        inst = client.instance(stopped)
+        assert inst["StopChargingMode"] == "STOP_CHARGING" and inst["PublicIpAddresses"] is None
+        client.ok("StartInstances", {"InstanceIds": [stopped]})
+        assert client.instance(stopped)["PublicIpAddresses"], "the release was remembered: a new address at start"
+        assert control.get("stock")["stock"] == [row for row in control.get("stock")["stock"] if row["instance_type"] != "S1.SMALL2"]
+        assert client.run(), "the stock table is runtime state: back to the start-up table"
+        control.post("reclaim", {"instance_id": spot_id})
+        assert client.instance(spot_id) is None
