@@ -9,8 +9,10 @@ only the protocol (TC3-HMAC-SHA256, ``{"Response": ...}``) and the actions
 differ.  One module per job: ``auth`` (TC3), ``decode`` (JSON body or GET
 query), ``schema`` (parameter shapes), ``checks`` (shared value rules),
 ``render`` (the 3.0 view of an instance), ``types``/``zones``/``images``/
-``pricing`` (tables), ``actions_*`` (handlers), ``table`` (the action
-table) and ``face`` (the pipeline).
+``pricing`` (tables), ``spot`` (SPOTPAID rules), ``actions_*`` (handlers,
+``actions_timers`` for the action timers), ``table`` (the action table) and
+``face`` (the pipeline).  The guardrails' shared parts are outside the
+package: ``..clock``, ``..timers``, ``..stock``.
 """
 
 VERSION = "2017-03-12"
