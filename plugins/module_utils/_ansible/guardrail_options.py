@@ -98,6 +98,11 @@ def guardrail_errors(params, now=None):
         errors.append(
             "option 'user_data' must be at most {0} bytes once base64-encoded, got {1}".format(MAX_USER_DATA, len(encode_user_data(params["user_data"])))
         )
+    if params.get("termination_protection") and (params.get("expire_after") or params.get("expire_at")):
+        errors.append(
+            "options 'termination_protection' and 'expire_after'/'expire_at' exclude each other: the API refuses to "
+            "protect an instance whose expiry timer is set, since the timer could not give it back"
+        )
     if params.get("stopped_mode") == "stop_charging" and params.get("state") != "stopped":
         errors.append("option 'stopped_mode' applies to state: stopped, not state: {0}".format(params.get("state")))
     return errors

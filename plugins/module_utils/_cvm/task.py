@@ -297,10 +297,13 @@ class InstanceTask:
 
     def wait_for(self, instance_ids, wanted, what):
         try:
-            self.instances.update(wait_for_status(self.backend, instance_ids, wanted, self.settings.wait_timeout, what=what))
+            settled = wait_for_status(self.backend, instance_ids, wanted, self.settings.wait_timeout, what=what)
         except InstanceWaitError as error:
             self.instances.update(error.instances)
             raise
+        # The polls list what DescribeInstances reports; the rest (groups, expiry) once, at the end.
+        self.backend.complete_instances(list(settled.values()))
+        self.instances.update(settled)
 
     def create(self, count):
         def remember(token):

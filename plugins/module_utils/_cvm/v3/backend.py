@@ -231,6 +231,7 @@ class V3Backend(Backend):
     def _batch(self, action, instance_ids, params, size=MAX_BATCH):
         """One call per ``size`` IDs, several calls at once; a refused call is retried one ID at a time,
         so each instance gets its own outcome, in order."""
+
         def send(client, chunk):
             try:
                 client.call(action, dict(params, InstanceIds=chunk))
