@@ -22,12 +22,13 @@ description:
     bought. Instances that failed to create (V(launch_failed)) are reported but not counted. When more instances exist
     than O(goods_num), they are all kept and reported with a warning: the module gives nothing back unless asked with
     O(state=absent)."
-  - "B(Drift.) Every instance is compared with the task, for every option the API reports back. O(bandwidth) and
-    O(security_group_ids) are changed in place, and the power state follows O(state); each such change is reported in
-    RV(changes) with its before and after. Any other difference (O(image_id), O(cpu)/O(mem), O(instance_type),
-    O(storage_type), O(storage_size), O(root_size), O(vpc_id)/O(subnet_id), O(private_ip_addresses), O(project_id),
-    O(bandwidth_type), O(wan_ip), O(is_vpc_gateway)) refuses the task before anything is bought or changed, naming each
-    option with the current and the wanted value and the instances that differ; unless O(replace_drifted=true)."
+  - "B(Drift.) Every instance is compared with the task, for every option the API reports back. O(bandwidth),
+    O(security_group_ids), the expiry (O(expire_after), O(expire_at)) and O(termination_protection) are changed in place,
+    and the power state follows O(state); each such change is reported in RV(changes) with its before and after. Any other
+    difference (O(image_id), O(cpu)/O(mem), O(instance_type), O(storage_type), O(storage_size), O(root_size),
+    O(vpc_id)/O(subnet_id), O(private_ip_addresses), O(project_id), O(bandwidth_type), O(wan_ip), O(is_vpc_gateway),
+    O(market), O(user_data)) refuses the task before anything is bought or changed, naming each option with the current
+    and the wanted value and the instances that differ; unless O(replace_drifted=true)."
   - "B(Replacement.) With O(replace_drifted=true), drifted instances are replaced: replacements with the new settings are
     bought, waited for until they run, and only then are the drifted ones given back. A failure at any step leaves at
     least as many running instances as before, and the result reports every ID."
@@ -760,7 +761,9 @@ changes:
       type: str
       sample: ins-a19qoqqk
     attribute:
-      description: The option that changed (V(bandwidth), V(security_group_ids)), or V(status) for a power change.
+      description: >-
+        What changed: V(bandwidth), V(security_group_ids), V(expire_time) (the expiry timer), V(termination_protection),
+        or V(status) for a power change.
       type: str
       sample: bandwidth
     before:

@@ -27,7 +27,8 @@ V3_FEATURES = {
     "stopped_mode": "StopInstances StoppedMode",
 }
 # The value of each that asks for nothing (so it is accepted on the legacy API).
-NEUTRAL_VALUES = {"market": "on_demand", "stopped_mode": "keep_charging", "fallback_zones": []}
+# termination_protection false is true of every legacy instance, so it is accepted there.
+NEUTRAL_VALUES = {"market": "on_demand", "stopped_mode": "keep_charging", "fallback_zones": [], "termination_protection": False}
 # UserData is at most 16 KB once base64-encoded (api-notes/v3.md 10.5).
 MAX_USER_DATA = 16 * 1024
 
@@ -39,7 +40,8 @@ def guardrail_argument_spec():
         market=dict(type="str", default="on_demand", choices=["on_demand", "spot"]),
         spot_max_price=dict(type="float"),
         fallback_zones=dict(type="list", elements="int", default=[]),
-        user_data=dict(type="str"),
+        # User data may hold secrets (cloud-init passwords, tokens): never echoed.
+        user_data=dict(type="str", no_log=True),
         termination_protection=dict(type="bool"),
         stopped_mode=dict(type="str", default="keep_charging", choices=["keep_charging", "stop_charging"]),
     )
@@ -119,7 +121,8 @@ def guardrail_spec_values(params):
         expire_after=parse_duration(params["expire_after"]) if params.get("expire_after") else None,
         market=params.get("market") or "on_demand",
         spot_max_price=params.get("spot_max_price"),
-        user_data=params.get("user_data"),
+        # An empty user data is none: the API reports no user data for it.
+        user_data=params.get("user_data") or None,
         termination_protection=params.get("termination_protection"),
         fallback_zone_ids=list(params.get("fallback_zones") or []),
     )

@@ -108,6 +108,10 @@ class Backend:
         """Every listed instance named exactly ``instance_name`` in one of the zones, in any status."""
         raise NotImplementedError
 
+    def find_by_client_token(self, client_token: str) -> List[Instance]:
+        """The listed instances a create with ``client_token`` made, where the API can tell (API 3.0: a tag); [] elsewhere."""
+        return []
+
     def get(self, instance_ids: Sequence[str]) -> List[Instance]:
         """The listed instances among ``instance_ids`` (an ID the API does not list is simply absent)."""
         raise NotImplementedError

@@ -15,10 +15,11 @@ create-time only (neither API lists them).
 from __future__ import annotations
 
 import dataclasses
+import time
 
 from typing import Any, List
 
-from ansible_collections.qcloud.cvm.plugins.module_utils._cvm.expiry import iso, parse_time, same_time, wanted_expiry
+from ansible_collections.qcloud.cvm.plugins.module_utils._cvm.expiry import MIN_LEAD, SAME_TIME, iso, parse_time, same_time, wanted_expiry
 from ansible_collections.qcloud.cvm.plugins.module_utils._cvm.instance_types import DISK_TYPE_NUMBERS, option_of_family
 
 # The settings an API can change in place without losing data.
@@ -99,8 +100,26 @@ def differences(instance, spec, groups_ordered=True, user_data=None):
         found.append(Difference("security_group_ids", list(instance.security_group_ids), list(spec.security_group_ids)))
     if spec.termination_protection is not None and instance.termination_protection != spec.termination_protection:
         found.append(Difference("termination_protection", instance.termination_protection, spec.termination_protection))
-    wanted = wanted_expiry(spec, instance.created_time)
-    current = parse_time(instance.expire_time) if instance.expire_time else None
-    if wanted is not None and "expire_time" not in instance.unreported and not same_time(current, wanted):
-        found.append(Difference("expire_time", instance.expire_time, iso(wanted)))
+    expiry = _expiry_difference(instance, spec)
+    if expiry is not None:
+        found.append(expiry)
     return found
+
+
+def _expiry_difference(instance, spec, now=None):
+    """The expiry timer to set, or None when the instance's is right (or the API does not tell)."""
+    wanted = wanted_expiry(spec, instance.created_time)
+    if wanted is None or "expire_time" in instance.unreported:
+        return None
+    now = time.time() if now is None else now
+    current = parse_time(instance.expire_time) if instance.expire_time else None
+    earliest = int(now) + MIN_LEAD
+    if wanted < earliest:
+        # Overdue (older than expire_after): a timer as early as the API takes it is right; pushing
+        # it on at every run would keep the instance for ever.
+        if current is not None and current <= earliest + SAME_TIME:
+            return None
+        wanted = earliest
+    if same_time(current, wanted):
+        return None
+    return Difference("expire_time", instance.expire_time, iso(wanted))

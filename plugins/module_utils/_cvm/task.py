@@ -243,11 +243,16 @@ class InstanceTask:
         price limit must be checked.
         """
         limit = self.settings.max_hourly_price
-        spec = self.spec
+        dry_run_spec = None
         if self.settings.check_mode:
-            spec = self.dry_run_zones(count)
+            dry_run_spec, _answer = self.first_zone("a create would try the next fallback zone", lambda spec: self.dry_run(spec, count))
+            self.result["create_zone_id"] = dry_run_spec.zone_id
         try:
-            quote = self.backend.quote(spec, count)
+            if dry_run_spec is not None:
+                quote = self.backend.quote(dry_run_spec, count)
+            else:
+                # Priced in the first zone that can sell (the create falls back the same way).
+                _spec, quote = self.first_zone("pricing in the next fallback zone", lambda spec: self.backend.quote(spec, count))
         except ApiError as error:
             if not error.retryable or limit is not None:
                 raise TaskFailure(
@@ -267,20 +272,23 @@ class InstanceTask:
                 "the {0} instance(s) to create cost {1} per hour, above max_hourly_price {2}; nothing was bought".format(count, quote.hourly_price, limit)
             )
 
-    def dry_run_zones(self, count):
-        """Check mode: the spec of the first zone whose DryRun passes (check mode says which zone a create would use)."""
+    def first_zone(self, what_next, attempt):
+        """(spec, answer) of the first zone of zone_id and the fallback zones where ``attempt(spec)`` does not find it unavailable."""
         for zone_spec in self.zone_specs():
-            token = self.settings.client_token or derive_client_token(self.backend.region, zone_spec, count, self.known_ids)
             try:
-                self.backend.dry_run(zone_spec, count, token)
+                answer = attempt(zone_spec)
             except ZoneUnavailable as error:
                 if zone_spec is self.zone_specs()[-1]:
                     raise
-                self.warn("zone {0}: {1}; a create would try the next fallback zone".format(zone_spec.zone_id, error))
+                self.warn("zone {0}: {1}; {2}".format(zone_spec.zone_id, error, what_next))
                 continue
-            self.result["create_zone_id"] = zone_spec.zone_id
-            return zone_spec
-        return self.spec
+            return zone_spec, answer
+        return self.spec, None
+
+    def dry_run(self, spec, count):
+        """Check mode: the API checks the create, stock included, without buying (api-notes/v3.md 4.2)."""
+        token = self.settings.client_token or derive_client_token(self.backend.region, spec, count, self.known_ids)
+        self.backend.dry_run(spec, count, token)
 
     def preview(self):
         plan = self.plan
@@ -323,7 +331,9 @@ class InstanceTask:
         purchase = None
         for zone_spec in self.zone_specs():
             try:
-                purchase = buy(self.backend, zone_spec, count, self.known_ids, self.settings.client_token, sleep=self.sleep, on_token=remember)
+                purchase = buy(
+                    self.backend, zone_spec, count, self.known_ids, self.settings.client_token, sleep=self.sleep, on_token=remember, on_answer=answered
+                )
             except TransportError as error:
                 raise self.lost_create(error) from None
             except ZoneUnavailable as error:
@@ -386,6 +396,11 @@ class InstanceTask:
         again = "run the task again: it finds the instances this create made, or sends the same client token again if there are none"
         try:
             found = self.backend.find(self.spec.zone_ids, self.spec.instance_name)
+            token = self.result.get("client_token")
+            if token:
+                # A create of several is named 1..n until it is renamed (API 3.0): its token tag finds it by any name.
+                seen = {instance.instance_id for instance in found}
+                found += [i for i in self.backend.find_by_client_token(token) if i.instance_id not in seen]
         except QcloudError as lookup_error:
             return TaskFailure(
                 "{0}. The create may have gone through, and looking up its instances failed too ({1}); {2}".format(error, lookup_error, again), error

@@ -19,7 +19,8 @@ Actions, on per-region instance records in the 3.0 ``Instance`` shape (3.2.1), n
 
 * DescribeInstances: InstanceIds (<= 100) or Filters (<= 10, <= 5 values;
   ``zone``, ``instance-name`` (exact, or substring with ``name_filter =
-  "fuzzy"``), ``instance-id``, ``instance-state``, ``project-id``), not both;
+  "fuzzy"``), ``instance-id``, ``instance-state``, ``project-id``,
+  ``tag-key``, ``tag-value``, ``tag:<key>``), not both;
   Offset/Limit (default 20, at most 100);
 * RunInstances: zone in the region, InstanceType sold in the zone, a public
   IP only with bandwidth, Password xor KeyIds; ``InstanceCount`` > 1 appends
@@ -34,10 +35,49 @@ Actions, on per-region instance records in the 3.0 ``Instance`` shape (3.2.1), n
   later answers ``UnsupportedOperation.InstanceStateTerminated``; the bandwidth
   of BANDWIDTH_POSTPAID_BY_HOUR instances changes one per call (3.9);
 * InquiryPriceRunInstances: ``Price`` floats, UnitPrice above UnitPriceDiscount;
-* DescribeZones, DescribeZoneInstanceConfigInfos (``offers``), DescribeImages (``images``);
+* DescribeZones, DescribeZoneInstanceConfigInfos (``offers``, one per zone,
+  type and charge type: POSTPAID_BY_HOUR and SPOTPAID), DescribeImages (``images``);
 * vpc DescribeSecurityGroups (``security_groups`` per region): an unknown ID in
   SecurityGroupIds is ``ResourceNotFound`` (the emulator's reading) unless
   ``strict_group_ids`` is False, when the known ones are answered.
+
+The guardrails (section 10), as the emulator checklist of 10.7 reads them:
+
+* expiry timers (``timers``, by ActionTimerId): RunInstances ``ActionTimer``
+  makes one UNDO timer per instance; ImportInstancesActionTimer (at most one
+  UNDO timer per instance, ``FailedOperation.MutActionTimerExist``; none on a
+  protected instance), DescribeInstancesActionTimer (AND of the filters, at
+  most 100 InstanceIds, no paging), DeleteInstancesActionTimer (UNDO timers
+  only, else ``InvalidParameterValue`` and nothing deleted). ``ActionTime`` is
+  ``YYYY-MM-DDThh:mm:ssZ`` only, more than 5 minutes after ``clock()`` (the
+  wall clock unless given). ``timer_actions = False`` is an API without them
+  (``InvalidAction``). A given-back instance takes its timers with it;
+* StopInstances ``StoppedMode``: STOP_CHARGING for POSTPAID_BY_HOUR instances
+  whose disks are all cloud disks, else
+  ``UnsupportedOperation.StoppedModeStopCharging`` for the whole call; the
+  stopped instance shows ``StopChargingMode`` (``NOT_APPLICABLE`` again once
+  started), and loses its public IP when it stops charging;
+* spot: ``InstanceChargeType`` SPOTPAID needs a SPOTPAID offer of the type
+  (``UnsupportedOperation.NoInstanceTypeSupportSpot``); ``InstanceMarketOptions``
+  is checked (MarketType spot, SpotOptions.MaxPrice a decimal String at or above
+  the spot price, else ``InvalidParameterValue.InsufficientPrice``,
+  SpotInstanceType one-time); the quote is the spot price;
+* stock: ``sold_out_zones`` answer ``ResourceInsufficient.AvailabilityZoneSoldOut``
+  and ``stock`` ((zone, InstanceType, charge type) -> instances left)
+  ``ResourceInsufficient.SpecifiedInstanceType`` for a count above it, to the
+  create and its DryRun alike, whatever DescribeZoneInstanceConfigInfos says;
+* ``UserData``: strict base64 of at most 16384 characters
+  (``InvalidParameterValue.InvalidUserDataFormat``, ``InvalidParameterValue``),
+  kept in ``user_data`` (an empty one is none) and answered by
+  DescribeInstancesAttributes (both parameters required, ``Attributes`` only
+  ``UserData``, an unknown ID is ``InvalidInstanceId.NotFound``);
+  ``attributes_action = False`` is an API without it;
+* ``DisableApiTermination`` (a JSON Boolean) at create and through
+  ModifyInstancesAttribute; not together with a timer (either way:
+  ``UnsupportedOperation.NotSupportImportInstancesActionTimer`` at create,
+  ``UnsupportedOperation.InvalidInstanceNotSupportedProtectedInstance`` to turn it
+  on); TerminateInstances of a protected instance is
+  ``UnsupportedOperation.InstancesProtected`` for the whole call.
 
 Failures are injected per action (``errors``): a Response payload (see
 ``error``), a FakeResponse, or an exception the session raises; a list is
@@ -48,6 +88,8 @@ after the work was done, which is how a lost answer looks.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import calendar
 import copy
 import functools
@@ -78,8 +120,20 @@ ACTIONS = VPC_ACTIONS | frozenset(
         "DescribeZones",
         "DescribeZoneInstanceConfigInfos",
         "DescribeImages",
+        "DescribeInstancesActionTimer",
+        "ImportInstancesActionTimer",
+        "DeleteInstancesActionTimer",
+        "DescribeInstancesAttributes",
     )
 )
+TIMER_ACTIONS = frozenset(("DescribeInstancesActionTimer", "ImportInstancesActionTimer", "DeleteInstancesActionTimer"))
+# A timer must be more than this many seconds after now (10.1.1).
+TIMER_LEAD = 5 * 60
+ISO_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
+MAX_USER_DATA = 16384
+# The spot price: this share of the pay-by-hour price (10.3.1: typically 3-20 %).
+SPOT_SHARE = 0.2
+CHARGE_TYPES = ("POSTPAID_BY_HOUR", "SPOTPAID")
 VERSION = "2017-03-12"
 
 # Zones per region as DescribeZones answers them (ZoneId is a string, 3.7). The
@@ -102,12 +156,12 @@ ONE_PER_CALL_BANDWIDTH = frozenset(("BANDWIDTH_POSTPAID_BY_HOUR", "BANDWIDTH_PRE
 _FIRST_CREATE = calendar.timegm((2024, 5, 1, 2, 0, 0, 0, 0, 0))
 
 
-def offer(zone, family, cpu, memory, status="SELL", instance_type=None):
-    """A DescribeZoneInstanceConfigInfos ``InstanceTypeQuotaSet`` item (3.6)."""
+def offer(zone, family, cpu, memory, status="SELL", instance_type=None, charge="POSTPAID_BY_HOUR"):
+    """A DescribeZoneInstanceConfigInfos ``InstanceTypeQuotaSet`` item (3.6) of one charge type (10.4.1)."""
     return {
         "Zone": zone,
         "InstanceType": instance_type or "{0}.{1}{2}".format(family, SIZES[cpu], memory),
-        "InstanceChargeType": "POSTPAID_BY_HOUR",
+        "InstanceChargeType": charge,
         "NetworkCard": 0,
         "Externals": {},
         "Cpu": cpu,
@@ -116,7 +170,8 @@ def offer(zone, family, cpu, memory, status="SELL", instance_type=None):
         "TypeName": "Standard " + family,
         "LocalDiskTypeList": [],
         "Status": status,
-        "Price": {"UnitPrice": 0.1 * cpu, "ChargeUnit": "HOUR"},
+        "StatusCategory": "WithoutStock" if status == "SOLD_OUT" else "EnoughStock",
+        "Price": {"UnitPrice": 0.1 * cpu, "UnitPriceDiscount": round(0.1 * cpu * (SPOT_SHARE if charge == "SPOTPAID" else 1), 6), "ChargeUnit": "HOUR"},
         "SoldOutReason": "",
         "InstanceBandwidth": 1.5,
         "InstancePps": 30,
@@ -129,7 +184,21 @@ def offer(zone, family, cpu, memory, status="SELL", instance_type=None):
 
 
 def default_offers():
-    return [offer(zone, *kind) for zones in ZONES.values() for zone, _zone_id in zones for kind in TYPES]
+    return [offer(zone, *kind, charge=charge) for charge in CHARGE_TYPES for zones in ZONES.values() for zone, _zone_id in zones for kind in TYPES]
+
+
+def iso(epoch):
+    return time.strftime(ISO_FORMAT, time.gmtime(int(epoch)))
+
+
+def parse_iso(text):
+    """Unix seconds of ``YYYY-MM-DDThh:mm:ssZ``, the only form a timer takes (10.1.1); None otherwise."""
+    if not isinstance(text, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z", text):
+        return None
+    try:
+        return calendar.timegm(time.strptime(text, ISO_FORMAT))
+    except ValueError:
+        return None
 
 
 def error(code, message="refused"):
@@ -252,15 +321,22 @@ class Call:
 
 
 class FakeSession:
+    """What requests.Session gives the client: ``post``. Refuses to be used by a second thread."""
+
     def __init__(self, api):
         self.api = api
+        self.thread = None
 
     def post(self, url, data, headers, timeout, verify):
+        current = threading.get_ident()
+        if self.thread is None:
+            self.thread = current
+        assert self.thread == current, "an HTTP session was shared between threads"
         return self.api.handle(url, dict(headers), data)
 
 
 class FakeV3Api:
-    def __init__(self, records=(), secret_keys=None):
+    def __init__(self, records=(), secret_keys=None, clock=None):
         self.records = {}
         self.add(*records)
         self.secret_keys = dict(SECRET_KEYS if secret_keys is None else secret_keys)
@@ -269,6 +345,7 @@ class FakeV3Api:
         self.images = dict(IMAGES)
         self.security_groups = {"ap-guangzhou": ["sg-default0", "sg-gzweb001", "sg-gzssh001"]}
         self.calls = []
+        self.sessions = []
         self.errors = {}
         self.before_call = None
         self.after_call = None
@@ -279,7 +356,18 @@ class FakeV3Api:
         self.dry_run_mode = "request-id"
         self.strict_group_ids = True
         self.created_state = "PENDING"
+        # What decides whether a timer is far enough ahead; the wall clock unless a test pins one.
+        self.clock = clock or time.time
+        # Timers by ActionTimerId, in the order they were made (10.1.1).
+        self.timers = {}
+        self.timer_actions = True
+        # Base64 user data by instance ID, as RunInstances received it (10.5).
+        self.user_data = {}
+        self.attributes_action = True
+        self.sold_out_zones = set()
+        self.stock = {}
         self._numbers = itertools.count(900001)
+        self._timer_numbers = itertools.count(1)
         self._requests = itertools.count(1)
         self._lock = threading.RLock()
 
@@ -298,7 +386,27 @@ class FakeV3Api:
         raise KeyError(instance_id)
 
     def session(self):
-        return FakeSession(self)
+        session = FakeSession(self)
+        with self._lock:
+            self.sessions.append(session)
+        return session
+
+    def add_timer(self, instance_id, action_time, status="UNDO"):
+        """A timer as if imported earlier (``action_time`` ISO or Unix seconds); its ActionTimerId."""
+        timer_id = "00000000-0000-4000-a000-{0:012d}".format(next(self._timer_numbers))
+        text = action_time if isinstance(action_time, str) else iso(action_time)
+        self.timers[timer_id] = {
+            "ActionTimerId": timer_id,
+            "InstanceId": instance_id,
+            "TimerAction": "TerminateInstances",
+            "ActionTime": text,
+            "Status": status,
+            "Externals": {},
+        }
+        return timer_id
+
+    def timers_of(self, instance_id, status="UNDO"):
+        return [timer for timer in self.timers.values() if timer["InstanceId"] == instance_id and (status is None or timer["Status"] == status)]
 
     def actions(self):
         return [call.action for call in self.calls]
@@ -379,13 +487,16 @@ class FakeV3Api:
         return params
 
     def _injected(self, call):
-        answer = self.errors.get(call.action)
-        if isinstance(answer, list):
-            return answer.pop(0) if answer else None
-        return answer
+        with self._lock:
+            answer = self.errors.get(call.action)
+            if isinstance(answer, list):
+                return answer.pop(0) if answer else None
+            return answer
 
     def _dispatch(self, call):
         handler = getattr(self, "_" + re.sub(r"(?<!^)([A-Z])", r"_\1", call.action).lower(), None) if call.action in ACTIONS else None
+        if (call.action in TIMER_ACTIONS and not self.timer_actions) or (call.action == "DescribeInstancesAttributes" and not self.attributes_action):
+            handler = None
         if handler is None:
             raise Refused("InvalidAction", "unknown action {0}".format(call.action))
         return handler(call.region, call.params)
@@ -419,20 +530,37 @@ class FakeV3Api:
                     "instance {0} is {1}".format(record["InstanceId"], record["InstanceState"]),
                 )
 
-    def _type_in(self, zone, instance_type):
-        return next((item for item in self.offers if item["Zone"] == zone and item["InstanceType"] == instance_type), None)
+    def _type_in(self, zone, instance_type, charge="POSTPAID_BY_HOUR"):
+        return next(
+            (item for item in self.offers if item["Zone"] == zone and item["InstanceType"] == instance_type and item["InstanceChargeType"] == charge), None
+        )
 
-    def _check_create(self, region, params):
+    def _check_create(self, region, params, stock=True):
         zone = (params.get("Placement") or {}).get("Zone")
         if not zone or not params.get("ImageId"):
             raise Refused("MissingParameter", "Placement.Zone and ImageId are required")
         if zone not in self._zone_names(region):
             raise Refused("InvalidZone.MismatchRegion", "zone {0} is not in {1}".format(zone, region))
+        charge = params.get("InstanceChargeType", "POSTPAID_BY_HOUR")
+        if charge not in CHARGE_TYPES:
+            raise Refused("InvalidParameterValue", "InstanceChargeType {0!r} is not sold here".format(charge))
+        if params.get("InstanceMarketOptions") is not None and charge != "SPOTPAID":
+            raise Refused("InvalidParameterCombination", "InstanceMarketOptions needs InstanceChargeType SPOTPAID")
         sold = self._type_in(zone, params.get("InstanceType"))
         if sold is None:
             raise Refused("ResourceUnavailable.InstanceType", "zone {0} does not sell {1}".format(zone, params.get("InstanceType")))
+        if charge == "SPOTPAID":
+            sold = self._type_in(zone, params.get("InstanceType"), charge)
+            if sold is None:
+                raise Refused("UnsupportedOperation.NoInstanceTypeSupportSpot", "{0} is not sold as spot".format(params.get("InstanceType")))
+            self._check_market(params.get("InstanceMarketOptions"), sold)
         if sold["Status"] == "SOLD_OUT":
             raise Refused("ResourcesSoldOut.SpecifiedInstanceType", "{0} is sold out".format(sold["InstanceType"]))
+        if stock and zone in self.sold_out_zones:
+            raise Refused("ResourceInsufficient.AvailabilityZoneSoldOut", "zone {0} is sold out".format(zone))
+        left = self.stock.get((zone, sold["InstanceType"], charge))
+        if stock and left is not None and params.get("InstanceCount", 1) > left:
+            raise Refused("ResourceInsufficient.SpecifiedInstanceType", "{0} instances of {1} left in {2}".format(left, sold["InstanceType"], zone))
         internet = params.get("InternetAccessible") or {}
         if internet.get("PublicIpAssigned") and not internet.get("InternetMaxBandwidthOut"):
             raise Refused("InvalidParameterCombination", "a public IP needs bandwidth")
@@ -444,7 +572,53 @@ class FakeV3Api:
         count = params.get("InstanceCount", 1)
         if not 1 <= count <= 500:
             raise Refused("InvalidParameterValue.Range", "InstanceCount {0}".format(count))
+        if "UserData" in params:
+            self._check_user_data(params["UserData"])
+        protected = params.get("DisableApiTermination", False)
+        if not isinstance(protected, bool):
+            raise Refused("InvalidParameter", "DisableApiTermination must be a Boolean, got {0!r}".format(protected))
+        if params.get("ActionTimer") is not None:
+            self._check_timer(params["ActionTimer"])
+            if protected:
+                raise Refused("UnsupportedOperation.NotSupportImportInstancesActionTimer", "an instance with termination protection cannot have a timer")
         return zone, sold, count
+
+    @staticmethod
+    def _check_market(options, sold):
+        if options is None:
+            return
+        spot = options.get("SpotOptions") or {}
+        if options.get("MarketType", "spot") != "spot" or spot.get("SpotInstanceType", "one-time") != "one-time":
+            raise Refused("InvalidParameterValue", "MarketType must be spot and SpotInstanceType one-time, got {0!r}".format(options))
+        price = spot.get("MaxPrice")
+        if price is None:
+            raise Refused("MissingParameter", "SpotOptions.MaxPrice is required")
+        if not isinstance(price, str) or not re.fullmatch(r"\d+(\.\d+)?", price):
+            raise Refused("InvalidParameterValue", "SpotOptions.MaxPrice must be a decimal String, got {0!r}".format(price))
+        if float(price) < sold["Price"]["UnitPriceDiscount"]:
+            raise Refused(
+                "InvalidParameterValue.InsufficientPrice", "the bid {0} is below the spot price {1}".format(price, sold["Price"]["UnitPriceDiscount"])
+            )
+
+    @staticmethod
+    def _check_user_data(text):
+        try:
+            base64.b64decode(text, validate=True)
+        except (binascii.Error, ValueError, TypeError):
+            raise Refused("InvalidParameterValue.InvalidUserDataFormat", "UserData must be base64 encoded") from None
+        if len(text) > MAX_USER_DATA:
+            raise Refused("InvalidParameterValue", "UserData is at most {0} characters of base64, got {1}".format(MAX_USER_DATA, len(text)))
+
+    def _check_timer(self, timer):
+        """The ActionTime of an ActionTimer (10.1.1) as Unix seconds."""
+        if timer.get("TimerAction", "TerminateInstances") != "TerminateInstances":
+            raise Refused("InvalidParameterValue", "TimerAction must be TerminateInstances, got {0!r}".format(timer.get("TimerAction")))
+        moment = parse_iso(timer.get("ActionTime"))
+        if moment is None:
+            raise Refused("InvalidParameterValue.InvalidTimeFormat", "ActionTime must be YYYY-MM-DDThh:mm:ssZ, got {0!r}".format(timer.get("ActionTime")))
+        if moment <= self.clock() + TIMER_LEAD:
+            raise Refused("InvalidParameterValue", "ActionTime {0} must be more than 5 minutes after now ({1})".format(timer["ActionTime"], iso(self.clock())))
+        return moment
 
     # -- the actions --------------------------------------------------------------
 
@@ -481,6 +655,13 @@ class FakeV3Api:
             return record["InstanceState"] in values
         if name == "project-id":
             return str(record["Placement"]["ProjectId"]) in values
+        tags = {tag["Key"]: tag["Value"] for tag in record.get("Tags") or []}
+        if name == "tag-key":
+            return any(key in values for key in tags)
+        if name == "tag-value":
+            return any(value in values for value in tags.values())
+        if name.startswith("tag:"):
+            return tags.get(name[len("tag:") :]) in values
         raise Refused("InvalidFilter", "unknown filter {0!r}".format(name))
 
     def _run_instances(self, region, params):
@@ -496,6 +677,14 @@ class FakeV3Api:
         ids = [self._create(region, zone, sold, params, name if count == 1 else "{0}{1}".format(name, index + 1)) for index in range(count)]
         if token:
             self.tokens[token] = ids
+        left = self.stock.get((zone, sold["InstanceType"], sold["InstanceChargeType"]))
+        if left is not None:
+            self.stock[(zone, sold["InstanceType"], sold["InstanceChargeType"])] = left - count
+        for instance_id in ids:
+            if params.get("ActionTimer") is not None:
+                self.add_timer(instance_id, params["ActionTimer"]["ActionTime"])
+            if params.get("UserData"):
+                self.user_data[instance_id] = params["UserData"]
         return {"InstanceIdSet": ids}
 
     def _create(self, region, zone, sold, params, name):
@@ -539,6 +728,9 @@ class FakeV3Api:
             },
             SecurityGroupIds=list(params.get("SecurityGroupIds") or ["sg-default0"]),
             Tags=tags,
+            InstanceChargeType=sold["InstanceChargeType"],
+            DisableApiTermination=params.get("DisableApiTermination", False),
+            CreatedTime=iso(self.clock()),
             LatestOperation="RunInstances",
             LatestOperationState="OPERATING",
         )
@@ -547,6 +739,9 @@ class FakeV3Api:
 
     def _terminate_instances(self, region, params):
         records = self._instances(region, params)
+        protected = [record["InstanceId"] for record in records if record.get("DisableApiTermination")]
+        if protected:
+            raise Refused("UnsupportedOperation.InstancesProtected", "instance(s) {0} have termination protection".format(", ".join(protected)))
         for record in records:
             if record["InstanceState"] in ("PENDING", "TERMINATING", "STARTING", "STOPPING", "REBOOTING", "SHUTDOWN"):
                 raise Refused(
@@ -556,14 +751,32 @@ class FakeV3Api:
         for record in records:
             self.records[region].remove(record)
             self.terminated.add(record["InstanceId"])
+            # The instance's timers go with it.
+            for timer_id in [t["ActionTimerId"] for t in self.timers.values() if t["InstanceId"] == record["InstanceId"]]:
+                del self.timers[timer_id]
         return {}
 
     def _power(self, action, region, params):
         needed, final = POWER[action]
         records = self._instances(region, params)
         self._require_state(records, (needed,))
+        mode = params.get("StoppedMode", "KEEP_CHARGING") if action == "StopInstances" else None
+        if mode not in (None, "KEEP_CHARGING", "STOP_CHARGING"):
+            raise Refused("InvalidParameterValue", "StoppedMode must be KEEP_CHARGING or STOP_CHARGING, got {0!r}".format(mode))
+        if mode == "STOP_CHARGING":
+            for record in records:
+                disks = [record["SystemDisk"]] + list(record.get("DataDisks") or [])
+                if record["InstanceChargeType"] != "POSTPAID_BY_HOUR" or not all(disk["DiskType"].startswith("CLOUD_") for disk in disks):
+                    raise Refused("UnsupportedOperation.StoppedModeStopCharging", "instance {0} cannot stop without charging".format(record["InstanceId"]))
         for record in records:
             record.update(InstanceState=final, LatestOperation=action, LatestOperationState="SUCCESS")
+            if action == "StopInstances":
+                record["StopChargingMode"] = mode
+                if mode == "STOP_CHARGING":
+                    # The public IP is released; a new one comes at the next start (10.2.4).
+                    record["PublicIpAddresses"] = None
+            else:
+                record["StopChargingMode"] = "NOT_APPLICABLE"
         return {}
 
     def _start_instances(self, region, params):
@@ -591,10 +804,27 @@ class FakeV3Api:
         return {}
 
     def _modify_instances_attribute(self, region, params):
-        attributes = [name for name in ("InstanceName", "SecurityGroups", "HostName") if name in params]
+        attributes = [name for name in ("InstanceName", "SecurityGroups", "HostName", "DisableApiTermination", "UserData") if name in params]
         if len(attributes) != 1:
             raise Refused("InvalidParameter", "exactly one attribute per call, got {0}".format(attributes))
         records = self._instances(region, params)
+        if attributes == ["DisableApiTermination"]:
+            protected = params["DisableApiTermination"]
+            if not isinstance(protected, bool):
+                raise Refused("InvalidParameter", "DisableApiTermination must be a Boolean, got {0!r}".format(protected))
+            timed = [record["InstanceId"] for record in records if self.timers_of(record["InstanceId"])]
+            if protected and timed:
+                raise Refused(
+                    "UnsupportedOperation.InvalidInstanceNotSupportedProtectedInstance", "instance(s) {0} have a release time".format(", ".join(timed))
+                )
+            for record in records:
+                record["DisableApiTermination"] = protected
+            return {}
+        if attributes == ["UserData"]:
+            self._check_user_data(params["UserData"])
+            for record in records:
+                self.user_data[record["InstanceId"]] = params["UserData"]
+            return {}
         if attributes == ["SecurityGroups"]:
             groups = params["SecurityGroups"]
             if len(groups) > 5:
@@ -610,7 +840,15 @@ class FakeV3Api:
         return {}
 
     def _inquiry_price_run_instances(self, region, params):
-        _zone, _sold, count = self._check_create(region, params)
+        _zone, sold, count = self._check_create(region, params, stock=False)
+        if sold["InstanceChargeType"] == "SPOTPAID":
+            # 10.3.2: the spot price in the postpaid fields, the list price beside it.
+            return {
+                "Price": {
+                    "InstancePrice": {"UnitPrice": 0.4 * count, "UnitPriceDiscount": round(0.4 * SPOT_SHARE * count, 6), "ChargeUnit": "HOUR"},
+                    "BandwidthPrice": {"UnitPrice": 0.0, "UnitPriceDiscount": 0.0, "ChargeUnit": "HOUR"},
+                }
+            }
         internet = params.get("InternetAccessible") or {}
         bandwidth = internet.get("InternetMaxBandwidthOut", 0)
         if internet.get("InternetChargeType") == "TRAFFIC_POSTPAID_BY_HOUR":
@@ -651,6 +889,66 @@ class FakeV3Api:
                 for image_id in ids
                 if image_id in self.images
             ],
+        }
+
+    # -- the guardrail actions (10.1, 10.5) --------------------------------------------
+
+    def _describe_instances_action_timer(self, region, params):
+        for name in ("ActionTimerIds", "InstanceIds"):
+            if len(params.get(name) or []) > 100:
+                raise Refused("InvalidParameterValue.LimitExceeded", "at most 100 {0}, got {1}".format(name, len(params[name])))
+        action = params.get("TimerAction")
+        if action is not None and action != "TerminateInstances":
+            raise Refused("InvalidParameterValue", "TimerAction must be TerminateInstances")
+        statuses = params.get("StatusList") or []
+        if any(status not in ("UNDO", "DOING", "DONE") for status in statuses):
+            raise Refused("InvalidParameterValue", "StatusList values are UNDO, DOING, DONE")
+        ids, instance_ids = params.get("ActionTimerIds"), params.get("InstanceIds")
+        in_region = {record["InstanceId"] for record in self.records.get(region, [])}
+        found = [
+            timer
+            for timer in self.timers.values()
+            if timer["InstanceId"] in in_region
+            and (not ids or timer["ActionTimerId"] in ids)
+            and (not instance_ids or timer["InstanceId"] in instance_ids)
+            and (not statuses or timer["Status"] in statuses)
+        ]
+        return {"ActionTimers": copy.deepcopy(found)}
+
+    def _import_instances_action_timer(self, region, params):
+        if not params.get("InstanceIds") or not params.get("ActionTimer"):
+            raise Refused("MissingParameter", "InstanceIds and ActionTimer are required")
+        moment = self._check_timer(params["ActionTimer"])
+        records = self._instances(region, params)
+        timed = [record["InstanceId"] for record in records if self.timers_of(record["InstanceId"])]
+        if timed:
+            raise Refused("FailedOperation.MutActionTimerExist", "instance(s) {0} already have a TerminateInstances timer".format(", ".join(timed)))
+        protected = [record["InstanceId"] for record in records if record.get("DisableApiTermination")]
+        if protected:
+            raise Refused(
+                "UnsupportedOperation.NotSupportImportInstancesActionTimer", "instance(s) {0} have termination protection".format(", ".join(protected))
+            )
+        return {"ActionTimerIds": [self.add_timer(record["InstanceId"], moment) for record in records]}
+
+    def _delete_instances_action_timer(self, region, params):
+        ids = params.get("ActionTimerIds")
+        if not ids:
+            raise Refused("MissingParameter", "ActionTimerIds is required")
+        wrong = [timer_id for timer_id in ids if timer_id not in self.timers or self.timers[timer_id]["Status"] != "UNDO"]
+        if wrong:
+            raise Refused("InvalidParameterValue", "timer(s) {0} unknown or not UNDO".format(", ".join(wrong)))
+        for timer_id in ids:
+            del self.timers[timer_id]
+        return {}
+
+    def _describe_instances_attributes(self, region, params):
+        if not params.get("InstanceIds") or not params.get("Attributes"):
+            raise Refused("MissingParameter", "InstanceIds and Attributes are required")
+        if set(params["Attributes"]) - {"UserData"}:
+            raise Refused("InvalidParameterValue", "Attributes can only be UserData")
+        records = self._instances(region, params)
+        return {
+            "InstanceSet": [{"InstanceId": record["InstanceId"], "Attributes": {"UserData": self.user_data.get(record["InstanceId"])}} for record in records]
         }
 
     def _describe_security_groups(self, region, params):

@@ -20,6 +20,7 @@ from ansible_collections.qcloud.cvm.plugins.module_utils._cvm.regions import zon
 from ansible_collections.qcloud.cvm.plugins.module_utils._cvm.v3.catalog import Catalog
 from ansible_collections.qcloud.cvm.plugins.module_utils._cvm.v3.records import instance_from_record, utc_time
 from ansible_collections.qcloud.cvm.plugins.module_utils._cvm.v3.requests import (
+    CLIENT_TOKEN_TAG,
     MAX_FILTER_VALUES,
     charge_type,
     describe_queries,
@@ -108,6 +109,11 @@ class V3Backend(Backend):
         answer = self.client.call("DescribeInstances", dict(query, Offset=offset, Limit=limit))
         return Page(int(answer.get("TotalCount") or 0), self._instances(answer.get("InstanceSet") or []))
 
+    def find_by_client_token(self, client_token):
+        """The instances a create with ``client_token`` made, by the tag every create gives them (4.1), whatever their names."""
+        query = {"Filters": [{"Name": "tag:" + CLIENT_TOKEN_TAG, "Values": [client_token]}]}
+        return list_stream(self, query)
+
     def find(self, zone_ids, instance_name):
         # Whether the instance-name filter is exact is not documented (3.2): the name is compared here as well.
         zones = [self.catalog.zone_name(zone_id) for zone_id in zone_ids]
@@ -157,7 +163,13 @@ class V3Backend(Backend):
         """DescribeInstancesAttributes (10.5): the user data as stored, decoded from base64."""
         found = {}
         for chunk in _chunks(instance_ids):
-            answer = self.client.call("DescribeInstancesAttributes", {"InstanceIds": chunk, "Attributes": ["UserData"]})
+            try:
+                answer = self.client.call("DescribeInstancesAttributes", {"InstanceIds": chunk, "Attributes": ["UserData"]})
+            except ApiError as error:
+                if not error.code.startswith(TIMERS_UNAVAILABLE):
+                    raise
+                # An API without the action (it is from 2025): the user data cannot be told, so it is not compared.
+                return {}
             for item in answer.get("InstanceSet") or []:
                 encoded = (item.get("Attributes") or {}).get("UserData")
                 found[item.get("InstanceId")] = _decoded(encoded)

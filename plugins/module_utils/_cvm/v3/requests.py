@@ -86,11 +86,16 @@ def charge_type(spec):
     return SPOT_CHARGE_TYPE if spec.market == "spot" else CHARGE_TYPE
 
 
+def _decimal(price):
+    """A price as the decimal string MaxPrice takes (10.3.1), without float noise or a lost digit."""
+    return "{0:.8f}".format(float(price)).rstrip("0").rstrip(".")
+
+
 def _market(spec):
     """InstanceMarketOptions of a spot create (10.3.1); without a price the bid is the current spot price."""
     if spec.market != "spot" or spec.spot_max_price is None:
         return None
-    return {"MarketType": "spot", "SpotOptions": {"MaxPrice": "{0:.4f}".format(spec.spot_max_price).rstrip("0").rstrip("."), "SpotInstanceType": "one-time"}}
+    return {"MarketType": "spot", "SpotOptions": {"MaxPrice": _decimal(spec.spot_max_price), "SpotInstanceType": "one-time"}}
 
 
 def _timer(spec, now):

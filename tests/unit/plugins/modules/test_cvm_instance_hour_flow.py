@@ -262,6 +262,15 @@ def test_the_power_state_follows_the_state(api, capsys, state, status, action, a
     assert api.clock.elapsed == pytest.approx(1.5)
 
 
+def test_instances_waited_for_after_a_power_change_keep_their_security_groups(api, capsys):
+    # The polls are plain listings (the legacy one reports no groups); the groups are asked once the wait is over.
+    api.security_groups["gz"] = ["sg-a", "sg-b"]
+    instance_id = api.add_instance(_sgIds=["sg-b"])
+    result = run(capsys, state="stopped")
+    assert result["instances"][0]["status"] == "stopped" and result["instances"][0]["security_group_ids"] == ["sg-b"]
+    assert (result["instances"][0]["stop_charging_mode"], result["instances"][0]["instance_id"]) == ("keep_charging", instance_id)
+
+
 def test_present_leaves_a_stopped_instance_stopped_with_a_warning(api, capsys):
     instance_id = api.add_instance(status=4)
     result = run(capsys)
@@ -287,7 +296,9 @@ def test_check_mode_quotes_and_buys_nothing(api, capsys):
     assert result["changed"] is True
     assert api.actions() == ["DescribeInstances", "DescribeSecurityGroupEx", "InquiryInstancePriceHour"]
     assert result["price"] == {"goods_num": 2, "instance_price": 0.4, "bandwidth_price": 0.0, "bandwidth_price_unit": "HOUR", "hourly_price": 0.4}
-    assert result["created_instance_ids"] == [] and result["client_token"] is None
+    # The token the create would send first, and the zone it would buy in.
+    assert result["created_instance_ids"] == [] and re.fullmatch(r"ansible-[0-9a-f]{56}", result["client_token"])
+    assert result["create_zone_id"] == 100003
     assert result["plan"]["create"] == 2
     assert result["instance_ids"] == [existing, "<new instance 1>", "<new instance 2>"]
     assert result["diff"]["before"]["count"] == 1 and list(result["diff"]["before"]["instances"]) == [existing]
@@ -449,12 +460,31 @@ def test_bad_options_fail_before_any_request(api, capsys):
         (dict(state="started"), "state"),
         (dict(tags={"team": "web"}), "option 'tags' needs api: v3"),
         (dict(security_group_ids=["web"]), "is not a security group ID"),
+        # The money guardrails are API 3.0 features (api-notes/v3.md 10): refused on the legacy API, naming the feature.
+        (dict(expire_after="8h"), "option 'expire_after' needs api: v3 (API 3.0 RunInstances ActionTimer)"),
+        (dict(expire_at="2099-01-01T00:00:00Z"), "option 'expire_at' needs api: v3 (API 3.0 RunInstances ActionTimer)"),
+        (dict(market="spot"), "option 'market' needs api: v3 (API 3.0 SPOTPAID with InstanceMarketOptions)"),
+        (dict(fallback_zones=[100004]), "option 'fallback_zones' needs api: v3"),
+        (dict(user_data="#!/bin/sh"), "option 'user_data' needs api: v3 (API 3.0 RunInstances UserData)"),
+        (dict(termination_protection=True), "option 'termination_protection' needs api: v3 (API 3.0 DisableApiTermination)"),
+        (dict(state="stopped", stopped_mode="stop_charging"), "option 'stopped_mode' needs api: v3 (API 3.0 StopInstances StoppedMode)"),
+        (dict(market="choice"), "market"),
+        (dict(stopped_mode="free"), "stopped_mode"),
+        (dict(expire_after="8h", expire_at="2099-01-01T00:00:00Z"), "mutually exclusive"),
     ],
 )
 def test_argument_spec_rules(api, capsys, args, text):
     result = run(capsys, **args)
     assert result["failed"] is True and text in result["msg"]
     assert api.calls == []
+
+
+def test_the_neutral_guardrail_values_are_accepted_on_the_legacy_api(api, capsys):
+    result = run(capsys, market="on_demand", stopped_mode="keep_charging", fallback_zones=[])
+    assert result["changed"] is True and "create_zone_id" in result
+    (create,) = creates(api)
+    # Nothing of them reaches the legacy create.
+    assert not {"market", "stoppedMode", "fallbackZones", "userData"} & set(create)
 
 
 def test_a_malformed_endpoint_fails_before_any_request(api, capsys):

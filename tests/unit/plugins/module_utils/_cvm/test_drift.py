@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.qcloud.cvm.plugins.module_utils._ansible.instance_options import spec_from_options
-from ansible_collections.qcloud.cvm.plugins.module_utils._cvm.drift import Difference, differences, same_groups
+from ansible_collections.qcloud.cvm.plugins.module_utils._cvm.drift import HIDDEN, IN_PLACE_OPTIONS, Difference, differences, same_groups
 from ansible_collections.qcloud.cvm.plugins.module_utils._cvm.legacy.records import instance_from_record
 
 OPTIONS = {
@@ -192,3 +192,139 @@ def test_groups_are_compared_in_order_only_where_the_api_reports_one():
     assert differences(listed, wanted, groups_ordered=True) == [Difference("security_group_ids", ["sg-b", "sg-a"], ["sg-a", "sg-b"])]
     listed.security_group_ids = []
     assert differences(listed, spec(security_group_ids=[]), groups_ordered=False) == []
+
+
+# -- the guardrails ---------------------------------------------------------------------
+
+AT = "2099-12-24T18:00:00Z"
+
+
+def guarded(**fields):
+    """An instance of the task (as ``instance()``) with the guardrail keys a 3.0 listing fills in set to ``fields``."""
+    listed = instance()
+    for name, value in fields.items():
+        setattr(listed, name, value)
+    return listed
+
+
+def options_of(diffs):
+    return [(d.option, d.current, d.wanted, d.in_place) for d in diffs]
+
+
+@pytest.mark.parametrize(
+    "charge, market, difference",
+    [
+        ("SPOTPAID", "on_demand", ("market", "spot", "on_demand", False)),
+        ("POSTPAID_BY_HOUR", "spot", ("market", "on_demand", "spot", False)),
+        ("PREPAID", "spot", ("market", "on_demand", "spot", False)),
+        ("SPOTPAID", "spot", None),
+        ("POSTPAID_BY_HOUR", "on_demand", None),
+        (None, "spot", None),
+    ],
+)
+def test_the_market_is_replace_only(charge, market, difference):
+    found = options_of(differences(guarded(instance_charge_type=charge), spec(market=market)))
+    assert found == ([difference] if difference else [])
+
+
+def test_user_data_that_differs_is_replace_only_and_never_shown():
+    secret = "#!/bin/sh\nexport TOKEN=hunter2\n"
+    diffs = differences(instance(), spec(user_data=secret), user_data={"ins-aaaa0001": "#!/bin/sh\nexport TOKEN=hunter3\n"})
+    assert options_of(diffs) == [("user_data", "(not shown)", "(not shown)", False)]
+    assert "hunter" not in repr(diffs)
+
+
+@pytest.mark.parametrize(
+    "task_data, reported, differs",
+    [
+        ("echo hi\n", {"ins-aaaa0001": "echo hi\n"}, False),
+        ("echo hi\n", {"ins-aaaa0001": None}, True),
+        ("echo hi\n", {"ins-aaaa0001": "echo hi"}, True),
+        # Not asked of the API, or the instance missing from its answer: not compared.
+        ("echo hi\n", None, False),
+        ("echo hi\n", {}, False),
+        ("echo hi\n", {"ins-other": "x"}, False),
+        # A task without user data never compares it.
+        (None, {"ins-aaaa0001": "echo hi\n"}, False),
+    ],
+)
+def test_user_data_is_compared_where_the_task_sets_it_and_the_api_told(task_data, reported, differs):
+    diffs = differences(instance(), spec(user_data=task_data), user_data=reported)
+    assert [d.option for d in diffs] == (["user_data"] if differs else [])
+
+
+@pytest.mark.parametrize(
+    "protected, wanted, difference",
+    [
+        (False, True, ("termination_protection", False, True, True)),
+        (True, False, ("termination_protection", True, False, True)),
+        (True, True, None),
+        (False, False, None),
+        (True, None, None),
+        (False, None, None),
+    ],
+)
+def test_termination_protection_changes_in_place_where_the_task_sets_it(protected, wanted, difference):
+    found = options_of(differences(guarded(termination_protection=protected), spec(termination_protection=wanted)))
+    assert found == ([difference] if difference else [])
+
+
+@pytest.mark.parametrize(
+    "current, difference",
+    [
+        (None, ("expire_time", None, AT, True)),
+        ("2099-12-24T12:00:00Z", ("expire_time", "2099-12-24T12:00:00Z", AT, True)),
+        ("2099-12-24T18:05:01Z", ("expire_time", "2099-12-24T18:05:01Z", AT, True)),
+        ("2099-12-24T17:54:59Z", ("expire_time", "2099-12-24T17:54:59Z", AT, True)),
+        # Within 5 minutes: the same time (a timer set at create is a few seconds off the creation time).
+        (AT, None),
+        ("2099-12-24T18:05:00Z", None),
+        ("2099-12-24T17:55:00Z", None),
+    ],
+)
+def test_expire_at_changes_in_place_with_five_minutes_of_tolerance(current, difference):
+    found = options_of(differences(guarded(expire_time=current), spec(expire_at=AT)))
+    assert found == ([difference] if difference else [])
+
+
+def test_expire_at_is_compared_in_utc_whatever_its_spelling():
+    assert differences(guarded(expire_time=AT), spec(expire_at="2099-12-25T02:00:00+08:00")) == []
+
+
+def test_expire_after_counts_from_each_instance_s_created_time():
+    task = spec(expire_after="8h")
+    early = guarded(created_time="2099-05-01T02:00:00Z", expire_time="2099-05-01T10:00:03Z")
+    late = guarded(created_time="2099-05-01T04:00:00Z", expire_time="2099-05-01T10:00:03Z")
+    assert differences(early, task) == []
+    assert options_of(differences(late, task)) == [("expire_time", "2099-05-01T10:00:03Z", "2099-05-01T12:00:00Z", True)]
+
+
+def test_an_expiry_the_api_does_not_report_is_not_compared():
+    listed = guarded(expire_time=None)
+    listed.unreported = frozenset(("expire_time",))
+    assert differences(listed, spec(expire_at=AT)) == []
+
+
+def test_a_task_without_an_expiry_leaves_a_timer_alone():
+    assert differences(guarded(expire_time="2099-01-01T00:00:00Z"), SPEC) == []
+
+
+def test_in_place_options_are_the_four_the_api_changes_without_losing_data():
+    assert IN_PLACE_OPTIONS == ("bandwidth", "security_group_ids", "expire_time", "termination_protection")
+    assert not Difference("market", "spot", "on_demand").in_place and not Difference("user_data", HIDDEN, HIDDEN).in_place
+    assert Difference("expire_time", None, AT).in_place and Difference("termination_protection", False, True).in_place
+
+
+def test_the_guardrail_differences_come_after_what_must_be_replaced():
+    listed = guarded(instance_charge_type="SPOTPAID", termination_protection=True, expire_time=None)
+    listed.bandwidth = 1
+    task = spec(cpu=4, user_data="x", termination_protection=False, expire_at=AT, security_group_ids=["sg-a"])
+    assert [d.option for d in differences(listed, task, user_data={"ins-aaaa0001": "y"})] == [
+        "cpu",
+        "market",
+        "user_data",
+        "bandwidth",
+        "security_group_ids",
+        "termination_protection",
+        "expire_time",
+    ]

@@ -130,6 +130,7 @@ def test_from_options_and_as_key():
         "instance_names": ["web"],
         "search_word": None,
         "statuses": ["running"],
+        "expires_within": None,
     }
     assert list(instance_filter.as_key()) == list(FILTER_OPTIONS)
     # The same filter written otherwise is the same key.
@@ -142,3 +143,57 @@ def test_every_filter_is_in_the_argument_spec():
     assert sorted(spec) == sorted(FILTER_OPTIONS)
     assert spec["statuses"] == {"type": "list", "elements": "str", "choices": list(STATUS_NAMES)}
     assert spec["zone_ids"] == {"type": "list", "elements": "int"}
+
+
+# -- expires_within (checked once complete_instances filled the expiry in) --------------------
+
+# 2030-01-01T00:00:00Z
+NOW = 1893456000
+
+
+def clock():
+    return NOW
+
+
+@pytest.mark.parametrize(
+    "expire_time, within",
+    [
+        ("2030-01-01T00:30:00Z", True),
+        ("2030-01-02T00:00:00Z", True),
+        ("2030-01-02T00:00:01Z", False),
+        ("2029-12-31T23:00:00Z", True),
+        ("2031-01-01T00:00:00Z", False),
+        (None, False),
+    ],
+)
+def test_expires_within_matches_timers_up_to_that_long_from_now(expire_time, within):
+    instance_filter = InstanceFilter(expires_within="24h", clock=clock)
+    listed = instance(expire_time=expire_time)
+    # The listing cannot tell: every instance passes matches, the completed one is checked.
+    assert instance_filter.matches(listed)
+    assert instance_filter.matches_completed(listed) is within
+
+
+def test_without_expires_within_every_completed_instance_matches():
+    assert InstanceFilter().matches_completed(instance(expire_time=None))
+    assert InstanceFilter(expires_within=None).expires_within is None and InstanceFilter(expires_within="").matches_completed(instance())
+
+
+def test_expires_within_is_counted_from_when_the_filter_was_made():
+    moments = [NOW, NOW + 7200]
+    instance_filter = InstanceFilter(expires_within="1h", clock=lambda: moments.pop(0))
+    assert instance_filter.matches_completed(instance(expire_time="2030-01-01T01:00:00Z"))
+    assert instance_filter.matches_completed(instance(expire_time="2030-01-01T01:00:00Z")) and moments == [NOW + 7200]
+
+
+@pytest.mark.parametrize("text", ["24", "a day", "-1h", "1h30"])
+def test_an_expires_within_that_is_no_duration_is_refused_naming_the_option(text):
+    with pytest.raises(ConfigError, match=r"^option 'expires_within': .* is not a duration"):
+        InstanceFilter(expires_within=text)
+
+
+def test_expires_within_is_part_of_the_key_as_written():
+    assert InstanceFilter(expires_within="2d").as_key()["expires_within"] == "2d"
+    assert InstanceFilter(expires_within="2d").as_key() != InstanceFilter().as_key()
+    assert filter_argument_spec()["expires_within"] == {"type": "str"}
+    assert InstanceFilter.from_options({"expires_within": "8h"}).expires_within == "8h"

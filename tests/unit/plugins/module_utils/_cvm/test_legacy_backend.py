@@ -6,6 +6,8 @@
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 import requests
 
@@ -307,6 +309,94 @@ def test_security_groups_are_filled_from_the_group_listings(backend_for):
     # The region's groups are listed once per backend.
     assert len(api.calls_of("DescribeSecurityGroupEx")) == 2
     assert not backend.groups_ordered and backend.open_without_security_groups and not backend.binds_security_groups_at_create
+
+
+def test_group_members_are_asked_in_parallel_each_thread_with_its_own_session(backend_for):
+    api = FakeLegacyApi([make_record(0, _sgIds=["sg-a"]), make_record(1, _sgIds=["sg-b", "sg-c"]), make_record(2, _sgIds=["sg-c"])])
+    api.security_groups["gz"] = ["sg-a", "sg-b", "sg-c"]
+    # The first two member listings wait for each other: they can only both pass when they are in flight at once.
+    meeting = threading.Barrier(2, timeout=10)
+    threads = {}
+
+    def meet(call):
+        if call.action == "DescribeInstancesOfSecurityGroup":
+            threads[call.params["sgId"]] = threading.get_ident()
+            if len(threads) <= 2:
+                meeting.wait()
+        return None
+
+    api.before_call = meet
+    backend = backend_for(api, concurrency=3)
+    instances = backend.get(["ins-gz000000", "ins-gz000001", "ins-gz000002"])
+    backend.complete_instances(instances)
+    assert {i.instance_id: i.security_group_ids for i in instances} == {
+        "ins-gz000000": ["sg-a"],
+        "ins-gz000001": ["sg-b", "sg-c"],
+        "ins-gz000002": ["sg-c"],
+    }
+    assert len(set(threads.values())) >= 2 and threading.get_ident() not in threads.values()
+    # Each pool thread has a session of its own (the fake's sessions refuse a second thread), besides the backend's.
+    assert len(api.sessions) >= 3
+    # The clones' requests count for the backend.
+    assert backend.request_count == len(api.calls)
+
+
+def test_the_fake_refuses_a_session_shared_between_threads():
+    # What makes the test above a check: a session used by a second thread fails its request.
+    api = FakeLegacyApi()
+    session = api.session()
+    session.post("http://127.0.0.1:8080/v2/index.php", data="not a form", headers={}, timeout=1, verify=True)
+    failures = []
+
+    def post_elsewhere():
+        try:
+            session.post("http://127.0.0.1:8080/v2/index.php", data="not a form", headers={}, timeout=1, verify=True)
+        except AssertionError as failure:
+            failures.append(failure)
+
+    thread = threading.Thread(target=post_elsewhere)
+    thread.start()
+    thread.join()
+    assert len(failures) == 1 and "shared between threads" in str(failures[0])
+
+
+def test_group_members_with_a_concurrency_of_1_are_asked_in_turn_on_the_backend_s_session(backend_for):
+    api = FakeLegacyApi([make_record(0, _sgIds=["sg-a"])])
+    api.security_groups["gz"] = ["sg-a", "sg-b", "sg-c"]
+    threads = set()
+    api.before_call = lambda call: threads.add(threading.get_ident())
+    backend = backend_for(api, concurrency=1)
+    backend.complete_instances(backend.get(["ins-gz000000"]))
+    assert threads == {threading.get_ident()} and len(api.sessions) == 1
+    assert [call.params["sgId"] for call in api.calls_of("DescribeInstancesOfSecurityGroup")] == ["sg-a", "sg-b", "sg-c"]
+
+
+def test_a_failing_member_listing_fails_the_completion(backend_for):
+    api = FakeLegacyApi([make_record(0, _sgIds=["sg-a"])])
+    api.security_groups["gz"] = ["sg-a", "sg-b"]
+    api.before_call = lambda call: error("InternalError", "boom") if call.params.get("sgId") == "sg-b" else None
+    backend = backend_for(api)
+    with pytest.raises(ApiError, match="InternalError"):
+        backend.complete_instances(backend.get(["ins-gz000000"]))
+
+
+def test_the_legacy_backend_has_no_guardrails_to_report(backend_for):
+    api = FakeLegacyApi([make_record(0, status=4)])
+    backend = backend_for(api)
+    (instance,) = backend.get(["ins-gz000000"])
+    backend.complete_instances([instance])
+    assert (instance.expire_time, instance.stop_charging_mode, instance.termination_protection) == (None, "keep_charging", False)
+    # Nothing to ask: no timer, no user data on the legacy API; the expiry is simply none.
+    assert backend.user_data(["ins-gz000000"]) == {} and "expire_time" not in instance.unreported
+    assert set(api.actions()) == {"DescribeInstances", "DescribeSecurityGroupEx"}
+
+
+def test_a_legacy_stop_never_asks_to_stop_charging(backend_for):
+    api = FakeLegacyApi([make_record(0)])
+    outcomes = backend_for(api).stop(["ins-gz000000"], stop_charging=True)
+    assert [o.ok for o in outcomes] == [True]
+    (call,) = api.calls_of("StopInstances")
+    assert call.params == {"instanceIds": ["ins-gz000000"], "forceStop": 0}
 
 
 def test_no_instance_no_group_listing(backend_for):

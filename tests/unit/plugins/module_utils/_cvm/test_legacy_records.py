@@ -80,6 +80,10 @@ FULL_INSTANCE = {
     "created_time": "2024-05-01T02:00:00Z",
     # The legacy DescribeInstances reports neither (the backend lists the groups apart, api-notes/v3.md 6.5).
     "security_group_ids": [],
+    # The legacy API has no timers, no stop charging and no protection (running: no stop mode at all).
+    "expire_time": None,
+    "stop_charging_mode": None,
+    "termination_protection": False,
     "tags": {},
 }
 
@@ -132,6 +136,9 @@ def test_a_record_with_only_an_id_has_every_key_empty():
         "data_disks": [],
         "created_time": None,
         "security_group_ids": [],
+        "expire_time": None,
+        "stop_charging_mode": None,
+        "termination_protection": False,
         "tags": {},
     }
 
@@ -323,3 +330,20 @@ def test_disk_info_as_a_list_or_missing():
     for empty in ([], None, {}):
         instance = convert(diskInfo=empty)
         assert instance.system_disk == {"disk_id": None, "disk_type": None, "disk_size": None} and instance.data_disks == []
+
+
+# -- the 3.0 guardrail keys (the legacy API has none of them) ----------------------------
+
+
+@pytest.mark.parametrize("code, mode", [(4, "keep_charging"), ("4", "keep_charging"), (2, None), (9, None), (8, None), (3, None), (-1, None), (None, None)])
+def test_a_stopped_instance_keeps_charging_and_no_other_has_a_stop_mode(code, mode):
+    # The legacy API cannot stop charging: a stopped instance is billed on (cvm_instance_hour stopped_mode is v3 only).
+    assert convert(status=code).stop_charging_mode == mode
+
+
+@pytest.mark.parametrize("status", [2, 4, -1, 6])
+def test_no_expiry_and_no_protection_whatever_the_record_says(status):
+    # Fields of the 3.0 shape in a legacy record are not read: the legacy API reports neither.
+    instance = convert(status=status, DisableApiTermination=True, ActionTimer={"ActionTime": "2030-01-01T00:00:00Z"}, StopChargingMode="STOP_CHARGING")
+    assert instance.expire_time is None and instance.termination_protection is False
+    assert "expire_time" not in instance.unreported

@@ -238,3 +238,11 @@ def test_list_stream_stops_at_an_empty_page():
     backend = Stubborn()
     assert ids(list_stream(backend, {"zoneId": 1}, page_size=1)) == ["ins-1"]
     assert backend.offsets == [0, 1]
+
+
+def test_expires_within_matches_nothing_on_the_legacy_api():
+    # No timers on the legacy API (its instances never have an expiry): the filter matches nothing, as documented.
+    api = seeded({"gz": 3})
+    listing = list_instances(factory(api), ["ap-guangzhou"], InstanceFilter(expires_within="3650d"), max_workers=2)
+    assert listing.instances == [] and listing.failed_regions == []
+    assert len(api.calls_of("DescribeInstances")) == 1

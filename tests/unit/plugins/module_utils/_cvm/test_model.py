@@ -49,6 +49,9 @@ CONTRACT = (
     "data_disks",
     "created_time",
     "security_group_ids",
+    "expire_time",
+    "stop_charging_mode",
+    "termination_protection",
     "tags",
 )
 

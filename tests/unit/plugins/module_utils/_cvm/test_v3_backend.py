@@ -6,7 +6,9 @@
 
 from __future__ import annotations
 
+import base64
 import json
+import threading
 
 import pytest
 import requests
@@ -16,7 +18,7 @@ from ansible_collections.qcloud.cvm.plugins.module_utils._api.base import Creden
 from ansible_collections.qcloud.cvm.plugins.module_utils._api.errors import ApiError, QcloudError, ReadOnlyViolation, TransportError
 from ansible_collections.qcloud.cvm.plugins.module_utils._api.retries import RetryPolicy
 from ansible_collections.qcloud.cvm.plugins.module_utils._api.tc3 import V3Client
-from ansible_collections.qcloud.cvm.plugins.module_utils._cvm.backend import Quote
+from ansible_collections.qcloud.cvm.plugins.module_utils._cvm.backend import Quote, ZoneUnavailable
 from ansible_collections.qcloud.cvm.plugins.module_utils._cvm.backends import Connection, open_backend
 from ansible_collections.qcloud.cvm.plugins.module_utils._cvm.filters import InstanceFilter
 from ansible_collections.qcloud.cvm.plugins.module_utils._cvm.listing import list_instances
@@ -199,7 +201,11 @@ def test_a_listing_through_list_instances(backend_for):
     assert len(listing.instances) == 65 and {i.status for i in listing.instances} == {"running"}
     filters = [{"Name": "project-id", "Values": ["0"]}, {"Name": "instance-state", "Values": ["RUNNING"]}]
     assert api.params_of("DescribeInstances") == [{"Filters": filters, "Offset": 0, "Limit": 100}]
-    assert listing.request_count == 1
+    # The listing reports no timer: the expiry of the 65 matching instances is asked for in one call (10.1.5).
+    (timers,) = api.params_of("DescribeInstancesActionTimer")
+    assert sorted(timers.pop("InstanceIds")) == sorted(i.instance_id for i in listing.instances)
+    assert timers == {"TimerAction": "TerminateInstances", "StatusList": ["UNDO"]}
+    assert listing.request_count == 2
 
 
 def test_find_asks_for_the_zones_and_the_name_and_pages(backend_for):
@@ -466,7 +472,7 @@ def test_both_dry_run_answers_pass(backend_for, mode):
     assert api.records == {} and api.tokens == {}
 
 
-@pytest.mark.parametrize("code", ["ResourcesSoldOut.SpecifiedInstanceType", "InvalidParameterValue", "InvalidAccount.InsufficientBalance"])
+@pytest.mark.parametrize("code", ["InvalidParameterValue", "InvalidAccount.InsufficientBalance", "InvalidParameterValue.InsufficientPrice"])
 def test_a_dry_run_refusal_raises(backend_for, code):
     api = FakeV3Api()
     api.errors["RunInstances"] = error(code, "refused")
@@ -600,8 +606,48 @@ def test_give_back_sends_100_ids_per_call(backend_for):
     api = FakeV3Api([make_instance(number) for number in range(250)])
     outcomes = backend_for(api).give_back(ids(*range(250)))
     assert [o.instance_id for o in outcomes] == ids(*range(250)) and all(o.ok for o in outcomes)
-    assert [len(params["InstanceIds"]) for params in api.params_of("TerminateInstances")] == [100, 100, 50]
+    # The batches run on the bounded pool: in any order.
+    assert sorted(len(params["InstanceIds"]) for params in api.params_of("TerminateInstances")) == [50, 100, 100]
     assert api.records["ap-guangzhou"] == []
+
+
+def test_batches_run_at_once_each_thread_with_its_own_session(backend_for):
+    api = FakeV3Api([make_instance(number, state="RUNNING") for number in range(250)])
+    # The first two batches wait for each other: they can only both pass when they are in flight at once.
+    meeting = threading.Barrier(2, timeout=10)
+    threads = []
+
+    def meet(call):
+        if call.action == "StopInstances":
+            threads.append(threading.get_ident())
+            if len(threads) <= 2:
+                meeting.wait()
+        return None
+
+    api.before_call = meet
+    backend = backend_for(api)
+    outcomes = backend.stop(ids(*range(250)))
+    # One outcome per ID, in the order asked, whichever batch finished first.
+    assert [o.instance_id for o in outcomes] == ids(*range(250)) and all(o.ok for o in outcomes)
+    assert len(set(threads)) >= 2 and threading.get_ident() not in threads
+    # The fake's sessions refuse a second thread: each pool thread had its own client.
+    assert len(api.sessions) >= 3 and backend.request_count == len(api.calls)
+
+
+def test_with_a_concurrency_of_1_batches_go_in_turn(backend_for):
+    api = FakeV3Api([make_instance(number, state="RUNNING") for number in range(250)])
+    threads = set()
+    api.before_call = lambda call: threads.add(threading.get_ident())
+    backend = backend_for(api)
+    backend.concurrency = 1
+    assert all(o.ok for o in backend.stop(ids(*range(250))))
+    assert threads == {threading.get_ident()}
+    assert [len(params["InstanceIds"]) for params in api.params_of("StopInstances")] == [100, 100, 50]
+
+
+def test_the_concurrency_option_reaches_the_backend():
+    backend = open_backend(Connection("v3", CREDENTIALS, "ap-guangzhou", concurrency=3))
+    assert backend.concurrency == 3
 
 
 def test_a_refused_batch_is_retried_one_by_one(backend_for):
@@ -660,7 +706,7 @@ def test_set_bandwidth_learns_the_billing_from_any_listing(backend_for):
     backend = backend_for(api)
     backend.find([100003], "web")
     assert all(o.ok for o in backend.set_bandwidth(ids(1, 2), 3))
-    assert [params["InstanceIds"] for params in api.params_of("ResetInstancesInternetMaxBandwidth")] == [ids(1), ids(2)]
+    assert sorted(params["InstanceIds"] for params in api.params_of("ResetInstancesInternetMaxBandwidth")) == [ids(1), ids(2)]
 
 
 def test_set_bandwidth_of_instances_never_listed_is_tried_batched_then_one_by_one(backend_for):
@@ -688,7 +734,7 @@ def test_pay_by_traffic_bandwidth_goes_100_at_a_time(backend_for):
     backend = backend_for(api)
     backend.get(ids(*range(150)))
     assert all(o.ok for o in backend.set_bandwidth(ids(*range(150)), 2))
-    assert [len(params["InstanceIds"]) for params in api.params_of("ResetInstancesInternetMaxBandwidth")] == [100, 50]
+    assert sorted(len(params["InstanceIds"]) for params in api.params_of("ResetInstancesInternetMaxBandwidth")) == [50, 100]
 
 
 def test_set_security_groups_replaces_the_list_in_priority_order(backend_for):
@@ -696,7 +742,7 @@ def test_set_security_groups_replaces_the_list_in_priority_order(backend_for):
     outcomes = backend_for(api).set_security_groups(ids(*range(120)), ["sg-gzssh001", "sg-gzweb001"])
     assert all(o.ok for o in outcomes) and len(outcomes) == 120
     calls = api.params_of("ModifyInstancesAttribute")
-    assert [len(params["InstanceIds"]) for params in calls] == [100, 20]
+    assert sorted(len(params["InstanceIds"]) for params in calls) == [20, 100]
     assert all(set(params) == {"InstanceIds", "SecurityGroups"} and params["SecurityGroups"] == ["sg-gzssh001", "sg-gzweb001"] for params in calls)
     assert api.record("ins-00000007")["SecurityGroupIds"] == ["sg-gzssh001", "sg-gzweb001"]
 
@@ -729,6 +775,9 @@ def test_power_actions(backend_for, method, force, action, stop_type, before, af
     expected = {"InstanceIds": ids(1, 2)}
     if stop_type:
         expected["StopType"] = stop_type
+    if action == "StopInstances":
+        # The API's default, sent explicitly (10.2.1).
+        expected["StoppedMode"] = "KEEP_CHARGING"
     assert params == expected
     assert api.record("ins-00000001")["InstanceState"] == after
 
@@ -745,7 +794,7 @@ def test_power_batches_hold_100_instances(backend_for):
     api = FakeV3Api([make_instance(number, state="RUNNING") for number in range(230)])
     outcomes = backend_for(api).stop(ids(*range(230)))
     assert len(outcomes) == 230 and all(o.ok for o in outcomes)
-    assert [len(params["InstanceIds"]) for params in api.params_of("StopInstances")] == [100, 100, 30]
+    assert sorted(len(params["InstanceIds"]) for params in api.params_of("StopInstances")) == [30, 100, 100]
 
 
 def test_no_instance_no_request(backend_for):
@@ -789,7 +838,8 @@ def test_the_listing_reports_security_groups_in_priority_order(backend_for):
     backend.complete_instances([instance])
     assert instance.security_group_ids == ["sg-gzssh001", "sg-gzweb001"]
     assert backend.groups_ordered and not backend.open_without_security_groups and backend.binds_security_groups_at_create
-    assert api.actions() == ["DescribeInstances"]
+    # Completing an instance asks for its expiry only (10.1.5), never for its groups.
+    assert api.actions() == ["DescribeInstances", "DescribeInstancesActionTimer"]
 
 
 # -- request counts ----------------------------------------------------------------------------
@@ -835,3 +885,433 @@ def test_the_password_is_never_in_an_error_message(backend_for):
     with pytest.raises(ApiError) as caught:
         backend_for(api).create(spec(password="Ab12#xyz"), 1, "tok-1")
     assert "Ab12#xyz" not in str(caught.value) and "Ab12#xyz" not in json.dumps(caught.value.details())
+
+
+# -- the guardrails (api-notes/v3.md 10) ----------------------------------------------------------
+
+FUTURE = "2099-12-24T18:00:00Z"
+
+
+def listed(backend, *numbers):
+    """The Instances of ``numbers`` as a listing gives them, then completed (the task's look-up does both)."""
+    instances = backend.get(ids(*numbers))
+    backend.complete_instances(instances)
+    return {instance.instance_id: instance for instance in instances}
+
+
+def test_complete_instances_reads_the_undo_timers_of_the_instances(backend_for):
+    api = FakeV3Api([make_instance(number) for number in range(1, 4)])
+    api.add_timer("ins-00000001", "2099-01-01T10:00:00Z")
+    api.add_timer("ins-00000002", "2020-01-01T10:00:00Z", status="DONE")
+    backend = backend_for(api)
+    instances = backend.get(ids(1, 2, 3))
+    api.calls.clear()
+    backend.complete_instances(instances)
+    assert {i.instance_id: i.expire_time for i in instances} == {"ins-00000001": "2099-01-01T10:00:00Z", "ins-00000002": None, "ins-00000003": None}
+    # One call for up to 100 instances, asking for their waiting termination timers (10.1.5).
+    (params,) = api.params_of("DescribeInstancesActionTimer")
+    assert sorted(params.pop("InstanceIds")) == ids(1, 2, 3)
+    assert params == {"TimerAction": "TerminateInstances", "StatusList": ["UNDO"]}
+    assert api.actions() == ["DescribeInstancesActionTimer"]
+    assert all(i.unreported == frozenset() for i in instances)
+
+
+def test_complete_instances_keeps_only_undo_timers_whatever_the_answer_holds(backend_for):
+    api = FakeV3Api([make_instance(1), make_instance(2)])
+    answer = {
+        "ActionTimers": [
+            {
+                "ActionTimerId": "t-done",
+                "InstanceId": "ins-00000001",
+                "TimerAction": "TerminateInstances",
+                "ActionTime": "2099-01-01T00:00:00Z",
+                "Status": "DONE",
+            },
+            {
+                "ActionTimerId": "t-doing",
+                "InstanceId": "ins-00000002",
+                "TimerAction": "TerminateInstances",
+                "ActionTime": "2099-01-01T00:00:00Z",
+                "Status": "DOING",
+            },
+            {
+                "ActionTimerId": "t-other",
+                "InstanceId": "ins-00000099",
+                "TimerAction": "TerminateInstances",
+                "ActionTime": "2099-01-01T00:00:00Z",
+                "Status": "UNDO",
+            },
+        ]
+    }
+    api.before_call = lambda call: answer if call.action == "DescribeInstancesActionTimer" else None
+    instances = listed(backend_for(api), 1, 2)
+    assert {i.expire_time for i in instances.values()} == {None}
+
+
+def test_complete_instances_reads_both_documented_time_forms(backend_for):
+    api = FakeV3Api([make_instance(1)])
+    answer = {"ActionTimers": [{"ActionTimerId": "t-1", "InstanceId": "ins-00000001", "ActionTime": "2099-01-01T10:00:00+00:00", "Status": "UNDO"}]}
+    api.before_call = lambda call: answer if call.action == "DescribeInstancesActionTimer" else None
+    assert listed(backend_for(api), 1)["ins-00000001"].expire_time == "2099-01-01T10:00:00Z"
+
+
+def test_complete_instances_clears_an_expiry_that_is_gone(backend_for):
+    api = FakeV3Api([make_instance(1)])
+    timer = api.add_timer("ins-00000001", FUTURE)
+    backend = backend_for(api)
+    (instance,) = backend.get(ids(1))
+    backend.complete_instances([instance])
+    assert instance.expire_time == FUTURE
+    del api.timers[timer]
+    backend.complete_instances([instance])
+    assert instance.expire_time is None
+
+
+@pytest.mark.parametrize("count, with_ids", [(100, True), (101, False), (250, False)])
+def test_complete_instances_asks_by_id_up_to_100_and_for_the_region_s_timers_beyond(backend_for, count, with_ids):
+    api = FakeV3Api([make_instance(number) for number in range(count + 3)])
+    for number in range(0, count + 3, 7):
+        api.add_timer("ins-{0:08d}".format(number), "2099-01-01T00:{0:02d}:00Z".format(number % 60))
+    backend = backend_for(api)
+    instances = backend.get(ids(*range(count)))
+    backend.complete_instances(instances)
+    (params,) = api.params_of("DescribeInstancesActionTimer")
+    # The action has no paging (10.1.3): beyond 100 instances, one call for every waiting timer of the region.
+    assert ("InstanceIds" in params) is with_ids
+    if with_ids:
+        assert len(params["InstanceIds"]) == count
+    expected = {"ins-{0:08d}".format(n): "2099-01-01T00:{0:02d}:00Z".format(n % 60) if n % 7 == 0 else None for n in range(count)}
+    assert {i.instance_id: i.expire_time for i in instances} == expected
+
+
+def test_complete_instances_of_nothing_sends_nothing(backend_for):
+    api = FakeV3Api()
+    backend_for(api).complete_instances([])
+    assert api.calls == []
+
+
+@pytest.mark.parametrize("answer", ["unknown action", error("UnsupportedOperation", "not for this account"), error("UnsupportedOperation.Region", "not here")])
+def test_an_api_without_the_timer_actions_leaves_the_expiry_unreported(backend_for, answer):
+    api = FakeV3Api([make_instance(1)])
+    if answer == "unknown action":
+        api.timer_actions = False
+    else:
+        api.errors["DescribeInstancesActionTimer"] = answer
+    instances = listed(backend_for(api), 1)
+    instance = instances["ins-00000001"]
+    assert instance.expire_time is None and "expire_time" in instance.unreported
+
+
+def test_other_timer_listing_errors_raise(backend_for):
+    api = FakeV3Api([make_instance(1)])
+    api.errors["DescribeInstancesActionTimer"] = error("AuthFailure.UnauthorizedOperation", "no")
+    backend = backend_for(api)
+    with pytest.raises(ApiError, match="AuthFailure.UnauthorizedOperation"):
+        listed(backend, 1)
+
+
+def test_set_expiry_of_an_instance_without_a_timer_imports_one(backend_for):
+    api = FakeV3Api([make_instance(1), make_instance(2)])
+    backend = backend_for(api)
+    listed(backend, 1, 2)
+    api.calls.clear()
+    outcomes = backend.set_expiry(ids(1, 2), FUTURE)
+    assert [(o.instance_id, o.ok) for o in outcomes] == [(i, True) for i in ids(1, 2)]
+    assert api.params_of("ImportInstancesActionTimer") == [
+        {"InstanceIds": [i], "ActionTimer": {"TimerAction": "TerminateInstances", "ActionTime": FUTURE}} for i in ids(1, 2)
+    ]
+    assert api.actions() == ["ImportInstancesActionTimer"] * 2
+    assert [t["ActionTime"] for t in api.timers_of("ins-00000001")] == [FUTURE]
+
+
+def test_set_expiry_deletes_the_waiting_timer_then_imports_the_new_one(backend_for):
+    api = FakeV3Api([make_instance(1)])
+    old = api.add_timer("ins-00000001", "2099-01-01T00:00:00Z")
+    backend = backend_for(api)
+    assert listed(backend, 1)["ins-00000001"].expire_time == "2099-01-01T00:00:00Z"
+    api.calls.clear()
+    (outcome,) = backend.set_expiry(ids(1), FUTURE)
+    assert outcome.ok
+    # No timer can be modified (10.1.1): delete the UNDO one, then import.
+    assert api.actions() == ["DeleteInstancesActionTimer", "ImportInstancesActionTimer"]
+    assert api.params_of("DeleteInstancesActionTimer") == [{"ActionTimerIds": [old]}]
+    assert old not in api.timers and [t["ActionTime"] for t in api.timers_of("ins-00000001")] == [FUTURE]
+    assert listed(backend, 1)["ins-00000001"].expire_time == FUTURE
+
+
+def test_set_expiry_twice_deletes_the_timer_it_imported(backend_for):
+    api = FakeV3Api([make_instance(1)])
+    backend = backend_for(api)
+    listed(backend, 1)
+    assert backend.set_expiry(ids(1), "2099-01-01T00:00:00Z")[0].ok
+    assert backend.set_expiry(ids(1), FUTURE)[0].ok
+    assert [t["ActionTime"] for t in api.timers_of("ins-00000001")] == [FUTURE] and len(api.timers) == 1
+    assert api.actions()[-3:] == ["ImportInstancesActionTimer", "DeleteInstancesActionTimer", "ImportInstancesActionTimer"]
+
+
+def test_a_refused_expiry_is_told_per_instance(backend_for):
+    api = FakeV3Api([make_instance(1), make_instance(2, DisableApiTermination=True), make_instance(3)])
+    backend = backend_for(api)
+    listed(backend, 1, 2, 3)
+    outcomes = backend.set_expiry(ids(1, 2, 3), FUTURE)
+    assert [o.ok for o in outcomes] == [True, False, True]
+    assert outcomes[1].error.code == "UnsupportedOperation.NotSupportImportInstancesActionTimer"
+
+
+def test_a_lost_connection_fails_one_expiry_and_not_the_others(backend_for):
+    api = FakeV3Api([make_instance(1), make_instance(2)])
+    api.errors["ImportInstancesActionTimer"] = [requests.exceptions.ConnectionError("reset"), None]
+    backend = backend_for(api)
+    listed(backend, 1, 2)
+    outcomes = backend.set_expiry(ids(1, 2), FUTURE)
+    assert [o.ok for o in outcomes] == [False, True] and isinstance(outcomes[0].error, TransportError)
+
+
+def test_set_termination_protection_is_modify_instances_attribute_100_at_a_time(backend_for):
+    api = FakeV3Api([make_instance(number) for number in range(130)])
+    backend = backend_for(api)
+    outcomes = backend.set_termination_protection(ids(*range(130)), True)
+    assert len(outcomes) == 130 and all(o.ok for o in outcomes)
+    calls = api.params_of("ModifyInstancesAttribute")
+    assert sorted(len(params["InstanceIds"]) for params in calls) == [30, 100]
+    # One attribute per call (3.10), a JSON Boolean (10.6).
+    assert all(set(params) == {"InstanceIds", "DisableApiTermination"} and params["DisableApiTermination"] is True for params in calls)
+    assert api.record("ins-00000007")["DisableApiTermination"] is True
+    assert backend.get(ids(7))[0].termination_protection is True
+    assert all(o.ok for o in backend.set_termination_protection(ids(7), False))
+    assert backend.get(ids(7))[0].termination_protection is False
+
+
+def test_protection_refused_for_an_instance_with_a_timer_is_told_per_instance(backend_for):
+    api = FakeV3Api([make_instance(1), make_instance(2)])
+    api.add_timer("ins-00000002", FUTURE)
+    outcomes = backend_for(api).set_termination_protection(ids(1, 2), True)
+    assert [o.ok for o in outcomes] == [True, False]
+    assert outcomes[1].error.code == "UnsupportedOperation.InvalidInstanceNotSupportedProtectedInstance"
+
+
+def test_a_protected_instance_is_not_given_back_and_the_others_are(backend_for):
+    api = FakeV3Api([make_instance(1), make_instance(2, DisableApiTermination=True), make_instance(3)])
+    outcomes = backend_for(api).give_back(ids(1, 2, 3))
+    assert [o.ok for o in outcomes] == [True, False, True]
+    assert outcomes[1].error.code == "UnsupportedOperation.InstancesProtected"
+    assert [record["InstanceId"] for record in api.records["ap-guangzhou"]] == ids(2)
+
+
+def test_user_data_is_describe_instances_attributes_decoded(backend_for):
+    api = FakeV3Api([make_instance(number) for number in range(1, 4)])
+    api.user_data["ins-00000001"] = "TXlVc2VyRGF0YQo="
+    api.user_data["ins-00000002"] = base64.b64encode("echo \u7f51\n".encode("utf-8")).decode("ascii")
+    backend = backend_for(api)
+    assert backend.user_data(ids(1, 2, 3)) == {"ins-00000001": "MyUserData\n", "ins-00000002": "echo \u7f51\n", "ins-00000003": None}
+    # Both parameters are required, the only attribute is UserData (10.5).
+    assert api.params_of("DescribeInstancesAttributes") == [{"InstanceIds": ids(1, 2, 3), "Attributes": ["UserData"]}]
+
+
+def test_user_data_asks_100_instances_at_a_time(backend_for):
+    api = FakeV3Api([make_instance(number) for number in range(150)])
+    found = backend_for(api).user_data(ids(*range(150)))
+    assert len(found) == 150 and set(found.values()) == {None}
+    assert [len(params["InstanceIds"]) for params in api.params_of("DescribeInstancesAttributes")] == [100, 50]
+
+
+@pytest.mark.parametrize("stored", ["not base64 at all!", base64.b64encode(b"\xff\xfe\xfa").decode("ascii")])
+def test_user_data_that_cannot_be_read_as_text_is_compared_as_it_is(backend_for, stored):
+    api = FakeV3Api([make_instance(1)])
+    api.user_data["ins-00000001"] = stored
+    assert backend_for(api).user_data(ids(1)) == {"ins-00000001": stored}
+
+
+def test_an_api_without_describe_instances_attributes_cannot_tell_the_user_data(backend_for):
+    api = FakeV3Api([make_instance(1)])
+    api.attributes_action = False
+    assert backend_for(api).user_data(ids(1)) == {}
+
+
+def test_stop_charging_is_stopped_mode_stop_charging(backend_for):
+    api = FakeV3Api([make_instance(1), make_instance(2)])
+    backend = backend_for(api)
+    outcomes = backend.stop(ids(1, 2), stop_charging=True)
+    assert all(o.ok for o in outcomes)
+    assert api.params_of("StopInstances") == [{"InstanceIds": ids(1, 2), "StopType": "SOFT", "StoppedMode": "STOP_CHARGING"}]
+    instances = backend.get(ids(1, 2))
+    assert {(i.status, i.stop_charging_mode) for i in instances} == {("stopped", "stop_charging")}
+    # The public IP went with the charging (10.2.4).
+    assert all(i.public_ips == [] for i in instances)
+    backend.start(ids(1))
+    assert backend.get(ids(1))[0].stop_charging_mode is None
+
+
+def test_a_plain_stop_keeps_charging(backend_for):
+    api = FakeV3Api([make_instance(1)])
+    backend = backend_for(api)
+    backend.stop(ids(1), force=True)
+    assert api.params_of("StopInstances") == [{"InstanceIds": ids(1), "StopType": "SOFT_FIRST", "StoppedMode": "KEEP_CHARGING"}]
+    (instance,) = backend.get(ids(1))
+    assert instance.stop_charging_mode == "keep_charging" and instance.public_ips
+
+
+def test_an_instance_that_cannot_stop_charging_is_told_apart(backend_for):
+    local = {"DiskType": "LOCAL_BASIC", "DiskId": "disk-l1", "DiskSize": 20}
+    api = FakeV3Api([make_instance(1), make_instance(2, SystemDisk=local), make_instance(3, InstanceChargeType="SPOTPAID")])
+    outcomes = backend_for(api).stop(ids(1, 2, 3), stop_charging=True)
+    assert [o.ok for o in outcomes] == [True, False, False]
+    assert {o.error.code for o in outcomes[1:]} == {"UnsupportedOperation.StoppedModeStopCharging"}
+    assert api.record("ins-00000001")["StopChargingMode"] == "STOP_CHARGING" and api.record("ins-00000002")["InstanceState"] == "RUNNING"
+
+
+STOCK_CODES = [
+    ("ResourcesSoldOut.SpecifiedInstanceType", True),
+    ("ResourceInsufficient.SpecifiedInstanceType", True),
+    ("ResourceInsufficient.AvailabilityZoneSoldOut", True),
+    ("ResourceUnavailable.InstanceType", False),
+    ("InvalidParameterValue.InsufficientOffering", True),
+]
+
+
+@pytest.mark.parametrize("code, sold_out", STOCK_CODES)
+@pytest.mark.parametrize("method", ["create", "dry_run"])
+def test_a_stock_answer_is_a_zone_unavailable_naming_the_zone(backend_for, code, sold_out, method):
+    api = FakeV3Api()
+    api.errors["RunInstances"] = error(code, "no stock")
+    backend = backend_for(api, read_only=method == "dry_run")
+    with pytest.raises(ZoneUnavailable) as caught:
+        getattr(backend, method)(SPEC, 1, "tok-1")
+    assert caught.value.sold_out is sold_out and "zone ap-guangzhou-3 cannot sell this now" in str(caught.value) and code in str(caught.value)
+    assert isinstance(caught.value.cause, ApiError) and caught.value.details()["api_error"]["code"] == code
+
+
+@pytest.mark.parametrize(
+    "code", ["InvalidParameterValue", "InvalidAccount.InsufficientBalance", "LimitExceeded.UserSpotQuota", "ResourceInsufficient.CloudDiskSoldOut"]
+)
+def test_other_create_refusals_stay_api_errors(backend_for, code):
+    api = FakeV3Api()
+    api.errors["RunInstances"] = error(code, "refused")
+    with pytest.raises(ApiError) as caught:
+        backend_for(api).create(SPEC, 1, "tok-1")
+    assert caught.value.code == code and not isinstance(caught.value, ZoneUnavailable)
+
+
+def test_the_fake_s_stock_switches_are_zone_unavailable(backend_for):
+    api = FakeV3Api()
+    api.sold_out_zones.add("ap-guangzhou-3")
+    api.stock[("ap-guangzhou-4", "S1.SMALL2", "POSTPAID_BY_HOUR")] = 2
+    backend = backend_for(api)
+    with pytest.raises(ZoneUnavailable, match="ResourceInsufficient.AvailabilityZoneSoldOut"):
+        backend.create(SPEC, 1, "tok-1")
+    with pytest.raises(ZoneUnavailable, match="ResourceInsufficient.SpecifiedInstanceType"):
+        backend.dry_run(spec(zone_id=100004), 3, "tok-2")
+    assert len(backend.create(spec(zone_id=100004), 2, "tok-3")) == 2
+    # The catalog said SELL all along: stock is only known from the create's answer (10.4.1).
+    assert api.records["ap-guangzhou"] and "ResourcesSoldOut" not in json.dumps([c.params for c in api.calls])
+
+
+def test_a_spot_spec_asks_for_the_spotpaid_offers_and_buys_spot(backend_for):
+    api = FakeV3Api()
+    backend = backend_for(api)
+    spot = spec(market="spot", spot_max_price=0.05)
+    (instance_id,) = backend.create(spot, 1, "tok-1")
+    (catalog_call,) = api.params_of("DescribeZoneInstanceConfigInfos")
+    # Stock is per zone, type and charge type (10.4.1).
+    assert {"Name": "instance-charge-type", "Values": ["SPOTPAID"]} in catalog_call["Filters"]
+    (params,) = api.params_of("RunInstances")
+    assert params["InstanceChargeType"] == "SPOTPAID"
+    assert params["InstanceMarketOptions"] == {"MarketType": "spot", "SpotOptions": {"MaxPrice": "0.05", "SpotInstanceType": "one-time"}}
+    assert backend.get([instance_id])[0].instance_charge_type == "SPOTPAID"
+    # The same family on demand is another answer of the catalog.
+    backend.quote(SPEC, 1)
+    assert [c["Filters"][2]["Values"] for c in api.params_of("DescribeZoneInstanceConfigInfos")] == [["SPOTPAID"], ["POSTPAID_BY_HOUR"]]
+
+
+def test_a_type_sold_out_as_spot_only_is_sold_out_for_spot_only(backend_for):
+    api = FakeV3Api()
+    api.offers = [
+        dict(item, Status="SOLD_OUT") if (item["InstanceType"], item["InstanceChargeType"]) == ("S1.SMALL2", "SPOTPAID") else item for item in api.offers
+    ]
+    backend = backend_for(api)
+    with pytest.raises(InstanceTypeUnavailable) as caught:
+        backend.create(spec(market="spot"), 1, "tok-1")
+    assert caught.value.sold_out and "sold out in zone ap-guangzhou-3" in str(caught.value)
+    assert len(backend.create(SPEC, 1, "tok-2")) == 1
+
+
+def test_a_spot_quote_is_the_spot_price(backend_for):
+    api = FakeV3Api()
+    backend = backend_for(api)
+    assert backend.quote(spec(market="spot"), 2).instance_price == pytest.approx(0.16)
+    assert backend.quote(SPEC, 2).instance_price == pytest.approx(0.4)
+    (spot_params, _on_demand) = api.params_of("InquiryPriceRunInstances")
+    assert spot_params["InstanceChargeType"] == "SPOTPAID" and "InstanceMarketOptions" not in spot_params
+
+
+def test_a_bid_below_the_spot_price_is_the_api_s_refusal(backend_for):
+    api = FakeV3Api()
+    with pytest.raises(ApiError) as caught:
+        backend_for(api).create(spec(market="spot", spot_max_price=0.01), 1, "tok-1")
+    assert caught.value.code == "InvalidParameterValue.InsufficientPrice" and not isinstance(caught.value, ZoneUnavailable)
+
+
+def test_a_guarded_create_sets_timer_user_data_and_protection_at_once(backend_for):
+    api = FakeV3Api()
+    backend = backend_for(api)
+    (first,) = backend.create(spec(expire_at=FUTURE, user_data="#!/bin/sh\necho hi\n"), 1, "tok-1")
+    (second,) = backend.create(spec(termination_protection=True), 1, "tok-2")
+    # One UNDO timer per instance bought with an ActionTimer (10.1.5), nothing more to ask.
+    assert [t["ActionTime"] for t in api.timers_of(first)] == [FUTURE] and api.timers_of(second) == []
+    assert backend.user_data([first, second]) == {first: "#!/bin/sh\necho hi\n", second: None}
+    instances = listed(backend, int(first[4:]), int(second[4:]))
+    assert (instances[first].expire_time, instances[first].termination_protection) == (FUTURE, False)
+    assert (instances[second].expire_time, instances[second].termination_protection) == (None, True)
+    assert "ImportInstancesActionTimer" not in api.actions() and "ModifyInstancesAttribute" not in api.actions()
+
+
+def test_the_fake_refuses_a_timer_less_than_5_minutes_ahead_and_one_on_a_protected_create(backend_for):
+    api = FakeV3Api([make_instance(1)], clock=lambda: 4102444800)  # 2100-01-01T00:00:00Z
+    backend = backend_for(api)
+    listed(backend, 1)
+    (outcome,) = backend.set_expiry(ids(1), "2100-01-01T00:05:00Z")
+    assert outcome.error.code == "InvalidParameterValue"
+    assert backend.set_expiry(ids(1), "2100-01-01T00:05:01Z")[0].ok
+    with pytest.raises(ApiError, match="NotSupportImportInstancesActionTimer"):
+        backend.create(spec(expire_at="2100-01-01T08:00:00Z", termination_protection=True), 1, "tok-1")
+
+
+def test_a_read_only_backend_refuses_the_guardrail_changes_but_reads_timers_and_user_data(backend_for):
+    api = FakeV3Api([make_instance(1)])
+    api.add_timer("ins-00000001", FUTURE)
+    backend = backend_for(api, read_only=True)
+    instances = listed(backend, 1)
+    assert instances["ins-00000001"].expire_time == FUTURE and backend.user_data(ids(1)) == {"ins-00000001": None}
+    for attempt in (
+        lambda: backend.set_expiry(ids(1), "2099-12-25T18:00:00Z"),
+        lambda: backend.set_termination_protection(ids(1), True),
+        lambda: backend.stop(ids(1), stop_charging=True),
+    ):
+        with pytest.raises(ReadOnlyViolation):
+            attempt()
+    assert set(api.actions()) == {"DescribeInstances", "DescribeInstancesActionTimer", "DescribeInstancesAttributes"}
+
+
+def test_a_listing_filtered_by_expires_within_matches_once_the_timers_are_read(backend_for):
+    # 2030-01-01T00:00:00Z
+    now = 1893456000
+    api = FakeV3Api([make_instance(number) for number in range(6)])
+    api.add_timer("ins-00000001", "2030-01-01T00:30:00Z")
+    api.add_timer("ins-00000002", "2030-01-01T06:00:00Z")
+    api.add_timer("ins-00000003", "2030-01-03T00:00:00Z")
+    api.add_timer("ins-00000004", "2030-01-01T00:10:00Z", status="DONE")
+    instance_filter = InstanceFilter(expires_within="6h", clock=lambda: now)
+    listing = list_instances(lambda region: backend_for(api, region=region), ["ap-guangzhou"], instance_filter, max_workers=2)
+    assert sorted(i.instance_id for i in listing.instances) == ids(1, 2)
+    assert {i.instance_id: i.expire_time for i in listing.instances} == {"ins-00000001": "2030-01-01T00:30:00Z", "ins-00000002": "2030-01-01T06:00:00Z"}
+    # No filter of DescribeInstances says it: every instance is listed, its timer asked, and the filter applied then.
+    assert api.params_of("DescribeInstances") == [{"Offset": 0, "Limit": 100}]
+    assert len(api.calls_of("DescribeInstancesActionTimer")) == 1
+
+
+def test_expires_within_on_an_api_without_timers_matches_nothing(backend_for):
+    api = FakeV3Api([make_instance(1)])
+    api.add_timer("ins-00000001", "2030-01-01T00:30:00Z")
+    api.timer_actions = False
+    listing = list_instances(lambda region: backend_for(api, region=region), ["ap-guangzhou"], InstanceFilter(expires_within="365d"), max_workers=1)
+    assert listing.instances == []

@@ -92,6 +92,11 @@ FULL_INSTANCE = {
     ],
     "created_time": "2024-05-01T02:00:00Z",
     "security_group_ids": ["sg-gzweb001", "sg-gzssh001"],
+    # DescribeInstances reports no timer (10.1.5): the backend's complete_instances fills it in.
+    "expire_time": None,
+    # NOT_APPLICABLE while running (10.2.3).
+    "stop_charging_mode": None,
+    "termination_protection": False,
     "tags": {"team": "web", "ansible-cvm-client-token": "tok-1"},
 }
 
@@ -247,6 +252,9 @@ def test_absent_lists_and_structures():
         "data_disks": [],
         "created_time": None,
         "security_group_ids": [],
+        "expire_time": None,
+        "stop_charging_mode": None,
+        "termination_protection": False,
         "tags": {},
     }
 
@@ -349,3 +357,50 @@ def test_cpu_and_memory_are_the_instance_s_not_the_name_s():
 
 def test_security_groups_keep_their_priority_order():
     assert convert(SecurityGroupIds=["sg-b", "sg-a", "sg-c"]).security_group_ids == ["sg-b", "sg-a", "sg-c"]
+
+
+# -- the guardrail keys (10.1.5, 10.2.3, 10.6) ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "state, charging, mode",
+    [
+        ("STOPPED", "STOP_CHARGING", "stop_charging"),
+        ("STOPPED", "KEEP_CHARGING", "keep_charging"),
+        # A stopped instance that cannot stop charging may show NOT_APPLICABLE (10.2.3): it keeps charging.
+        ("STOPPED", "NOT_APPLICABLE", "keep_charging"),
+        ("STOPPED", None, "keep_charging"),
+        ("RUNNING", "NOT_APPLICABLE", None),
+        ("RUNNING", "STOP_CHARGING", None),
+        ("STOPPING", "STOP_CHARGING", None),
+        ("STARTING", "KEEP_CHARGING", None),
+        ("SHUTDOWN", "STOP_CHARGING", None),
+    ],
+)
+def test_the_stop_charging_mode_of_a_stopped_instance(state, charging, mode):
+    assert convert(InstanceState=state, StopChargingMode=charging).stop_charging_mode == mode
+
+
+def test_a_missing_stop_charging_mode_on_a_stopped_instance_keeps_charging():
+    record = {key: value for key, value in FULL.items() if key != "StopChargingMode"}
+    assert instance_from_record(dict(record, InstanceState="STOPPED"), "ap-guangzhou").stop_charging_mode == "keep_charging"
+
+
+@pytest.mark.parametrize("value, protected", [(True, True), (False, False), (None, False), (1, True), (0, False)])
+def test_termination_protection_is_disable_api_termination(value, protected):
+    assert convert(DisableApiTermination=value).termination_protection is protected
+
+
+def test_an_instance_without_disable_api_termination_is_not_protected():
+    record = {key: value for key, value in FULL.items() if key != "DisableApiTermination"}
+    assert instance_from_record(record, "ap-guangzhou").termination_protection is False
+
+
+def test_the_expiry_never_comes_from_the_listing():
+    # ExpiredTime is the PREPAID expiry (10.1.5), not a timer: the timer is DescribeInstancesActionTimer's.
+    instance = convert(ExpiredTime="2030-01-01T00:00:00Z", InstanceChargeType="PREPAID")
+    assert instance.expire_time is None and instance.unreported == frozenset()
+
+
+def test_a_spot_instance_shows_its_charge_type():
+    assert convert(InstanceChargeType="SPOTPAID").instance_charge_type == "SPOTPAID"

@@ -11,8 +11,12 @@ backend would resolve them.
 
 from __future__ import annotations
 
+import base64
+import calendar
 import json
+import re
 import string
+import time
 
 import pytest
 
@@ -86,6 +90,11 @@ RUN_INSTANCES_PARAMETERS = {
     "ClientToken",
     "TagSpecification",
     "DryRun",
+    # The guardrails (10.1, 10.3, 10.5, 10.6).
+    "InstanceMarketOptions",
+    "ActionTimer",
+    "UserData",
+    "DisableApiTermination",
 }
 
 # Spec 5.1 example B (the LEG 1.6 RunInstancesHour example): its options and its 3.0 body (2.1), copied exactly.
@@ -116,12 +125,20 @@ def resolved(spec):
     return zone_name(spec.zone_id), conventional_type_name(spec.instance_family, spec.cpu, spec.memory)
 
 
-def sent(options, system_disk_size=20, dry_run=False):
+# A pinned "now" for the expiry of instances about to be bought: 2030-01-01T00:00:00Z.
+NOW = calendar.timegm((2030, 1, 1, 0, 0, 0, 0, 0, 0))
+
+
+def sent(options, system_disk_size=20, dry_run=False, now=NOW):
     """What RunInstances sends for ``options``: the parameters without the unset (None) values, as the client encodes them."""
     spec = spec_from_options(options)
     zone, instance_type = resolved(spec)
-    params = run_instances_parameters(spec, options["goods_num"], zone, instance_type, system_disk_size, options["client_token"], dry_run=dry_run)
+    params = run_instances_parameters(spec, options["goods_num"], zone, instance_type, system_disk_size, options["client_token"], dry_run=dry_run, now=now)
     return json.loads(tc3.encode_body(params))
+
+
+def time_of(epoch):
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(epoch))
 
 
 def task(**changes):
@@ -405,16 +422,133 @@ def test_dry_run_is_sent_only_for_the_check():
     assert "DryRun" not in sent(task())
 
 
+# -- the guardrails (10) ----------------------------------------------------------------
+
+
+def test_no_guardrail_sends_none_of_their_parameters():
+    params = sent(task())
+    assert params["InstanceChargeType"] == "POSTPAID_BY_HOUR"
+    assert not {"InstanceMarketOptions", "ActionTimer", "UserData", "DisableApiTermination"} & set(params)
+
+
+def test_spot_without_a_price_bids_the_current_spot_price():
+    # 10.3.1: without InstanceMarketOptions the bid defaults to the current (fixed discount) spot price.
+    params = sent(task(market="spot"))
+    assert params["InstanceChargeType"] == "SPOTPAID" and "InstanceMarketOptions" not in params
+
+
+@pytest.mark.parametrize("price, text", [(0.6, "0.6"), (0.05, "0.05"), (1.0, "1"), (2.5, "2.5"), (0.1234, "0.1234"), (12.0, "12")])
+def test_spot_with_a_price_sends_the_market_options_with_a_decimal_string(price, text):
+    params = sent(task(market="spot", spot_max_price=price))
+    assert params["InstanceChargeType"] == "SPOTPAID"
+    # MarketType spot, MaxPrice a String, SpotInstanceType one-time (lower case) (10.3.1).
+    assert params["InstanceMarketOptions"] == {"MarketType": "spot", "SpotOptions": {"MaxPrice": text, "SpotInstanceType": "one-time"}}
+
+
+def test_a_price_without_spot_sends_no_market_options():
+    # guardrail_errors refuses the option set; the request builder on its own never sends a bid for on-demand.
+    spec = spec_from_options(dict(DEFAULTS, spot_max_price=0.5))
+    params = run_instances_parameters(spec, 1, "ap-guangzhou-3", "S1.SMALL2", 20)
+    assert params["InstanceChargeType"] == "POSTPAID_BY_HOUR" and params["InstanceMarketOptions"] is None
+
+
+@pytest.mark.parametrize(
+    "expire_at, action_time",
+    [
+        ("2099-12-24T18:00:00Z", "2099-12-24T18:00:00Z"),
+        ("2099-12-25T02:00:00+08:00", "2099-12-24T18:00:00Z"),
+        ("2099-12-24 18:00:00", "2099-12-24T18:00:00Z"),
+        ("2099-12-24T13:30:00-04:30", "2099-12-24T18:00:00Z"),
+    ],
+)
+def test_expire_at_is_one_timer_in_utc(expire_at, action_time):
+    params = sent(task(expire_at=expire_at))
+    assert params["ActionTimer"] == {"TimerAction": "TerminateInstances", "ActionTime": action_time}
+
+
+@pytest.mark.parametrize("duration, seconds", [("8h", 8 * 3600), ("30m", 1800), ("2d", 2 * 86400), ("1d12h", 36 * 3600), ("1d 2h 3m", 93780)])
+def test_expire_after_counts_from_now_for_instances_about_to_be_bought(duration, seconds):
+    params = sent(task(expire_after=duration), now=NOW)
+    assert params["ActionTimer"] == {"TimerAction": "TerminateInstances", "ActionTime": time_of(NOW + seconds)}
+
+
+def test_expire_after_without_a_pinned_now_counts_from_the_clock(monkeypatch):
+    from ansible_collections.qcloud.cvm.plugins.module_utils._cvm import expiry  # pylint: disable=import-outside-toplevel
+
+    monkeypatch.setattr(expiry.time, "time", lambda: NOW + 0.75)
+    spec = spec_from_options(task(expire_after="1h"))
+    params = run_instances_parameters(spec, 1, "ap-guangzhou-3", "S1.SMALL2", 20)
+    assert params["ActionTimer"]["ActionTime"] == "2030-01-01T01:00:00Z"
+
+
+def test_the_timer_is_iso_8601_utc_to_the_second():
+    action_time = sent(task(expire_after="10m"), now=NOW + 0.9)["ActionTimer"]["ActionTime"]
+    # YYYY-MM-DDThh:mm:ssZ only (10.1.1): no fraction, no offset.
+    assert action_time == "2030-01-01T00:10:00Z"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["#cloud-config\npackages: [nginx]\n", "#!/bin/sh\necho \u7f51\u7edc > /tmp/net\n", "x", "a" * 12288],
+)
+def test_user_data_is_base64_of_its_utf_8(text):
+    params = sent(task(user_data=text))
+    assert params["UserData"] == base64.b64encode(text.encode("utf-8")).decode("ascii")
+    assert base64.b64decode(params["UserData"], validate=True).decode("utf-8") == text
+
+
+def test_user_data_is_never_in_the_quote_or_the_token_fingerprint():
+    spec = spec_from_options(task(user_data="#!/bin/sh\nexport TOKEN=hunter2\n"))
+    assert "hunter2" not in json.dumps(price_parameters(spec, 1, "ap-guangzhou-3", "S1.SMALL2", 20))
+    assert "hunter2" not in json.dumps(spec.fingerprint()) and "hunter2" not in repr(spec)
+
+
+@pytest.mark.parametrize("protection", [True, False])
+def test_termination_protection_is_sent_as_a_boolean_when_set(protection):
+    assert sent(task(termination_protection=protection))["DisableApiTermination"] is protection
+
+
+def test_termination_protection_not_set_is_not_sent():
+    assert "DisableApiTermination" not in sent(task())
+
+
+def test_the_dry_run_carries_every_guardrail_the_create_does():
+    options = task(market="spot", spot_max_price=0.3, expire_at="2099-01-01T00:00:00Z", user_data="hello", termination_protection=False)
+    check, create = sent(options, dry_run=True), sent(options)
+    assert check.pop("DryRun") is True and check == create
+    assert {"InstanceMarketOptions", "ActionTimer", "UserData", "DisableApiTermination"} <= set(create)
+
+
+def test_fallback_zones_change_nothing_in_one_zone_s_request():
+    assert sent(task(fallback_zones=[100004, 100006])) == sent(task())
+
+
 # -- InquiryPriceRunInstances (3.5) ---------------------------------------------------
+
+
+# What the create sends and the quote does not: the token, the tags, the login, and the guardrails that do not change the price.
+NOT_PRICED = ("ClientToken", "TagSpecification", "LoginSettings", "ActionTimer", "UserData", "DisableApiTermination")
 
 
 def test_the_quote_has_the_create_structures_without_token_tags_or_password():
     spec = spec_from_options(task(password="Ab12#xyz", tags={"team": "web"}, storage_type=2, storage_size=50, bandwidth=3))
     create = run_instances_parameters(spec, 3, "ap-guangzhou-3", "S1.SMALL2", 20, "tok-1")
     quote = price_parameters(spec, 3, "ap-guangzhou-3", "S1.SMALL2", 20)
-    assert quote == {name: value for name, value in create.items() if name not in ("ClientToken", "TagSpecification", "LoginSettings")}
+    assert quote == {name: value for name, value in create.items() if name not in NOT_PRICED}
     assert quote["InstanceCount"] == 3 and "DryRun" not in quote
     assert "Ab12#xyz" not in json.dumps(quote)
+
+
+def test_the_quote_of_a_guarded_spot_create_keeps_the_market_and_drops_timer_user_data_and_protection():
+    options = task(market="spot", spot_max_price=0.05, expire_after="8h", user_data="#!/bin/sh\necho secret-ish\n", termination_protection=False)
+    spec = spec_from_options(options)
+    create = run_instances_parameters(spec, 2, "ap-guangzhou-3", "S1.SMALL2", 20, "tok-1", now=NOW)
+    quote = price_parameters(spec, 2, "ap-guangzhou-3", "S1.SMALL2", 20)
+    assert quote["InstanceChargeType"] == "SPOTPAID" and quote["InstanceMarketOptions"] == create["InstanceMarketOptions"]
+    assert not set(NOT_PRICED) & set(quote)
+    assert create["ActionTimer"] and create["UserData"] and create["DisableApiTermination"] is False
+    assert quote == {name: value for name, value in create.items() if name not in NOT_PRICED}
+    assert "secret-ish" not in json.dumps(quote) and create["UserData"] not in json.dumps(quote)
 
 
 # -- option sets drawn from the valid space (option_errors) ---------------------------------------
@@ -468,6 +602,18 @@ def valid_options(draw):
         goods_num=goods_num,
         client_token=draw(st.one_of(st.none(), st.text(string.ascii_letters + string.digits + "-", min_size=1, max_size=64))),
     )
+    market = draw(st.sampled_from(["on_demand", "on_demand", "spot"]))
+    expiry = draw(st.sampled_from(["none", "after", "at"]))
+    options.update(
+        market=market,
+        spot_max_price=draw(st.sampled_from([None, 0.01, 0.5, 3.25])) if market == "spot" else None,
+        expire_after=draw(st.sampled_from(["10m", "8h", "2d", "1d12h"])) if expiry == "after" else None,
+        expire_at=draw(st.sampled_from(["2099-12-24T18:00:00Z", "2099-12-25T02:00:00+08:00"])) if expiry == "at" else None,
+        user_data=draw(st.sampled_from([None, None, "", "#!/bin/sh\necho hi\n", "#cloud-config\nruncmd: [[touch, /tmp/\u7f51]]\n"])),
+        # Protection excludes an expiry (the API refuses a timer on a protected instance, 10.1.1).
+        termination_protection=draw(st.sampled_from([None, False] if expiry != "none" else [None, True, False])),
+        fallback_zones=[],
+    )
     return options
 
 
@@ -488,7 +634,19 @@ def test_every_valid_option_set_makes_a_consistent_request(options, system_disk_
     assert set(wire) <= RUN_INSTANCES_PARAMETERS
     assert not has_null(wire)
 
-    assert wire["InstanceChargeType"] == "POSTPAID_BY_HOUR" and wire["InstanceCount"] == options["goods_num"]
+    assert wire["InstanceCount"] == options["goods_num"]
+    assert wire["InstanceChargeType"] == ("SPOTPAID" if options["market"] == "spot" else "POSTPAID_BY_HOUR")
+    assert ("InstanceMarketOptions" in wire) is (options["spot_max_price"] is not None)
+    assert ("ActionTimer" in wire) is bool(options["expire_after"] or options["expire_at"])
+    if "ActionTimer" in wire:
+        assert (
+            re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", wire["ActionTimer"]["ActionTime"]) and wire["ActionTimer"]["TimerAction"] == "TerminateInstances"
+        )
+    if not options["user_data"]:  # an empty user data is none
+        assert "UserData" not in wire
+    else:
+        assert base64.b64decode(wire["UserData"], validate=True).decode("utf-8") == options["user_data"]
+    assert wire.get("DisableApiTermination") is options["termination_protection"]
     assert wire["Placement"]["Zone"] == zone and wire["Placement"]["ProjectId"] == options["project_id"]
 
     internet = wire["InternetAccessible"]
@@ -524,8 +682,8 @@ def test_every_valid_option_set_makes_a_consistent_request(options, system_disk_
         # The password travels in LoginSettings only, never in a tag (user tag values here are lower-case letters only).
         assert options["password"] not in json.dumps(tags, ensure_ascii=False)
     quote = json.loads(tc3.encode_body(price_parameters(spec, options["goods_num"], zone, instance_type, system_disk_size)))
-    assert not {"ClientToken", "TagSpecification", "LoginSettings", "DryRun"} & set(quote)
-    assert {name: value for name, value in wire.items() if name not in ("ClientToken", "TagSpecification", "LoginSettings", "DryRun")} == quote
+    assert not (set(NOT_PRICED) | {"DryRun"}) & set(quote)
+    assert {name: value for name, value in wire.items() if name not in NOT_PRICED + ("DryRun",)} == quote
 
 
 # -- DescribeInstances streams (3.2) ------------------------------------------------------
