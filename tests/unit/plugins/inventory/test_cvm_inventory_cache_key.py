@@ -65,7 +65,7 @@ def material(**changes):
         dict(filters={"instance_names": ["web"]}),
         dict(filters={"search_word": "web"}),
     ],
-    ids=lambda changes: ",".join(changes),
+    ids=",".join,
 )
 def test_what_changes_the_answer_changes_the_key(changes):
     assert material(**changes) != material()
@@ -81,7 +81,7 @@ def test_what_changes_the_answer_changes_the_key(changes):
         dict(validate_certs=False),
         dict(filters={"statuses": ["running", "running"]}, regions=["ap-guangzhou"]),
     ],
-    ids=lambda changes: ",".join(changes),
+    ids=",".join,
 )
 def test_what_does_not_change_the_answer_does_not_change_the_key(changes):
     base = material(filters={"statuses": ["running"]}) if "filters" in changes else material()

@@ -54,7 +54,7 @@ def test_each_shared_option_has_the_documented_type_and_default(name):
     assert documented["type"] == option["type"]
     assert documented.get("default") == option.get("default")
     assert type(documented.get("default")) in (type(option.get("default")), int)  # 30 documents the float 30.0
-    assert bool(documented.get("required")) == bool(option.get("required")) is False
+    assert not documented.get("required") and not option.get("required")
     assert documented.get("choices") == option.get("choices")
 
 

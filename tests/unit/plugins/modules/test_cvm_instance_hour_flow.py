@@ -643,7 +643,7 @@ def test_absent_waits_through_a_failing_creation(api, capsys):
 
 
 def test_absent_gives_many_back_at_once(api, capsys):
-    ids = [api.add_instance() for _ in range(12)]
+    ids = [api.add_instance() for _number in range(12)]
     result = run(capsys, state="absent", goods_num=12, concurrency=4)
     assert result["returned_instance_ids"] == ids
     assert len({call.headers["Host"] for call in api.calls_of("ReturnInstance")}) == 1

@@ -38,7 +38,7 @@ def test_a_legacy_action_takes_the_limit_of_its_3_0_equivalent(protocol, action,
 def test_a_bucket_lets_a_second_s_burst_through_then_spaces_requests():
     clock = FakeClock()
     bucket = rate_limits.TokenBucket(4, clock)
-    assert [bucket.reserve() for _ in range(4)] == [0.0] * 4
+    assert [bucket.reserve() for _attempt in range(4)] == [0.0] * 4
     assert bucket.reserve() == pytest.approx(0.25)
     assert bucket.reserve() == pytest.approx(0.5)
     clock.now += 10
@@ -48,7 +48,7 @@ def test_a_bucket_lets_a_second_s_burst_through_then_spaces_requests():
 def test_the_pacer_keeps_one_bucket_per_protocol_secret_id_and_action():
     clock = FakeClock()
     pacer = rate_limits.Pacer(clock=clock, sleep=clock.sleep)
-    for _ in range(10):
+    for _attempt in range(10):
         pacer.wait("legacy", "AKID1", "RunInstancesHour")
     assert clock.sleeps == []
     assert pacer.wait("legacy", "AKID1", "RunInstancesHour") == pytest.approx(0.1)

@@ -46,7 +46,8 @@ def offers(*items):
     return {"InstanceTypeQuotaSet": list(items)}
 
 
-def catalog(types=(), zones=ZONES):
+def catalog(types=(), zones=None):
+    zones = ZONES if zones is None else zones
     return Catalog(StubClient({"DescribeZones": zones, "DescribeZoneInstanceConfigInfos": offers(*types)}))
 
 
