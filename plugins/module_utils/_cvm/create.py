@@ -103,6 +103,9 @@ def buy(backend, spec, count, known_ids, user_token=None, sleep=time.sleep, on_t
             ) from None
         if not old:
             return Purchase(token, answered, listed, stale_tokens)
+        if on_answer is not None:
+            # Not this create's: nothing was bought by it.
+            on_answer([])
         if user_token:
             raise TaskFailure(
                 "the API answered client_token {0} with instances of an earlier create ({1}), which are listed "

@@ -320,7 +320,7 @@ class InstanceTask:
         def answered(instance_ids):
             # Reported as created until the check says otherwise: a failure right after still names them.
             self.result["created_instance_ids"] = list(instance_ids)
-            self.result["changed"] = True
+            self.result["changed"] = bool(instance_ids)
 
         spec = self.spec
         if spec.security_group_ids is None and self.backend.open_without_security_groups:

@@ -117,7 +117,8 @@ def instance_from_record(record, region, zone_ids=None):
         subnet_id=network.get("SubnetId") or None,
         vpc_gateway=bool(network.get("AsVpcGateway")),
         bandwidth=internet.get("InternetMaxBandwidthOut"),
-        bandwidth_type=BANDWIDTH_TYPES.get(charge, charge),
+        # Empty while stopped without charging (api-notes/v3.md 10.2.4): not reported then.
+        bandwidth_type=BANDWIDTH_TYPES.get(charge, charge) or None,
         project_id=placement.get("ProjectId"),
         system_disk=_disk(record.get("SystemDisk")),
         data_disks=[_disk(disk) for disk in record.get("DataDisks") or []],
