@@ -167,8 +167,8 @@ notes:
   - The default O(statuses) is checked in code, so it costs no extra request.
   - "With O(cache), the instances (their host variables, which hold no credentials) are cached, and a cache hit
     rebuilds hosts, groups and composed variables from them without any API request.
-    The cache key covers everything that changes the answer: the configuration file's path, the regions (after templating),
-    the API key's SecretId (never the key itself), the endpoint and the filters. Use C(--flush-cache) or
+    The cache key covers everything that changes the answer: the configuration file's path, the API (O(api)), the regions
+    (after templating), the API key's SecretId (never the key itself), the endpoint and the filters. Use C(--flush-cache) or
     C(meta: refresh_inventory) to list again."
 seealso:
   - module: qcloud.cvm.cvm_instance_info

@@ -55,8 +55,8 @@ options:
     default: present
   security_group_ids:
     description:
-      - The security groups of the instances, in priority order, for example V([sg-gzweb001, sg-gzssh001]); each must exist
-        in O(region) (checked before anything is bought or changed).
+      - The security groups of the instances, in priority order, for example V([sg-gzweb001, sg-gzssh001]); one to five
+        groups, each of which must exist in O(region) (checked before anything is bought or changed).
       - New instances are bound to them before the task reports success (on the legacy API right after they run,
         C(ModifySecurityGroupsOfInstance); a failed bind fails the task and still reports the instances); existing ones
         that differ are changed in place.
@@ -301,6 +301,8 @@ options:
         (O(replace_drifted)), stopping new instances (O(state=stopped)), and binding O(security_group_ids) to new
         instances on the legacy API.
       - With O(state=absent), whether to wait for instances in a passing state before giving them back.
+      - Starting, stopping or restarting an instance always waits first for it to leave a passing state (being created,
+        started, stopped), since the API refuses to change the power of such an instance.
     type: bool
     default: true
   wait_timeout:
@@ -322,7 +324,10 @@ options:
       - O(api=v3) only (C(ActionTimer) at create, C(ImportInstancesActionTimer) for existing instances); the legacy API
         has no timers and refuses the option.
       - Existing instances of the task get the timer, or have theirs changed, in place (reported in RV(changes) as
-        V(expire_time)). Mutually exclusive with O(expire_at).
+        V(expire_time)). An instance already older than the duration (one bought before the option was set, or moved
+        from the legacy API) gets a timer 10 minutes ahead, the earliest the API takes, so it is given back soon after
+        the run. Mutually exclusive with O(expire_at).
+      - Excludes O(termination_protection=true), which the API refuses for an instance with a timer.
     type: str
   expire_at:
     description:
@@ -366,7 +371,8 @@ options:
   termination_protection:
     description:
       - Whether the API refuses to give the instances back (C(DisableApiTermination)); set at create and changed in place
-        on existing instances. O(api=v3) only.
+        on existing instances. V(true) needs O(api=v3); V(false) is accepted on the legacy API, which protects nothing.
+      - V(true) excludes O(expire_after) and O(expire_at), since the API protects no instance with an expiry timer.
       - With O(state=absent), protected instances make the task fail before anything is given back, unless this is
         V(false), which turns the protection off first.
       - If not set, new instances are not protected and existing ones are left as they are.

@@ -10,7 +10,7 @@ module: cvm_instance_info
 short_description: List Tencent Cloud CVM instances
 version_added: 0.1.0
 description:
-  - Lists the CVM instances of one region through the legacy C(DescribeInstances) API, page after page, and returns
+  - Lists the CVM instances of one region through the chosen API's C(DescribeInstances) (see O(api)), page after page, and returns
     them in the shape M(qcloud.cvm.cvm_instance_hour) returns its instances in.
   - Read only. The filters are the ones of the inventory plugin P(qcloud.cvm.cvm#inventory); every filter given must
     hold, and the values of one filter are alternatives.
