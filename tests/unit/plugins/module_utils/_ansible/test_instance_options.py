@@ -268,3 +268,22 @@ def test_the_argument_spec_takes_the_api_names_as_aliases():
     }
     assert spec["password"]["no_log"] is True and spec["key_id"]["no_log"] is False
     assert spec["instance_type"]["choices"] == INSTANCE_TYPES == ["CVM.S1", "CVM.S2", "CVM.I1", "CVM.I2", "CVM.M1", "CVM.M2", "CVM.C2"]
+
+
+@pytest.mark.parametrize(
+    "groups, rule",
+    [
+        ([], "must list at least one group"),
+        (["sg-a", "sg-b", "sg-c", "sg-d", "sg-e", "sg-f"], "at most 5 groups"),
+        (["sg-a", "sg-a"], "lists a group twice"),
+        (["web"], "is not a security group ID"),
+    ],
+)
+def test_security_group_rules(groups, rule):
+    (error,) = errors_for(security_group_ids=groups)
+    assert error.startswith("option 'security_group_ids'") and rule in error
+
+
+def test_one_to_five_groups_are_valid():
+    assert errors_for(security_group_ids=["sg-gzweb001"]) == []
+    assert errors_for(security_group_ids=["sg-a", "sg-b", "sg-c", "sg-d", "sg-e"]) == []
