@@ -29,15 +29,16 @@ export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
 export QCLOUD_CVM_TARBALL := $(TARBALL)
 export PATH := $(BIN):$(PATH)
 
-.PHONY: demo test test-newest check venv tree build install sanity pytest units lint docs bench clean
+.PHONY: demo test test-newest check venv tree build install sanity pytest integration units lint docs bench clean
 
 demo: install
 	scripts/run-with-emulator.sh docs/examples/demo.sh
 
 test: lint check test-newest
 
-# One cell of the matrix: sanity, then every pytest suite.
-check: sanity pytest
+# One cell of the matrix: sanity, every pytest suite, then the ansible-test
+# integration targets on both APIs.
+check: sanity pytest integration
 
 test-newest:
 	@test -n "$(NEWEST_PYTHON)" || { echo "make test-newest: ansible-core $(NEWEST_ANSIBLE_CORE) needs Python 3.12 or newer: install python3.13 (or set NEWEST_PYTHON)" >&2; exit 1; }
@@ -79,6 +80,27 @@ sanity: tree
 # the installed tarball.
 pytest: install
 	cd $(TREE) && PYTHONPATH=$(abspath $(BUILD)) $(BIN)/python -m pytest -p no:cacheprovider --timeout=900 $(PYTEST_PATHS)
+
+# The ansible-test integration targets (tests/integration/targets, see
+# tests/integration/README.md), run from the copied tree once per API: each
+# run writes the tree's tests/integration/integration_config.yml (qcloud_cvm_api),
+# and every target starts its own emulator from the tree's tests/emulator. No
+# containers: --venv makes ansible-test's own virtual environment, with
+# tests/integration/requirements.txt (requests) in it. Both APIs run even when
+# the first fails. Narrow a run with, for example,
+#   make integration INTEGRATION_APIS=v3 INTEGRATION_TARGETS=inventory_cvm
+INTEGRATION_APIS ?= legacy v3
+INTEGRATION_TARGETS ?=
+integration: tree
+	scripts/install-ansible-test-bootstrap.sh $(BIN)/python
+	@status=0; for api in $(INTEGRATION_APIS); do \
+		printf -- '---\n# Written by make integration.\nqcloud_cvm_api: %s\n' "$$api" > $(TREE)/tests/integration/integration_config.yml; \
+		echo "== ansible-test integration, qcloud_cvm_api: $$api"; \
+		(cd $(TREE) && $(BIN)/ansible-test integration --venv --color no --continue-on-error \
+			--python $$($(BIN)/python -c 'import sys; print("%d.%d" % sys.version_info[:2])') $(INTEGRATION_TARGETS)) || status=1; \
+	done; \
+	rm -f $(TREE)/tests/integration/integration_config.yml; \
+	exit $$status
 
 # The unit tests in place, in seconds: the repository itself is the collection,
 # seen through a symlink at ansible_collections/qcloud/cvm.
