@@ -33,6 +33,7 @@ def test_html_docs_build_without_warnings(tmp_path):
     html = tmp_path / "site" / "build" / "html"
     assert (html / "collections" / "qcloud" / "cvm" / "cvm_instance_hour_module.html").is_file()
     assert (html / "collections" / "qcloud" / "cvm" / "cvm_inventory.html").is_file()
-    guide = subprocess.run(["grep", "-rl", "clientToken", str(html / "collections" / "qcloud" / "cvm" / "docsite")],
-                           capture_output=True, text=True, check=False)
+    guide = subprocess.run(
+        ["grep", "-rl", "clientToken", str(html / "collections" / "qcloud" / "cvm" / "docsite")], capture_output=True, text=True, check=False
+    )
     assert guide.stdout.strip(), "the user guide (docs/docsite/rst) is not in the built site"

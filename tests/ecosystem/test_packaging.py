@@ -21,8 +21,11 @@ def test_tarball_holds_content_and_no_local_clutter(tarball):
 
 
 def test_galaxy_importer_accepts_the_tarball(tarball, tmp_path):
-    code, output = run_tool(["python", "-m", "galaxy_importer.main", tarball], cwd=tmp_path,
-                            env_extra={"GALAXY_IMPORTER_TMP_ROOT_DIR": str(tmp_path), "GALAXY_IMPORTER_RUN_ANSIBLE_TEST": "False"})
+    code, output = run_tool(
+        ["python", "-m", "galaxy_importer.main", tarball],
+        cwd=tmp_path,
+        env_extra={"GALAXY_IMPORTER_TMP_ROOT_DIR": str(tmp_path), "GALAXY_IMPORTER_RUN_ANSIBLE_TEST": "False"},
+    )
     assert code == 0, output
     assert "ERROR" not in output, output
     assert "Importing with galaxy-importer" in output or "qcloud" in output, output
@@ -35,8 +38,18 @@ def test_ansible_builder_reads_the_collections_python_needs():
 
 
 def test_ansible_builder_creates_a_build_context(tmp_path):
-    code, output = run_tool(["ansible-builder", "create", "-f", COLLECTION_ROOT / "tests" / "ee" / "execution-environment.yml",
-                             "--context", tmp_path / "context", "--output-filename", "Containerfile"])
+    code, output = run_tool(
+        [
+            "ansible-builder",
+            "create",
+            "-f",
+            COLLECTION_ROOT / "tests" / "ee" / "execution-environment.yml",
+            "--context",
+            tmp_path / "context",
+            "--output-filename",
+            "Containerfile",
+        ]
+    )
     assert code == 0, output
     containerfile = (tmp_path / "context" / "Containerfile").read_text()
     assert "ansible-galaxy" in containerfile

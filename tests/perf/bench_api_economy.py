@@ -69,8 +69,7 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--count", type=int, default=100, help="instances to create (goods_num; default %(default)s)")
     parser.add_argument("--delay", type=float, default=5.0, help="emulator create delay D in seconds (default %(default)s)")
-    parser.add_argument("--extra-delays", default="60", help="more create delays to count wait polls at, comma-separated; empty for none "
-                                                             "(default %(default)s)")
+    parser.add_argument("--extra-delays", default="60", help="more create delays to count wait polls at, comma-separated; empty for none (default %(default)s)")
     args = parser.parse_args(argv)
     extra_delays = [float(d) for d in args.extra_delays.split(",") if d.strip()]
 
@@ -87,41 +86,78 @@ def main(argv=None):
             pc.log("unchanged re-run")
             rows.append(summary("unchanged re-run", pc.run_playbook(emulator, workdir, [create], "rerun"), args.count))
             pc.log("give-back")
-            rows.append(summary("give-back (state absent)", pc.run_playbook(emulator, workdir, [pc.instance_hour_task(name, args.count, state="absent")],
-                                                                            "absent"), args.count))
+            rows.append(
+                summary(
+                    "give-back (state absent)",
+                    pc.run_playbook(emulator, workdir, [pc.instance_hour_task(name, args.count, state="absent")], "absent"),
+                    args.count,
+                )
+            )
             poll_rows.append({"delay_s": args.delay, "instances": args.count, "polls": rows[0]["wait_polls"], "bound": poll_bound(args.delay)})
             for delay in extra_delays:
                 pc.log("create 1 with wait (D={0} s)".format(delay))
                 emulator.configure(create_delay=delay)
-                run = pc.run_playbook(emulator, workdir, [pc.instance_hour_task("perf-poll-{0:g}".format(delay), 1, wait_timeout=int(delay * 3 + 60))],
-                                      "poll-{0:g}".format(delay))
+                run = pc.run_playbook(
+                    emulator, workdir, [pc.instance_hour_task("perf-poll-{0:g}".format(delay), 1, wait_timeout=int(delay * 3 + 60))], "poll-{0:g}".format(delay)
+                )
                 polls, _rounds = wait_polls(run)
                 poll_rows.append({"delay_s": delay, "instances": 1, "polls": polls, "bound": poll_bound(delay)})
     finally:
         emulator.stop()
 
-    pc.print_table("API economy: calls per run (emulator request log; D = {0:g} s)".format(args.delay),
-                   ["run", "changed", "API calls", "by action", "DescribeInstances pages", "pages per 100 managed", "wait polls", "wall s"],
-                   [[r["run"], r["changed"], r["requests"], json.dumps(r["by_action"]), r["describe_pages"], r["describe_pages_per_100_managed"],
-                     r["wait_polls"], r["wall_s"]] for r in rows])
-    pc.print_table("Wait polls (DescribeInstances calls after RunInstancesHour) against ceil(log1.5(D)) + 3",
-                   ["D (s)", "instances", "polls", "bound"], [[p["delay_s"], p["instances"], p["polls"], p["bound"]] for p in poll_rows])
+    pc.print_table(
+        "API economy: calls per run (emulator request log; D = {0:g} s)".format(args.delay),
+        ["run", "changed", "API calls", "by action", "DescribeInstances pages", "pages per 100 managed", "wait polls", "wall s"],
+        [
+            [
+                r["run"],
+                r["changed"],
+                r["requests"],
+                json.dumps(r["by_action"]),
+                r["describe_pages"],
+                r["describe_pages_per_100_managed"],
+                r["wait_polls"],
+                r["wall_s"],
+            ]
+            for r in rows
+        ],
+    )
+    pc.print_table(
+        "Wait polls (DescribeInstances calls after RunInstancesHour) against ceil(log1.5(D)) + 3",
+        ["D (s)", "instances", "polls", "bound"],
+        [[p["delay_s"], p["instances"], p["polls"], p["bound"]] for p in poll_rows],
+    )
     create, rerun, give_back = rows
     goal_list = [
-        pc.goal_line("unchanged re-run: no RunInstancesHour", rerun["by_action"].get("RunInstancesHour", 0) == 0 and not rerun["changed"],
-                     "{0} RunInstancesHour, changed={1}".format(rerun["by_action"].get("RunInstancesHour", 0), rerun["changed"])),
-        pc.goal_line("unchanged re-run: one DescribeInstances page per 100 managed", rerun["describe_pages"] <= math.ceil(args.count / 100.0),
-                     "{0} page(s) for {1} instances".format(rerun["describe_pages"], args.count)),
-        pc.goal_line("create: one RunInstancesHour", create["by_action"].get("RunInstancesHour", 0) == 1,
-                     "{0} RunInstancesHour".format(create["by_action"].get("RunInstancesHour", 0))),
-        pc.goal_line("give-back: one ReturnInstance per instance (the API takes one ID per call)",
-                     give_back["by_action"].get("ReturnInstance", 0) == args.count,
-                     "{0} ReturnInstance + {1} DescribeInstances".format(give_back["by_action"].get("ReturnInstance", 0), give_back["describe_pages"])),
+        pc.goal_line(
+            "unchanged re-run: no RunInstancesHour",
+            rerun["by_action"].get("RunInstancesHour", 0) == 0 and not rerun["changed"],
+            "{0} RunInstancesHour, changed={1}".format(rerun["by_action"].get("RunInstancesHour", 0), rerun["changed"]),
+        ),
+        pc.goal_line(
+            "unchanged re-run: one DescribeInstances page per 100 managed",
+            rerun["describe_pages"] <= math.ceil(args.count / 100.0),
+            "{0} page(s) for {1} instances".format(rerun["describe_pages"], args.count),
+        ),
+        pc.goal_line(
+            "create: one RunInstancesHour",
+            create["by_action"].get("RunInstancesHour", 0) == 1,
+            "{0} RunInstancesHour".format(create["by_action"].get("RunInstancesHour", 0)),
+        ),
+        pc.goal_line(
+            "give-back: one ReturnInstance per instance (the API takes one ID per call)",
+            give_back["by_action"].get("ReturnInstance", 0) == args.count,
+            "{0} ReturnInstance + {1} DescribeInstances".format(give_back["by_action"].get("ReturnInstance", 0), give_back["describe_pages"]),
+        ),
     ]
     for poll in poll_rows:
-        goal_list.append(pc.goal_line("wait at D={0:g} s: polls <= ceil(log1.5(D)) + 3".format(poll["delay_s"]),
-                                      poll["polls"] is not None and poll["polls"] <= poll["bound"],
-                                      "{0} polls, bound {1}".format(poll["polls"], poll["bound"])))
+        goal_list.append(
+            pc.goal_line(
+                "wait at D={0:g} s: polls <= ceil(log1.5(D)) + 3".format(poll["delay_s"]),
+                poll["polls"] is not None and poll["polls"] <= poll["bound"],
+                "{0} polls, bound {1}".format(poll["polls"], poll["bound"]),
+            )
+        )
     pc.print_goals(goal_list)
     pc.emit_json("api_economy", {"delay_s": args.delay, "count": args.count, "runs": rows, "polls": poll_rows, "goals": goal_list})
     return 0

@@ -41,6 +41,7 @@ def page_plan(emulator, regions):
 
 def fetch_all(client_factory, plan, threads):
     """Fetch every page of ``plan`` with ``threads`` workers; returns (seconds, records)."""
+
     def work(chunk):
         clients = {}
         records = 0
@@ -77,18 +78,20 @@ def measure(emulator, layout, regions, threads_list, repeats, client_factory):
         seconds = pc.median([s["seconds"] for s in samples])
         emulator_cpu = pc.median([s["emulator_cpu_s"] for s in samples])
         client_cpu = pc.median([s["client_cpu_s"] for s in samples])
-        rows.append({
-            "layout": layout,
-            "threads": threads,
-            "pages": len(plan),
-            "records": samples[-1]["records"],
-            "seconds": seconds,
-            "pages_per_s": len(plan) / seconds,
-            "ms_per_page_wall": 1000.0 * seconds / len(plan),
-            "ms_per_page_latency": 1000.0 * seconds * threads / len(plan),
-            "emulator_cpu_ms_per_page": None if emulator_cpu is None else 1000.0 * emulator_cpu / len(plan),
-            "client_cpu_ms_per_page": 1000.0 * client_cpu / len(plan),
-        })
+        rows.append(
+            {
+                "layout": layout,
+                "threads": threads,
+                "pages": len(plan),
+                "records": samples[-1]["records"],
+                "seconds": seconds,
+                "pages_per_s": len(plan) / seconds,
+                "ms_per_page_wall": 1000.0 * seconds / len(plan),
+                "ms_per_page_latency": 1000.0 * seconds * threads / len(plan),
+                "emulator_cpu_ms_per_page": None if emulator_cpu is None else 1000.0 * emulator_cpu / len(plan),
+                "client_cpu_ms_per_page": 1000.0 * client_cpu / len(plan),
+            }
+        )
         pc.log("{0}, {1} thread(s): {2:.1f} pages/s".format(layout, threads, rows[-1]["pages_per_s"]))
     return rows
 
@@ -126,6 +129,7 @@ def main(argv=None):
     emulator = pc.start_emulator()
     rows = []
     try:
+
         def client_factory(region):
             return pc.legacy_client(emulator.endpoint, region, retries=0)
 
@@ -137,27 +141,45 @@ def main(argv=None):
     finally:
         emulator.stop()
 
-    pc.print_table("Emulator: DescribeInstances pages of 100 (medians of {0} listings)".format(args.repeats),
-                   ["instances, threads", "pages", "s per listing", "pages/s", "ms/page (latency)", "emulator CPU ms/page", "client CPU ms/page"],
-                   [["{0}, {1} thread(s)".format(r["layout"], r["threads"]), r["pages"], r["seconds"], r["pages_per_s"],
-                     r["ms_per_page_latency"], r["emulator_cpu_ms_per_page"], r["client_cpu_ms_per_page"]] for r in rows])
-    pc.print_table("Emulator: one small answer (DescribeInstances, limit 1), median of 20 calls",
-                   ["connection", "ms per call"], [["kept alive (one session)", kept_alive_ms], ["new connection each call", fresh_ms]])
+    pc.print_table(
+        "Emulator: DescribeInstances pages of 100 (medians of {0} listings)".format(args.repeats),
+        ["instances, threads", "pages", "s per listing", "pages/s", "ms/page (latency)", "emulator CPU ms/page", "client CPU ms/page"],
+        [
+            [
+                "{0}, {1} thread(s)".format(r["layout"], r["threads"]),
+                r["pages"],
+                r["seconds"],
+                r["pages_per_s"],
+                r["ms_per_page_latency"],
+                r["emulator_cpu_ms_per_page"],
+                r["client_cpu_ms_per_page"],
+            ]
+            for r in rows
+        ],
+    )
+    pc.print_table(
+        "Emulator: one small answer (DescribeInstances, limit 1), median of 20 calls",
+        ["connection", "ms per call"],
+        [["kept alive (one session)", kept_alive_ms], ["new connection each call", fresh_ms]],
+    )
     spread_rows = [r for r in rows if "4 regions" in r["layout"]]
     best = max(spread_rows, key=lambda r: r["pages_per_s"])
     listing_seconds = best["pages"] / best["pages_per_s"]
-    listing_detail = "{0:.0f} pages/s: {1} pages in {2:.2f} s ({3} thread(s))".format(
-        best["pages_per_s"], best["pages"], listing_seconds, best["threads"])
+    listing_detail = "{0:.0f} pages/s: {1} pages in {2:.2f} s ({3} thread(s))".format(best["pages_per_s"], best["pages"], listing_seconds, best["threads"])
     stall_detail = "{0:.1f} ms kept alive vs {1:.1f} ms on a new connection".format(kept_alive_ms, fresh_ms)
     goal_list = [
-        pc.goal_line("emulator lists {0} instances ({1} pages) in under 1 s".format(args.instances, best["pages"]), listing_seconds < 1.0,
-                     listing_detail),
-        pc.goal_line("emulator answers a small request on a kept-alive connection as fast as on a new one (no delayed-ACK stall)",
-                     kept_alive_ms < max(10.0, 3 * fresh_ms), stall_detail),
+        pc.goal_line("emulator lists {0} instances ({1} pages) in under 1 s".format(args.instances, best["pages"]), listing_seconds < 1.0, listing_detail),
+        pc.goal_line(
+            "emulator answers a small request on a kept-alive connection as fast as on a new one (no delayed-ACK stall)",
+            kept_alive_ms < max(10.0, 3 * fresh_ms),
+            stall_detail,
+        ),
     ]
     pc.print_goals(goal_list)
-    pc.emit_json("emulator", {"instances": args.instances, "results": rows, "small_answer_ms": {"kept_alive": kept_alive_ms, "new_connection": fresh_ms},
-                              "goals": goal_list})
+    pc.emit_json(
+        "emulator",
+        {"instances": args.instances, "results": rows, "small_answer_ms": {"kept_alive": kept_alive_ms, "new_connection": fresh_ms}, "goals": goal_list},
+    )
     return 0
 
 

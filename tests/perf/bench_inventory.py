@@ -103,16 +103,17 @@ class Bench:
         self.plugin_config.write_text("plugin: qcloud.cvm.cvm\nregions: {0}\n".format(regions_yaml))
         self.cache_dir = self.workdir / "cache"
         self.cached_config = self.workdir / "cached.cvm.yml"
-        self.cached_config.write_text("plugin: qcloud.cvm.cvm\nregions: {0}\ncache: true\ncache_plugin: ansible.builtin.jsonfile\n"
-                                      "cache_connection: {1}\ncache_timeout: 3600\n".format(regions_yaml, self.cache_dir))
+        self.cached_config.write_text(
+            "plugin: qcloud.cvm.cvm\nregions: {0}\ncache: true\ncache_plugin: ansible.builtin.jsonfile\ncache_connection: {1}\ncache_timeout: 3600\n".format(
+                regions_yaml, self.cache_dir
+            )
+        )
         self.floor_file = self.workdir / "hosts.perf_floor.json"
         self.plugin_env = pc.ansible_env(emulator)
-        self.floor_env = pc.ansible_env(emulator, ANSIBLE_INVENTORY_PLUGINS=pc.PERF_DIR / "inventory_plugins",
-                                        ANSIBLE_INVENTORY_ENABLED="perf_floor")
+        self.floor_env = pc.ansible_env(emulator, ANSIBLE_INVENTORY_PLUGINS=pc.PERF_DIR / "inventory_plugins", ANSIBLE_INVENTORY_ENABLED="perf_floor")
 
     def command(self, side):
-        inventory = {"plugin": self.plugin_config, "floor": self.floor_file, "fill": self.cached_config,
-                     "cached": self.cached_config}[side]
+        inventory = {"plugin": self.plugin_config, "floor": self.floor_file, "fill": self.cached_config, "cached": self.cached_config}[side]
         command = [pc.ansible_bin("ansible-inventory"), "-i", inventory, "--list"]
         if side == "fill":
             command.append("--flush-cache")
@@ -162,8 +163,11 @@ class Bench:
                     run = self.run(side)
                     Path(run.stdout_path).unlink()
                     runs[side].append(run)
-                    pc.log("N={0} round {1}: {2:6s} wall {3:6.2f}s cpu {4:6.2f}s rss {5:6.0f}MiB requests {6}".format(
-                        self.size, round_index + 1, side, run.wall, run.cpu, run.rss_mib, run.requests))
+                    pc.log(
+                        "N={0} round {1}: {2:6s} wall {3:6.2f}s cpu {4:6.2f}s rss {5:6.0f}MiB requests {6}".format(
+                            self.size, round_index + 1, side, run.wall, run.cpu, run.rss_mib, run.requests
+                        )
+                    )
         return runs
 
     def profile(self, side):
@@ -217,23 +221,52 @@ def print_results(results):
         floor = result["floor"]
         for side, label in (("floor", "floor (JSON file)"), ("plugin", "plugin"), ("fill", "plugin, filling cache"), ("cached", "plugin, from cache")):
             data = result[side]
-            rows.append([
-                "{0:>6} {1}".format(result["n"], label),
-                data["wall_s"], "{0}-{1}".format(pc.fmt(data["wall_range_s"][0]), pc.fmt(data["wall_range_s"][1])),
-                pc.ratio(data["wall_s"], floor["wall_s"]),
-                data["cpu_s"], pc.ratio(data["cpu_s"], floor["cpu_s"]),
-                data["cpu_ms_per_host"], data["rss_mib"], data["requests"], data["emulator_cpu_s"], data["others_cpu_s"],
-            ])
-    pc.print_table("Inventory: ansible-inventory --list, medians of {0} runs (wall/CPU in s; x = ratio to the floor)".format(results[0]["repeats"]),
-                   ["N, side", "wall", "wall range", "x wall", "CPU", "x CPU", "CPU ms/host", "peak RSS MiB", "API req", "emulator CPU",
-                    "others' CPU"],
-                   rows)
-    pc.print_table("Inventory: checks, and ratios of runs made one after the other (median over rounds)",
-                   ["N", "floor output == plugin output", "cached run requests (max)", "plugin requests by action",
-                    "x CPU per round", "x wall per round", "cached x wall per round", "plugin - floor CPU ms/host"],
-                   [[r["n"], r["identical"], r["cached"]["requests_max"], json.dumps(r["plugin"]["requests_by_action"]),
-                     r["ratios"]["plugin_cpu_per_round"], r["ratios"]["plugin_wall_per_round"], r["ratios"]["cached_wall_per_round"],
-                     r["plugin_minus_floor_cpu_ms_per_host"]] for r in results])
+            rows.append(
+                [
+                    "{0:>6} {1}".format(result["n"], label),
+                    data["wall_s"],
+                    "{0}-{1}".format(pc.fmt(data["wall_range_s"][0]), pc.fmt(data["wall_range_s"][1])),
+                    pc.ratio(data["wall_s"], floor["wall_s"]),
+                    data["cpu_s"],
+                    pc.ratio(data["cpu_s"], floor["cpu_s"]),
+                    data["cpu_ms_per_host"],
+                    data["rss_mib"],
+                    data["requests"],
+                    data["emulator_cpu_s"],
+                    data["others_cpu_s"],
+                ]
+            )
+    pc.print_table(
+        "Inventory: ansible-inventory --list, medians of {0} runs (wall/CPU in s; x = ratio to the floor)".format(results[0]["repeats"]),
+        ["N, side", "wall", "wall range", "x wall", "CPU", "x CPU", "CPU ms/host", "peak RSS MiB", "API req", "emulator CPU", "others' CPU"],
+        rows,
+    )
+    pc.print_table(
+        "Inventory: checks, and ratios of runs made one after the other (median over rounds)",
+        [
+            "N",
+            "floor output == plugin output",
+            "cached run requests (max)",
+            "plugin requests by action",
+            "x CPU per round",
+            "x wall per round",
+            "cached x wall per round",
+            "plugin - floor CPU ms/host",
+        ],
+        [
+            [
+                r["n"],
+                r["identical"],
+                r["cached"]["requests_max"],
+                json.dumps(r["plugin"]["requests_by_action"]),
+                r["ratios"]["plugin_cpu_per_round"],
+                r["ratios"]["plugin_wall_per_round"],
+                r["ratios"]["cached_wall_per_round"],
+                r["plugin_minus_floor_cpu_ms_per_host"],
+            ]
+            for r in results
+        ],
+    )
     print("(others' CPU: CPU seconds the rest of the machine used during the run, from /proc/stat: the noise in the wall times.)")
 
 
@@ -242,16 +275,29 @@ def goals(results):
     ratios = largest["ratios"]
     n = largest["n"]
     return [
-        pc.goal_line("N={0}: plugin CPU <= 1.25 x floor".format(n), ratios["plugin_cpu"] <= 1.25,
-                     "{0:.2f} x ({1:.2f} s vs {2:.2f} s)".format(ratios["plugin_cpu"], largest["plugin"]["cpu_s"], largest["floor"]["cpu_s"])),
-        pc.goal_line("N={0}: plugin wall <= 1.5 x floor".format(n), ratios["plugin_wall"] <= 1.5,
-                     "{0:.2f} x ({1:.2f} s vs {2:.2f} s)".format(ratios["plugin_wall"], largest["plugin"]["wall_s"], largest["floor"]["wall_s"])),
-        pc.goal_line("N={0}: cached run wall <= 1.05 x floor".format(n), ratios["cached_wall"] <= 1.05,
-                     "{0:.2f} x ({1:.2f} s vs {2:.2f} s)".format(ratios["cached_wall"], largest["cached"]["wall_s"], largest["floor"]["wall_s"])),
-        pc.goal_line("N={0}: cached run makes no API request".format(n), largest["cached"]["requests_max"] == 0,
-                     "{0} requests".format(largest["cached"]["requests_max"])),
-        pc.goal_line("floor loads the same hosts, vars and groups", all(r["identical"] for r in results),
-                     ", ".join("N={0}: {1}".format(r["n"], pc.fmt(r["identical"])) for r in results)),
+        pc.goal_line(
+            "N={0}: plugin CPU <= 1.25 x floor".format(n),
+            ratios["plugin_cpu"] <= 1.25,
+            "{0:.2f} x ({1:.2f} s vs {2:.2f} s)".format(ratios["plugin_cpu"], largest["plugin"]["cpu_s"], largest["floor"]["cpu_s"]),
+        ),
+        pc.goal_line(
+            "N={0}: plugin wall <= 1.5 x floor".format(n),
+            ratios["plugin_wall"] <= 1.5,
+            "{0:.2f} x ({1:.2f} s vs {2:.2f} s)".format(ratios["plugin_wall"], largest["plugin"]["wall_s"], largest["floor"]["wall_s"]),
+        ),
+        pc.goal_line(
+            "N={0}: cached run wall <= 1.05 x floor".format(n),
+            ratios["cached_wall"] <= 1.05,
+            "{0:.2f} x ({1:.2f} s vs {2:.2f} s)".format(ratios["cached_wall"], largest["cached"]["wall_s"], largest["floor"]["wall_s"]),
+        ),
+        pc.goal_line(
+            "N={0}: cached run makes no API request".format(n), largest["cached"]["requests_max"] == 0, "{0} requests".format(largest["cached"]["requests_max"])
+        ),
+        pc.goal_line(
+            "floor loads the same hosts, vars and groups",
+            all(r["identical"] for r in results),
+            ", ".join("N={0}: {1}".format(r["n"], pc.fmt(r["identical"])) for r in results),
+        ),
     ]
 
 
@@ -286,8 +332,9 @@ def print_profile(size, stats_by_side):
         total = sum(by_origin.values())
         for name, seconds in sorted(by_origin.items(), key=lambda item: -item[1]):
             rows.append(["{0}: {1}".format(side, name), seconds, 100.0 * seconds / total])
-    pc.print_table("Profile, N={0}: main-thread self time by origin (cProfile; worker threads not included)".format(size),
-                   ["side: origin", "seconds", "%"], rows)
+    pc.print_table(
+        "Profile, N={0}: main-thread self time by origin (cProfile; worker threads not included)".format(size), ["side: origin", "seconds", "%"], rows
+    )
     phases = [
         ("inventory plugin parse()", "parse", "ansible_collections/qcloud/cvm/plugins/inventory/cvm.py"),
         # The pages, and instance_from_record on their records, run in the listing's worker threads: inside _fetch's wait.
@@ -311,8 +358,7 @@ def print_profile(size, stats_by_side):
             seconds = cumulative(stats, funcname, file_part)
             if seconds:
                 rows.append(["{0}: {1}".format(side, label), seconds])
-    pc.print_table("Profile, N={0}: cumulative main-thread time of the phases (s; profiling overhead included)".format(size),
-                   ["side: phase", "seconds"], rows)
+    pc.print_table("Profile, N={0}: cumulative main-thread time of the phases (s; profiling overhead included)".format(size), ["side: phase", "seconds"], rows)
     for side, stats in stats_by_side.items():
         print("\nProfile, N={0}, {1}: top 15 functions by self time".format(size, side))
         stats.sort_stats("tottime").print_stats(15)

@@ -61,15 +61,14 @@ def import_seconds(repeats):
 
 def import_breakdown():
     """Cumulative microseconds of the big imports, and the summed self time of our own modules, from -X importtime."""
-    out = subprocess.run([sys.executable, "-X", "importtime", "-c", "import {0}".format(MODULE)], env=module_env(),
-                         capture_output=True, text=True, check=True)
+    out = subprocess.run([sys.executable, "-X", "importtime", "-c", "import {0}".format(MODULE)], env=module_env(), capture_output=True, text=True, check=True)
     parts = {label: 0 for label, _name in IMPORT_PARTS}
     total = 0
     for line in out.stderr.splitlines():
         if not line.startswith("import time:") or "|" not in line:
             continue
         try:
-            self_us, cumulative_us, name = [part.strip() for part in line[len("import time:"):].split("|")]
+            self_us, cumulative_us, name = [part.strip() for part in line[len("import time:") :].split("|")]
             self_us, cumulative_us = int(self_us), int(cumulative_us)
         except ValueError:
             continue
@@ -86,10 +85,20 @@ def import_breakdown():
 
 def direct_run_seconds(emulator, workdir, repeats):
     """Median wall seconds of the module run as a plain Python process against the emulator (unchanged)."""
-    args = {"ANSIBLE_MODULE_ARGS": {
-        "zone_id": pc.ZONE_ID, "cpu": 1, "mem": 2, "image_id": pc.IMAGE_ID, "instance_name": NAME, "goods_num": 1,
-        "secret_id": pc.SECRET_ID, "secret_key": pc.SECRET_KEY, "region": pc.REGION, "endpoint": emulator.endpoint,
-    }}
+    args = {
+        "ANSIBLE_MODULE_ARGS": {
+            "zone_id": pc.ZONE_ID,
+            "cpu": 1,
+            "mem": 2,
+            "image_id": pc.IMAGE_ID,
+            "instance_name": NAME,
+            "goods_num": 1,
+            "secret_id": pc.SECRET_ID,
+            "secret_key": pc.SECRET_KEY,
+            "region": pc.REGION,
+            "endpoint": emulator.endpoint,
+        }
+    }
     args_file = Path(workdir) / "args.json"
     args_file.write_text(json.dumps(args))
     samples = []
@@ -134,8 +143,9 @@ def main(argv=None):
                     task = run.task("cvm_instance_hour" if side == "module" else "ping")
                     if side == "module" and task["outcome"] != "ok":
                         raise SystemExit("the cvm_instance_hour run was not unchanged: {0}".format(task["outcome"]))
-                    runs[side].append({"wall": run.measured.wall, "cpu": run.measured.cpu, "task": task["ended"] - task["started"],
-                                       "requests": len(run.requests)})
+                    runs[side].append(
+                        {"wall": run.measured.wall, "cpu": run.measured.cpu, "task": task["ended"] - task["started"], "requests": len(run.requests)}
+                    )
                     pc.log("round {0}: {1:6s} wall {2:.2f}s task {3:.2f}s".format(round_index + 1, side, run.measured.wall, runs[side][-1]["task"]))
             pc.log("the module on its own")
             direct_wall, direct_cpu = direct_run_seconds(emulator, workdir, args.repeats)
@@ -164,11 +174,15 @@ def main(argv=None):
         "request_s": request,
         "raw": runs,
     }
-    pc.print_table("Module overhead: one-task playbook, medians of {0} alternated runs (s)".format(args.repeats),
-                   ["playbook", "wall", "CPU (all processes)", "task time", "API calls"],
-                   [["cvm_instance_hour (unchanged)", med["module"]["wall"], med["module"]["cpu"], med["module"]["task"], med["module"]["requests"]],
-                    ["ansible.builtin.ping", med["ping"]["wall"], med["ping"]["cpu"], med["ping"]["task"], med["ping"]["requests"]],
-                    ["ratio", result["ratios"]["wall"], result["ratios"]["cpu"], result["ratios"]["task"], "-"]])
+    pc.print_table(
+        "Module overhead: one-task playbook, medians of {0} alternated runs (s)".format(args.repeats),
+        ["playbook", "wall", "CPU (all processes)", "task time", "API calls"],
+        [
+            ["cvm_instance_hour (unchanged)", med["module"]["wall"], med["module"]["cpu"], med["module"]["task"], med["module"]["requests"]],
+            ["ansible.builtin.ping", med["ping"]["wall"], med["ping"]["cpu"], med["ping"]["task"], med["ping"]["requests"]],
+            ["ratio", result["ratios"]["wall"], result["ratios"]["cpu"], result["ratios"]["task"], "-"],
+        ],
+    )
     rows = [
         ["module run directly (python -m, start to exit)", direct_wall * 1000],
         ["  its CPU", direct_cpu * 1000],
@@ -181,8 +195,13 @@ def main(argv=None):
         ["lookup request, kept-alive (median)", request * 1000],
     ]
     pc.print_table("Module overhead: the module on its own (ms)", ["part", "ms"], rows)
-    goal_list = [pc.goal_line("print the ratio unchanged cvm_instance_hour / ping (no target given)", None,
-                              "wall {0:.2f} x, task {1:.2f} x".format(result["ratios"]["wall"], result["ratios"]["task"]))]
+    goal_list = [
+        pc.goal_line(
+            "print the ratio unchanged cvm_instance_hour / ping (no target given)",
+            None,
+            "wall {0:.2f} x, task {1:.2f} x".format(result["ratios"]["wall"], result["ratios"]["task"]),
+        )
+    ]
     pc.print_goals(goal_list)
     pc.emit_json("module_overhead", dict(result, goals=goal_list))
     return 0

@@ -62,20 +62,38 @@ def main(argv=None):
             for index in range(args.repeats):
                 task = pc.instance_hour_task("perf-wait-{0}".format(index), args.count, wait_timeout=int(args.delay * 4 + 60))
                 samples.append(analyse(pc.run_playbook(emulator, workdir, [task], "wait-{0}".format(index)), args.delay))
-                pc.log("run {0}: latency {1:.2f} s, last poll {2:.2f} s after the flip, polls at {3}".format(
-                    index + 1, samples[-1]["latency_s"], samples[-1]["last_poll_after_flip_s"], samples[-1]["poll_offsets_s"]))
+                pc.log(
+                    "run {0}: latency {1:.2f} s, last poll {2:.2f} s after the flip, polls at {3}".format(
+                        index + 1, samples[-1]["latency_s"], samples[-1]["last_poll_after_flip_s"], samples[-1]["poll_offsets_s"]
+                    )
+                )
     finally:
         emulator.stop()
 
-    rows = [["run {0}".format(i + 1), s["latency_s"], s["last_poll_after_flip_s"], s["return_after_last_poll_s"], s["polls"],
-             " ".join("{0:.2f}".format(t) for t in s["poll_offsets_s"])] for i, s in enumerate(samples)]
+    rows = [
+        [
+            "run {0}".format(i + 1),
+            s["latency_s"],
+            s["last_poll_after_flip_s"],
+            s["return_after_last_poll_s"],
+            s["polls"],
+            " ".join("{0:.2f}".format(t) for t in s["poll_offsets_s"]),
+        ]
+        for i, s in enumerate(samples)
+    ]
     med = {key: pc.median([s[key] for s in samples]) for key in ("latency_s", "last_poll_after_flip_s", "return_after_last_poll_s", "polls", "task_s")}
     rows.append(["median", med["latency_s"], med["last_poll_after_flip_s"], med["return_after_last_poll_s"], med["polls"], ""])
-    pc.print_table("Wait latency: D = {0:g} s, {1} instance(s) per create (s after the instances turned running)".format(args.delay, args.count),
-                   ["run", "returned after", "last poll after", "return after last poll", "polls", "poll times after the create call (s)"], rows)
+    pc.print_table(
+        "Wait latency: D = {0:g} s, {1} instance(s) per create (s after the instances turned running)".format(args.delay, args.count),
+        ["run", "returned after", "last poll after", "return after last poll", "polls", "poll times after the create call (s)"],
+        rows,
+    )
     detail = "{0:.2f} s (last poll {1:.2f} s after the flip)".format(med["latency_s"], med["last_poll_after_flip_s"])
-    goal_list = [pc.goal_line("D={0:g} s: module returns <= 1.0 s after the instances run (median of {1})".format(args.delay, args.repeats),
-                              med["latency_s"] <= 1.0, detail)]
+    goal_list = [
+        pc.goal_line(
+            "D={0:g} s: module returns <= 1.0 s after the instances run (median of {1})".format(args.delay, args.repeats), med["latency_s"] <= 1.0, detail
+        )
+    ]
     pc.print_goals(goal_list)
     pc.emit_json("wait_latency", {"delay_s": args.delay, "count": args.count, "median": med, "runs": samples, "goals": goal_list})
     return 0

@@ -69,15 +69,18 @@ def main(argv=None):
             sys.stdout.write(line)
             sys.stdout.flush()
             if line.startswith("BENCH_JSON "):
-                records[name] = json.loads(line[len("BENCH_JSON "):])
+                records[name] = json.loads(line[len("BENCH_JSON ") :])
         process.wait()
         print("=== {0}: exit {1} after {2:.0f} s".format(name, process.returncode, time.perf_counter() - begin), flush=True)
         if process.returncode != 0 or name not in records:
             failed.append(name)
 
     goals = [dict(goal, bench=name) for name in names if name in records for goal in records[name].get("goals", [])]
-    pc.print_table("All goals", ["bench", "goal", "met", "measured"],
-                   [[g["bench"], g["goal"], "MET" if g["met"] else ("n/a" if g["met"] is None else "MISSED"), g["detail"]] for g in goals])
+    pc.print_table(
+        "All goals",
+        ["bench", "goal", "met", "measured"],
+        [[g["bench"], g["goal"], "MET" if g["met"] else ("n/a" if g["met"] is None else "MISSED"), g["detail"]] for g in goals],
+    )
     if failed:
         print("\nbenchmarks that could not run: " + ", ".join(failed))
     pc.emit_json("summary", {"benches": names, "failed": failed, "goals": goals})

@@ -114,8 +114,9 @@ def _security_groups(errors, params):
     if groups is None:
         return
     if not groups:
-        errors.append("option 'security_group_ids' must list at least one group (an instance cannot be left with none); "
-                      "to leave the groups alone, do not set it")
+        errors.append(
+            "option 'security_group_ids' must list at least one group (an instance cannot be left with none); to leave the groups alone, do not set it"
+        )
     if len(groups) > MAX_SECURITY_GROUPS:
         errors.append(
             "option 'security_group_ids' takes at most {0} groups (an instance can be in at most {0}), got {1}".format(MAX_SECURITY_GROUPS, len(groups))

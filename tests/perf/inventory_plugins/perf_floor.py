@@ -23,7 +23,6 @@ from ansible.plugins.inventory import BaseInventoryPlugin
 
 
 class InventoryModule(BaseInventoryPlugin):
-
     NAME = "perf_floor"
 
     def verify_file(self, path):
