@@ -411,10 +411,13 @@ class InstanceTask:
         self.instances.update((i.instance_id, i) for i in new)
         new_ids = self.ordered(i.instance_id for i in new)
         self.result.update(changed=True, created_instance_ids=new_ids)
+        # Name them as the task now (API 3.0 numbers a create of several), or the re-run's look-up by name
+        # would miss them and replay the create.
+        unnamed = ["{0} instance_name: {1}".format(o.instance_id, o.error) for o in self.backend.after_create(new_ids, self.spec) if not o.ok]
         self.report(self.plan.keep + self.plan.failed + new_ids)
         return TaskFailure(
-            "{0}. The create went through nevertheless: a look-up found {1} new instance(s), {2} (in created_instance_ids); {3}".format(
-                error, len(new_ids), ", ".join(new_ids), again
+            "{0}. The create went through nevertheless: a look-up found {1} new instance(s), {2} (in created_instance_ids){3}; {4}".format(
+                error, len(new_ids), ", ".join(new_ids), "; naming them failed: " + "; ".join(unnamed) if unnamed else "", again
             ),
             error,
         )

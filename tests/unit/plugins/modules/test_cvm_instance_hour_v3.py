@@ -544,6 +544,11 @@ def test_a_lost_answer_of_a_create_of_several_is_found_by_its_token_tag(api, cap
     result = run(capsys, goods_num=2)
     bought = sorted(record["InstanceId"] for record in api.records["ap-guangzhou"])
     assert len(bought) == 2 and result["created_instance_ids"] == bought, result["msg"]
+    # RunInstances numbered them (web1, web2): named as the task now, so the re-run's look-up by name finds them.
+    assert [api.record(i)["InstanceName"] for i in bought] == ["web", "web"]
+    api.after_call = None
+    rerun = run(capsys, goods_num=2)
+    assert rerun["changed"] is False and sorted(rerun["instance_ids"]) == bought and len(creates(api)) == 5, rerun
 
 
 # -- cvm_instance_info: expires_within -----------------------------------------------------------------------------------
