@@ -9,7 +9,15 @@ Each benchmark runs as its own process and prints its tables and its
 and prints one more line ``BENCH_JSON {"bench": "summary", ...}``. It exits
 non-zero only when a benchmark could not run, never because a goal was missed.
 
-    python tests/perf/run_all.py [--quick] [--only inventory,wait_latency] [--repeats N] [--sizes 1000,10000]
+The anchor (bench_anchor.py) and the plots (plot.py) run with the benchmark
+environment's Python (``--bench-python``, default .venv-bench/bin/python:
+``make bench-venv``), which has amazon.aws, moto and matplotlib; every other
+benchmark runs with this script's Python. ``--results FILE`` keeps every
+benchmark's record (``{name: BENCH_JSON record}``); the plots are made from it
+into ``--figures`` (default tests/perf/figures, or a temporary folder with
+``--quick``, whose figures are not for the README).
+
+    python tests/perf/run_all.py [--quick] [--only inventory,latency_tasks] [--repeats N] [--sizes 1000,10000] [--results FILE] [--figures DIR]
 """
 
 from __future__ import annotations
@@ -18,15 +26,22 @@ import argparse
 import json
 import subprocess
 import sys
+import tempfile
 import time
+
+from pathlib import Path
 
 import perf_common as pc
 
-BENCHES = ("emulator", "api_economy", "wait_latency", "module_overhead", "inventory")
+BENCHES = ("emulator", "api_economy", "wait_latency", "module_overhead", "inventory", "latency_tasks", "latency_inventory", "anchor")
+# Run with the benchmark environment's Python (amazon.aws, boto3, moto).
+BENCH_VENV_ONLY = ("anchor",)
+DEFAULT_BENCH_PYTHON = pc.REPO_ROOT / ".venv-bench" / "bin" / "python"
 
 
 def command(name, args):
     script = pc.PERF_DIR / "bench_{0}.py".format(name)
+    python = args.bench_python if name in BENCH_VENV_ONLY else sys.executable
     extra = []
     if name == "inventory":
         extra += ["--sizes", args.sizes or ("1000" if args.quick else "1000,10000")]
@@ -41,16 +56,44 @@ def command(name, args):
         extra += ["--extra-delays", ""]
     elif name == "emulator" and args.quick:
         extra += ["--repeats", "1"]
-    return [sys.executable, str(script)] + extra
+    elif name == "latency_tasks" and args.quick:
+        extra += ["--sizes", "1,10", "--latencies", "0.1", "--repeats", "1"]
+    elif name == "latency_tasks" and args.repeats:
+        extra += ["--repeats", str(args.repeats)]
+    elif name == "latency_inventory" and args.quick:
+        extra += ["--size", "1000", "--latencies", "0.1", "--repeats", "1"]
+    elif name == "latency_inventory" and args.repeats:
+        extra += ["--repeats", str(args.repeats)]
+    elif name == "anchor" and args.quick:
+        extra += ["--sizes", "200", "--repeats", "1"]
+    elif name == "anchor" and args.repeats:
+        extra += ["--repeats", str(args.repeats)]
+    return [str(python), str(script)] + extra
+
+
+def plot(args, records):
+    """The PNGs, made by plot.py in the benchmark environment from the records of this run."""
+    results = Path(args.results) if args.results else Path(tempfile.mkdtemp(prefix="perf-results-")) / "results.json"
+    results.parent.mkdir(parents=True, exist_ok=True)
+    results.write_text(json.dumps(records, indent=1, sort_keys=True, default=str) + "\n", encoding="utf-8")
+    print("\nresults: {0}".format(results), flush=True)
+    if not Path(args.bench_python).exists():
+        print("no plots: {0} is missing (make bench-venv)".format(args.bench_python), flush=True)
+        return
+    figures = args.figures or (tempfile.mkdtemp(prefix="perf-figures-") if args.quick else str(pc.PERF_DIR / "figures"))
+    subprocess.call([str(args.bench_python), str(pc.PERF_DIR / "plot.py"), str(results), figures], cwd=str(pc.REPO_ROOT))
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--quick", action="store_true", help="smaller and fewer runs (about 2 minutes), for trying the scripts")
+    parser.add_argument("--quick", action="store_true", help="smaller and fewer runs (about 4 minutes), for trying the scripts")
     parser.add_argument("--only", help="comma-separated benchmarks to run, of: " + ", ".join(BENCHES))
-    parser.add_argument("--repeats", type=int, help="repeats for inventory, wait_latency and module_overhead")
+    parser.add_argument("--repeats", type=int, help="repeats for inventory, wait_latency, module_overhead, latency_*, anchor")
     parser.add_argument("--sizes", help="inventory sizes (default 1000,10000)")
     parser.add_argument("--profile", action="store_true", help="profile the inventory runs at the largest size")
+    parser.add_argument("--bench-python", default=str(DEFAULT_BENCH_PYTHON), help="Python of the benchmark environment (default %(default)s)")
+    parser.add_argument("--results", help="write every benchmark's record here (JSON), for plot.py")
+    parser.add_argument("--figures", help="folder for the PNGs (default tests/perf/figures; a temporary one with --quick)")
     args = parser.parse_args(argv)
     names = [name.strip() for name in args.only.split(",")] if args.only else list(BENCHES)
     unknown = [name for name in names if name not in BENCHES]
@@ -61,6 +104,10 @@ def main(argv=None):
     records = {}
     failed = []
     for name in names:
+        if name in BENCH_VENV_ONLY and not Path(args.bench_python).exists():
+            print("\n=== {0}: not run, {1} is missing (make bench-venv)".format(name, args.bench_python), flush=True)
+            failed.append(name)
+            continue
         cmd = command(name, args)
         print("\n=== {0}: {1}".format(name, " ".join(cmd[1:])), flush=True)
         begin = time.perf_counter()
@@ -83,6 +130,7 @@ def main(argv=None):
     )
     if failed:
         print("\nbenchmarks that could not run: " + ", ".join(failed))
+    plot(args, records)
     pc.emit_json("summary", {"benches": names, "failed": failed, "goals": goals})
     return 1 if failed else 0
 
