@@ -95,6 +95,9 @@ def buy(backend, spec, count, known_ids, user_token=None, sleep=time.sleep, on_t
         try:
             old, listed = _old_ids(backend, answered, known_ids, sleep)
         except QcloudError as error:
+            # Name them as the task (API 3.0 numbers a create of several) so that the re-run's look-up by name finds
+            # them; renaming an earlier create's instances of this spec changes nothing.
+            backend.after_create(answered, spec)
             raise TaskFailure(
                 "the API answered the create (client token {0}) with {1}, but listing them failed, so whether they are "
                 "new could not be checked: {2}. Run the task again: it finds them, or the same token gets the same "

@@ -500,6 +500,11 @@ def test_created_ids_are_reported_when_the_listing_right_after_the_create_fails(
     bought = sorted(record["InstanceId"] for record in api.records["ap-guangzhou"])
     assert len(bought) == 2 and sorted(result["created_instance_ids"]) == bought
     assert result["changed"] is True and sorted(result["instance_ids"]) == bought
+    # Named as the task although the check failed, so the re-run finds them by name and has nothing to do.
+    assert [api.record(i)["InstanceName"] for i in bought] == ["web", "web"]
+    api.errors.pop("DescribeInstances")
+    rerun = run(capsys, goods_num=2)
+    assert rerun["changed"] is False and sorted(rerun["instance_ids"]) == bought and len(creates(api)) == 1, rerun
 
 
 def test_the_failure_after_the_create_names_the_ids_and_the_token(api, capsys):
