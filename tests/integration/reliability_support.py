@@ -25,9 +25,9 @@ from pathlib import Path
 
 import yaml
 
-from cvm_harness import BIN_DIR, TARGETS_DIR, ansible_env
+from cvm_harness import BIN_DIR, PLAYBOOKS_DIR, ansible_env
 
-RELIABILITY = TARGETS_DIR / "reliability"
+RELIABILITY = PLAYBOOKS_DIR / "reliability"
 REPORT_VARIABLE = "QCLOUD_CVM_RELIABILITY_REPORT"
 
 # section -> {figure -> value}, in the order the tests recorded them.
@@ -72,6 +72,7 @@ def _unsafe_dumper():
         if not value:
             return dumper.represent_scalar("tag:yaml.org,2002:str", "", style='"')
         return dumper.represent_scalar("!unsafe", str(value), style='"')
+
     Dumper.add_representer(Unsafe, represent)
     Dumper.add_representer(str, represent)
     return Dumper
@@ -112,14 +113,47 @@ def make_certificates(directory):
 
     def run(*args):
         subprocess.run([openssl] + list(args), cwd=str(directory), check=True, capture_output=True)
-    run("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem", "-days", "2",
-        "-subj", "/CN=qcloud.cvm reliability test CA", "-addext", "basicConstraints=critical,CA:TRUE",
-        "-addext", "keyUsage=critical,keyCertSign,cRLSign")
+
+    run(
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        "ca.key",
+        "-out",
+        "ca.pem",
+        "-days",
+        "2",
+        "-subj",
+        "/CN=qcloud.cvm reliability test CA",
+        "-addext",
+        "basicConstraints=critical,CA:TRUE",
+        "-addext",
+        "keyUsage=critical,keyCertSign,cRLSign",
+    )
     run("req", "-newkey", "rsa:2048", "-nodes", "-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=127.0.0.1")
-    (directory / "server.ext").write_text("subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\n"
-                                          "keyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\n")
-    run("x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-out", "server.pem",
-        "-days", "2", "-extfile", "server.ext")
+    (directory / "server.ext").write_text(
+        "subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\n"
+    )
+    run(
+        "x509",
+        "-req",
+        "-in",
+        "server.csr",
+        "-CA",
+        "ca.pem",
+        "-CAkey",
+        "ca.key",
+        "-CAcreateserial",
+        "-out",
+        "server.pem",
+        "-days",
+        "2",
+        "-extfile",
+        "server.ext",
+    )
     return directory / "ca.pem", directory / "server.pem", directory / "server.key"
 
 
@@ -146,8 +180,13 @@ def start_process(command, emulator, args=(), env_extra=None):
     env = ansible_env(emulator, QCLOUD_CVM_RESULT_LOG=result_log, **(env_extra or {}))
     command_line = [str(BIN_DIR / command)] + [str(a) for a in args]
     with open(output, "wb") as handle:
-        process = subprocess.Popen(command_line, env=env, cwd=str(RELIABILITY.parent.parent),  # pylint: disable=consider-using-with
-                                   stdout=handle, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(  # pylint: disable=consider-using-with
+            command_line,
+            env=env,
+            cwd=str(RELIABILITY.parent.parent),
+            stdout=handle,
+            stderr=subprocess.STDOUT,
+        )
     return process, result_log, output
 
 

@@ -2,7 +2,7 @@
 # Copyright: qcloud.cvm contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""The inventory plugin qcloud.cvm.cvm through real ansible-inventory and ansible-playbook runs against the emulator.
+"""The inventory plugin qcloud.cvm.cvm through real ansible-inventory and ansible-playbook runs against the emulator, on both APIs.
 
 Configuration files live in playbooks/cvm_inventory/ (or, when a test needs a path of its own such as a
 cache directory, are written to a temporary directory). Tests read the JSON of ``--list``, the text of
@@ -16,12 +16,25 @@ import subprocess
 
 from collections import Counter
 
+import pytest
 import yaml
 
-from cvm_harness import (BIN_DIR, HOSTVAR_KEYS, INSTANCE_KEYS, REGION_NAMES, SECRET_ID, SECRET_KEY, TARGETS_DIR, assert_instance_matches,
-                         cached_entries, group_name, zone_name)
+from cvm_harness import (
+    BIN_DIR,
+    HOSTVAR_KEYS,
+    INSTANCE_KEYS,
+    PLAYBOOKS_DIR,
+    REGION_NAMES,
+    SECRET_ID,
+    SECRET_KEY,
+    assert_instance_matches,
+    cached_entries,
+    group_name,
+    zone_name,
+)
 
-TARGET = TARGETS_DIR / "cvm_inventory"
+TARGET = PLAYBOOKS_DIR / "cvm_inventory"
+pytestmark = pytest.mark.usefixtures("api")
 # Only this plugin parses the sources, and a source that fails fails the command.
 STRICT = {"ANSIBLE_INVENTORY_ENABLED": "qcloud.cvm.cvm", "ANSIBLE_INVENTORY_ANY_UNPARSED_IS_FAILED": "1"}
 
@@ -59,7 +72,7 @@ def write_config(tmp_path, name, **options):
 
 def unprefixed(hostvars):
     """A host's cvm_* variables as the instance they came from (the keys without their prefix)."""
-    return {key[len("cvm_"):]: value for key, value in hostvars.items() if key.startswith("cvm_")}
+    return {key[len("cvm_") :]: value for key, value in hostvars.items() if key.startswith("cvm_")}
 
 
 def live_ids(emulator, regions=None):
@@ -70,7 +83,7 @@ def describe_requests(emulator):
     return emulator.requests("DescribeInstances")
 
 
-def test_list_several_regions_pages_beyond_100(emulator, inventory):
+def test_list_several_regions_pages_beyond_100(emulator, inventory, api):
     emulator.seed(250, ["gz", "sh", "bj"], name_prefix="many")
     emulator.seed(120, ["gz"], name_prefix="more")
     emulator.seed(5, ["hk"], name_prefix="elsewhere")
@@ -81,8 +94,7 @@ def test_list_several_regions_pages_beyond_100(emulator, inventory):
     all_hosts = hosts_of(data, "cvm")
     assert len(all_hosts) == 370 * 2  # once by zone, once by status
     assert sorted(hosts_of(data, "cvm_status_running")) == sorted(hostvars)
-    assert sorted(data["cvm"]["children"]) == sorted(["cvm_region_ap_guangzhou", "cvm_region_ap_shanghai", "cvm_region_ap_beijing",
-                                                      "cvm_status_running"])
+    assert sorted(data["cvm"]["children"]) == sorted(["cvm_region_ap_guangzhou", "cvm_region_ap_shanghai", "cvm_region_ap_beijing", "cvm_status_running"])
     for region in ("gz", "sh", "bj"):
         group = "cvm_region_" + group_name(REGION_NAMES[region])
         in_region = sorted(hosts_of(data, group))
@@ -96,19 +108,20 @@ def test_list_several_regions_pages_beyond_100(emulator, inventory):
         if record["Region"] in ("gz", "sh", "bj"):
             assert instance_id in data["cvm_zone_" + group_name(zone_name(record))]["hosts"]
 
+    face = emulator.face
     requests = describe_requests(emulator)
-    assert all(entry["params"]["limit"] == "100" for entry in requests)
-    pages = Counter((entry["region"], entry["params"]["offset"]) for entry in requests)
+    assert all(face.page(entry)[1] == 100 for entry in requests)
+    pages = Counter((entry["region"], face.page(entry)[0]) for entry in requests)
     assert max(pages.values()) == 1
     gz_total = len(live_ids(emulator, ("gz",)))
     assert gz_total > 200
-    assert sorted(int(offset) for region, offset in pages if region == "gz") == [0, 100, 200]
-    assert {region for region, _offset in pages} == {"gz", "sh", "bj"}
+    assert sorted(offset for region, offset in pages if region == face.region_of("gz")) == [0, 100, 200]
+    assert {region for region, _offset in pages} == {face.region_of(region) for region in ("gz", "sh", "bj")}
 
     # Every host carries exactly the instance's keys with the cvm_ prefix (and ansible_host), with the emulator's values.
     for hostname, variables in hostvars.items():
         assert set(variables) == HOSTVAR_KEYS | {"ansible_host"}, sorted(set(variables) ^ (HOSTVAR_KEYS | {"ansible_host"}))
-        assert_instance_matches(unprefixed(variables), records[hostname])
+        assert_instance_matches(unprefixed(variables), records[hostname], api)
         assert variables["ansible_host"] == records[hostname]["wanIpSet"][0]
     one = hostvars[all_hosts[0]]
     record = records[all_hosts[0]]
@@ -125,8 +138,15 @@ def test_graph_several_regions(emulator, inventory):
     emulator.seed(150, ["gz", "sh", "bj"], name_prefix="graph")
     run = inventory("-i", TARGET / "regions.cvm.yml", "--graph", env_extra=STRICT)
     assert run.rc == 0, run
-    for group in ("@cvm:", "@cvm_region_ap_guangzhou:", "@cvm_region_ap_shanghai:", "@cvm_region_ap_beijing:",
-                  "@cvm_zone_ap_guangzhou_1:", "@cvm_zone_ap_shanghai_1:", "@cvm_status_running:"):
+    for group in (
+        "@cvm:",
+        "@cvm_region_ap_guangzhou:",
+        "@cvm_region_ap_shanghai:",
+        "@cvm_region_ap_beijing:",
+        "@cvm_zone_ap_guangzhou_1:",
+        "@cvm_zone_ap_shanghai_1:",
+        "@cvm_status_running:",
+    ):
         assert group in run.stdout
     for instance_id in live_ids(emulator):
         assert instance_id in run.stdout
@@ -134,8 +154,9 @@ def test_graph_several_regions(emulator, inventory):
     graph_region = run.stdout.split("@cvm_region_ap_shanghai:")[1].split("@cvm_region_")[0].split("@cvm_status_")[0]
     assert "@cvm_zone_ap_shanghai_1:" in graph_region and "@cvm_zone_ap_guangzhou_" not in graph_region
     graph_zone = run.stdout.split("@cvm_zone_ap_shanghai_1:")[1].split("@")[0]
-    assert sorted(line.strip(" |-") for line in graph_zone.splitlines() if line.strip(" |-")) == \
-        sorted(i["unInstanceId"] for i in emulator.live_instances() if i["zoneId"] == 200001)
+    assert sorted(line.strip(" |-") for line in graph_zone.splitlines() if line.strip(" |-")) == sorted(
+        i["unInstanceId"] for i in emulator.live_instances() if i["zoneId"] == 200001
+    )
 
 
 def test_keyed_groups_groups_compose_and_hostnames(emulator, inventory):
@@ -182,16 +203,20 @@ def test_hostnames_preferences_name_instance_keys(emulator, inventory, tmp_path)
     assert listed(run)["_meta"]["hostvars"] == {}
 
 
-def test_instance_names_match_exactly(emulator, inventory, tmp_path):
+def test_instance_names_match_exactly(emulator, inventory, tmp_path, api):
     emulator.seed(30, ["gz"], name_prefix="web")
     config = write_config(tmp_path, "names.cvm.yml", instance_names=["web-00003", "web-00012"], hostnames=["instance_name"])
     data = listed(inventory("-i", config, "--list", env_extra=STRICT))
     assert sorted(data["_meta"]["hostvars"]) == ["web-00003", "web-00012"]
-    words = sorted(entry["params"]["searchWord"] for entry in describe_requests(emulator))
-    assert words == ["web-00003", "web-00012"]
+    # Asked by name: a search word per name on the legacy API, one exact instance-name filter on API 3.0.
+    sent = [emulator.face.filters(entry) for entry in describe_requests(emulator)]
+    if api == "legacy":
+        assert sorted(f["searchWord"][0] for f in sent) == ["web-00003", "web-00012"] and len(sent) == 2
+    else:
+        assert [sorted(f["instance-name"]) for f in sent] == [["web-00003", "web-00012"]]
 
 
-def test_filters_zone_status_and_default_statuses(emulator, inventory, tmp_path):
+def test_filters_zone_status_and_default_statuses(emulator, inventory, tmp_path, api):
     emulator.seed(20, ["gz", "sh"], name_prefix="run")
     emulator.seed(4, ["gz"], name_prefix="stopped", status=4)
     emulator.seed(3, ["gz"], name_prefix="returning", status=6)
@@ -205,8 +230,15 @@ def test_filters_zone_status_and_default_statuses(emulator, inventory, tmp_path)
     data = listed(inventory("-i", config, "--list", env_extra=STRICT))
     expected = sorted(i["unInstanceId"] for i in emulator.live_instances() if i["zoneId"] in (100001, 200001) and i["status"] == 2)
     assert sorted(data["_meta"]["hostvars"]) == expected
-    sent = sorted((e["region"], e["params"]["zoneId"], e["params"]["status"]) for e in describe_requests(emulator)[before:])
-    assert sent == [("gz", "100001", "2"), ("sh", "200001", "2")]
+    # Each zone asked in its own region only, with the status: by the API's own filters.
+    sent = sorted((e["region"], sorted(emulator.face.filters(e).items())) for e in describe_requests(emulator)[before:])
+    if api == "legacy":
+        assert sent == [("gz", [("status", ["2"]), ("zoneId", ["100001"])]), ("sh", [("status", ["2"]), ("zoneId", ["200001"])])]
+    else:
+        assert sent == [
+            ("ap-guangzhou", [("instance-state", ["RUNNING"]), ("zone", ["ap-guangzhou-1"])]),
+            ("ap-shanghai", [("instance-state", ["RUNNING"]), ("zone", ["ap-shanghai-1"])]),
+        ]
 
     # The legacy status codes are not statuses any more: refused before any request.
     before = len(describe_requests(emulator))
@@ -217,10 +249,17 @@ def test_filters_zone_status_and_default_statuses(emulator, inventory, tmp_path)
 
 def test_cache_hit_makes_no_api_call(emulator, inventory, tmp_path):
     emulator.seed(130, ["gz", "sh"], name_prefix="cached")
-    config = write_config(tmp_path, "cached.cvm.yml", regions=["gz", "sh"], cache=True, cache_plugin="ansible.builtin.jsonfile",
-                          cache_connection=str(tmp_path / "cache"), cache_timeout=600,
-                          keyed_groups=[{"key": "cvm_zone_id", "prefix": "zone"}],
-                          compose={"upper_name": "cvm_instance_name | upper"})
+    config = write_config(
+        tmp_path,
+        "cached.cvm.yml",
+        regions=["gz", "sh"],
+        cache=True,
+        cache_plugin="ansible.builtin.jsonfile",
+        cache_connection=str(tmp_path / "cache"),
+        cache_timeout=600,
+        keyed_groups=[{"key": "cvm_zone_id", "prefix": "zone"}],
+        compose={"upper_name": "cvm_instance_name | upper"},
+    )
     first = listed(inventory("-i", config, "--list", env_extra=STRICT))
     calls = len(describe_requests(emulator))
     assert calls >= 2
@@ -254,7 +293,7 @@ def test_failing_region_fails_naming_the_region(emulator, inventory, tmp_path):
     run = inventory("-i", config, "--list", env_extra=STRICT)
     assert run.rc != 0, run
     assert "listing CVM instances failed in region ap-guangzhou" in run.output
-    assert "OperationFail.SystemBusy" in run.output and "(code 5100)" in run.output
+    assert emulator.face.busy_code in run.output and (("(code 5100)" in run.output) == (emulator.api == "legacy"))
 
     # Without the strict setting Ansible goes on with the other sources, but never with a part of this one.
     emulator.fault("DescribeInstances", "busy", times=1)
@@ -285,16 +324,17 @@ def test_templated_credentials_from_lookup_and_vault(emulator, inventory, tmp_pa
     emulator.seed(6, ["gz", "sh"], name_prefix="tpl")
     password = tmp_path / "vault-password"
     password.write_text("integration-vault-password\n")
-    vaulted = subprocess.run([str(BIN_DIR / "ansible-vault"), "encrypt_string", "--vault-password-file", str(password),
-                              "--name", "my_qcloud_secret_key", SECRET_KEY],
-                             capture_output=True, text=True, check=True).stdout
+    vaulted = subprocess.run(
+        [str(BIN_DIR / "ansible-vault"), "encrypt_string", "--vault-password-file", str(password), "--name", "my_qcloud_secret_key", SECRET_KEY],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     variables = tmp_path / "secrets.yml"
     variables.write_text(vaulted)
     assert SECRET_KEY not in variables.read_text()
-    env = dict(STRICT, MY_QCLOUD_SECRET_ID=SECRET_ID, TENCENTCLOUD_SECRET_ID="AKIDWRONG", TENCENTCLOUD_SECRET_KEY="wrong",
-               TENCENTCLOUD_REGION="bj")
-    run = inventory("-i", TARGET / "credentials.cvm.yml", "--list", "-e", "@" + str(variables),
-                    "--vault-password-file", password, env_extra=env)
+    env = dict(STRICT, MY_QCLOUD_SECRET_ID=SECRET_ID, TENCENTCLOUD_SECRET_ID="AKIDWRONG", TENCENTCLOUD_SECRET_KEY="wrong", TENCENTCLOUD_REGION="bj")
+    run = inventory("-i", TARGET / "credentials.cvm.yml", "--list", "-e", "@" + str(variables), "--vault-password-file", password, env_extra=env)
     data = listed(run)
     assert sorted(data["_meta"]["hostvars"]) == live_ids(emulator, ("sh",))
     assert SECRET_KEY not in run.output
@@ -308,6 +348,5 @@ def test_refresh_inventory_reaches_new_hosts_by_group(emulator, playbook):
     reached = sorted(result["host"] for result in run.results if result["task"] == "Reach")
     assert reached == sorted(created)
     for instance_id in created:
-        assert run.task("Reach", host=instance_id)["result"]["msg"].startswith(
-            "{0} is {0} (refresh-web, running) in ap-guangzhou-3 at ".format(instance_id))
+        assert run.task("Reach", host=instance_id)["result"]["msg"].startswith("{0} is {0} (refresh-web, running) in ap-guangzhou-3 at ".format(instance_id))
         assert run.task("Delegated", host=instance_id)["result"]["stdout"] == instance_id

@@ -10,7 +10,7 @@ lookup in the file (``region: "{{ lookup('env', 'MY_REGION') }}"``) or from an e
 for a region it has cached must send no DescribeInstances at all (the emulator's request log is the judge,
 and the emulator is given new instances in between, which only a listing would show). A run whose answer
 could differ, another SecretId, another API, another endpoint, other filters or another configuration file, must
-not be answered from the cache.
+not be answered from the cache. Both APIs (the ``api`` fixture).
 """
 
 from __future__ import annotations
@@ -20,8 +20,20 @@ import json
 import pytest
 import yaml
 
-from cvm_harness import (HOSTVAR_KEYS, INSTANCE_KEYS, REGION_NAMES, SECRET_ID, SECRET_KEY, assert_instance_matches, cached_entries, run_ansible,
-                         start_emulator)
+from cvm_harness import (
+    APIS,
+    HOSTVAR_KEYS,
+    INSTANCE_KEYS,
+    REGION_NAMES,
+    SECRET_ID,
+    SECRET_KEY,
+    assert_instance_matches,
+    cached_entries,
+    run_ansible,
+    start_emulator,
+)
+
+pytestmark = pytest.mark.usefixtures("api")
 
 # Only this plugin parses the sources, and a source that fails fails the command.
 STRICT = {"ANSIBLE_INVENTORY_ENABLED": "qcloud.cvm.cvm", "ANSIBLE_INVENTORY_ANY_UNPARSED_IS_FAILED": "1"}
@@ -30,9 +42,11 @@ STRICT = {"ANSIBLE_INVENTORY_ENABLED": "qcloud.cvm.cvm", "ANSIBLE_INVENTORY_ANY_
 # environment for a region (either spelling).
 REGION_SOURCES = {
     "environment": ({}, lambda region: ([], {"TENCENTCLOUD_REGION": region})),
-    "lookup": ({"region": "{{ lookup('ansible.builtin.env', 'MY_REGION') }}"},
-               # TENCENTCLOUD_REGION stays gz: only the templated option can say sh.
-               lambda region: ([], {"MY_REGION": region, "TENCENTCLOUD_REGION": "gz"})),
+    "lookup": (
+        {"region": "{{ lookup('ansible.builtin.env', 'MY_REGION') }}"},
+        # TENCENTCLOUD_REGION stays gz: only the templated option can say sh.
+        lambda region: ([], {"MY_REGION": region, "TENCENTCLOUD_REGION": "gz"}),
+    ),
     "extra_vars": ({"region": "{{ my_region }}"}, lambda region: (["-e", json.dumps({"my_region": region})], {"TENCENTCLOUD_REGION": "gz"})),
 }
 
@@ -49,8 +63,7 @@ def plain(value):
 
 
 def write_config(path, cache_dir, **options):
-    config = {"plugin": "qcloud.cvm.cvm", "cache": True, "cache_plugin": "ansible.builtin.jsonfile",
-              "cache_connection": str(cache_dir), "cache_timeout": 3600}
+    config = {"plugin": "qcloud.cvm.cvm", "cache": True, "cache_plugin": "ansible.builtin.jsonfile", "cache_connection": str(cache_dir), "cache_timeout": 3600}
     config.update(options)
     path.write_text(yaml.safe_dump(config))
     return path
@@ -67,8 +80,7 @@ class Lister:
         """(hostvars, the DescribeInstances entries the run sent to ``emulator`` (default the lister's), run)."""
         target = emulator or self.emulator
         before = len(target.requests())
-        run = run_ansible("ansible-inventory", self.emulator, ["-i", self.config, "--list"] + list(args),
-                          env_extra=dict(STRICT, **(env or {})))
+        run = run_ansible("ansible-inventory", self.emulator, ["-i", self.config, "--list"] + list(args), env_extra=dict(STRICT, **(env or {})))
         sent = [e for e in target.requests()[before:] if e["action"] == "DescribeInstances"]
         if expect_rc == 0:
             assert run.rc == 0, run
@@ -82,7 +94,7 @@ def live_records(emulator, region):
 
 
 @pytest.mark.parametrize("source", sorted(REGION_SOURCES))
-def test_each_region_is_cached_on_its_own(emulator, tmp_path, source):
+def test_each_region_is_cached_on_its_own(emulator, tmp_path, source, api):
     emulator.seed(7, ["gz"], name_prefix="cache-gz")
     emulator.seed(5, ["sh"], name_prefix="cache-sh")
     file_options, region_args = REGION_SOURCES[source]
@@ -98,11 +110,11 @@ def test_each_region_is_cached_on_its_own(emulator, tmp_path, source):
     for region, records in (("gz", gz_records), ("ap-shanghai", sh_records)):
         hostvars, sent, run = listing(region)
         assert sorted(hostvars) == sorted(records), (region, run)
-        assert sent and {e["region"] for e in sent} == {region if region == "gz" else "sh"}, sent
+        assert sent and {e["region"] for e in sent} == {emulator.face.region_of("gz" if region == "gz" else "sh")}, sent
         for name, variables in hostvars.items():
             # (ansible-inventory --list shows the extra variables as every host's too.)
             assert {key for key in variables if key.startswith("cvm_")} == HOSTVAR_KEYS
-            assert_instance_matches({key[4:]: value for key, value in variables.items() if key.startswith("cvm_")}, records[name])
+            assert_instance_matches({key[4:]: value for key, value in variables.items() if key.startswith("cvm_")}, records[name], api)
     assert [path for path in cache_dir.iterdir() if path.is_file()], "the inventory wrote no cache"
 
     # New instances in both regions: only a listing would show them.
@@ -120,7 +132,7 @@ def test_each_region_is_cached_on_its_own(emulator, tmp_path, source):
     assert sent and sorted(hostvars) == sorted(live_records(emulator, "sh")) and len(hostvars) == len(sh_records) + 1, run
 
 
-def test_a_different_answer_is_never_served_from_the_cache(emulator, tmp_path):
+def test_a_different_answer_is_never_served_from_the_cache(emulator, tmp_path, api):
     emulator.seed(6, ["gz"], name_prefix="key")
     emulator.seed(3, ["gz"], name_prefix="halted", status=4)
     cache_dir = tmp_path / "cache"
@@ -134,21 +146,27 @@ def test_a_different_answer_is_never_served_from_the_cache(emulator, tmp_path):
 
     # Another SecretId: listed again (the emulator knows only its own, so the run fails with its answer)...
     _none, sent, run = lister(env={"TENCENTCLOUD_SECRET_ID": "AKIDOTHER000000000000000000000000000"}, expect_rc=1)
-    assert [e["params"]["SecretId"] for e in sent] == ["AKIDOTHER000000000000000000000000000"], sent
+    assert [emulator.face.secret_id(e) for e in sent] == ["AKIDOTHER000000000000000000000000000"], sent
     assert "AuthFailure.SecretIdNotFound" in run.output, run
     # ... and the same SecretId in the file instead of the environment is the cached answer again.
     write_config(config, cache_dir, regions=["gz"], secret_id=SECRET_ID)
     again, sent, run = lister(env={"TENCENTCLOUD_SECRET_ID": ""})
     assert sent == [] and again == first, run
 
-    # Another API on the same endpoint: asked again (the emulator's legacy face cannot read an API 3.0 request, so the run
-    # fails with what came back)...
+    # Another API on the same endpoint: asked again (neither face can read the other API's request at the other's
+    # URL, so the run fails with what came back)...
+    other_api = next(name for name in APIS if name != api)
     before = len(emulator.requests())
-    _none, sent, run = lister(env={"QCLOUD_CVM_API": "v3"}, expect_rc=1)
-    assert len(emulator.requests()) > before, run
-    # ... and the default API written out is the default's cached answer.
-    write_config(config, cache_dir, regions=["gz"], api="legacy")
-    again, sent, run = lister()
+    _none, sent, run = lister(env={"QCLOUD_CVM_API": other_api}, expect_rc=1)
+    if api == "legacy":
+        # The 3.0 request reached the legacy face, which logged it (and refused it).
+        assert len(emulator.requests()) > before, run
+    else:
+        # The legacy request reached the 3.0 URL, which is no legacy endpoint (HTTP 404, not logged as an API call).
+        assert "HTTP 404 from " + emulator.endpoint in run.output and len(emulator.requests()) == before, run
+    # ... and the API written in the file instead of the environment is the same API: the cached answer.
+    write_config(config, cache_dir, regions=["gz"], api=api)
+    again, sent, run = lister(env={"QCLOUD_CVM_API": None})
     assert sent == [] and again == first, run
 
     # Other filters: listed again, and only what they select.
@@ -173,7 +191,7 @@ def test_a_different_answer_is_never_served_from_the_cache(emulator, tmp_path):
 
     # Another endpoint: another emulator, other instances, listed from there.
     (tmp_path / "other-emulator").mkdir()
-    other = start_emulator(workdir=tmp_path / "other-emulator")
+    other = start_emulator(workdir=tmp_path / "other-emulator", api=api)
     try:
         other.seed(4, ["gz"], name_prefix="elsewhere")
         before = len(emulator.requests())
@@ -196,4 +214,5 @@ def test_a_different_answer_is_never_served_from_the_cache(emulator, tmp_path):
     entries = cached_entries(cache_dir)
     assert all(set(instance) == INSTANCE_KEYS for entry in entries for instance in entry)
     assert sorted(sorted(instance["instance_id"] for instance in entry) for entry in entries) == sorted(
-        sorted(answer) for answer in (first, stopped, named, copied, elsewhere))
+        sorted(answer) for answer in (first, stopped, named, copied, elsewhere)
+    )

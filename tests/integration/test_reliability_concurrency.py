@@ -7,7 +7,7 @@ with inventory listings (the qcloud.cvm.cvm plugin) running during the play.
 
 Every set ends with exactly its count, every host reports its own instances, no request failed on the
 emulator's side (every answer code 0, no injected or server error, nothing in the emulator's own log), and
-the listings taken during the play show only instances that exist, each once.
+the listings taken during the play show only instances that exist, each once. Both APIs.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import json
 import pytest
 import yaml
 
-from cvm_harness import run_ansible, start_emulator
+from cvm_harness import APIS, run_ansible, start_emulator
 from reliability_support import playbook_command, read_results, record, start_process, wait_for
 
 HOSTS = 20
@@ -25,11 +25,11 @@ GOODS_NUM = 2
 PREFIX = "conc"
 
 
-@pytest.fixture(scope="module")
-def busy_emulator(tmp_path_factory):
-    workdir = tmp_path_factory.mktemp("concurrency")
+@pytest.fixture(scope="module", params=APIS)
+def busy_emulator(request, tmp_path_factory):
+    workdir = tmp_path_factory.mktemp("concurrency-" + request.param)
     # A create takes 3 s to run, so the play is still waiting while the inventory lists.
-    server = start_emulator("--create-delay", "3", workdir=workdir)
+    server = start_emulator("--create-delay", "3", workdir=workdir, api=request.param)
     server.workdir = workdir
     yield server
     server.stop()
@@ -41,10 +41,9 @@ def fleet_inventory(path, hosts):
     return path
 
 
-def inventory_requests(log):
+def inventory_requests(face, log):
     """The plugin's listings: DescribeInstances without the module's name or ID filters."""
-    return [e for e in log if e["action"] == "DescribeInstances" and "searchWord" not in e["params"]
-            and not any(key.startswith("instanceIds.") for key in e["params"])]
+    return [e for e in log if e["action"] == "DescribeInstances" and face.searched_name(e) is None and not face.listed_ids(e)]
 
 
 def test_twenty_hosts_and_a_listing_at_once(busy_emulator, tmp_path):
@@ -52,10 +51,13 @@ def test_twenty_hosts_and_a_listing_at_once(busy_emulator, tmp_path):
     config = tmp_path / "all.cvm.yml"
     config.write_text(yaml.safe_dump({"plugin": "qcloud.cvm.cvm", "statuses": []}))
     strict = {"ANSIBLE_INVENTORY_ENABLED": "qcloud.cvm.cvm", "ANSIBLE_INVENTORY_ANY_UNPARSED_IS_FAILED": "1"}
-    process, result_log, output = start_process("ansible-playbook", busy_emulator, playbook_command(
-        "fleet.yml", inventory=str(hosts), extra_vars={"set_prefix": PREFIX, "goods_num": GOODS_NUM}, args=["-f", str(HOSTS)]))
+    process, result_log, output = start_process(
+        "ansible-playbook",
+        busy_emulator,
+        playbook_command("fleet.yml", inventory=str(hosts), extra_vars={"set_prefix": PREFIX, "goods_num": GOODS_NUM}, args=["-f", str(HOSTS)]),
+    )
     try:
-        wait_for(lambda: [e for e in busy_emulator.requests("RunInstancesHour") if e["code"] == 0], what="the first create")
+        wait_for(lambda: [e for e in busy_emulator.creates() if e["code"] == 0], what="the first create")
         listings = []
         while process.poll() is None or not listings:
             listing = run_ansible("ansible-inventory", busy_emulator, ["-i", config, "--list"], env_extra=strict)
@@ -85,17 +87,28 @@ def test_twenty_hosts_and_a_listing_at_once(busy_emulator, tmp_path):
     log = busy_emulator.requests()
     failed = [e for e in log if e["code"] != 0 or e["fault"] is not None]
     assert failed == []
-    assert len([e for e in log if e["action"] == "RunInstancesHour"]) == HOSTS
+    assert len([e for e in log if e["action"] == busy_emulator.face.create]) == HOSTS
     emulator_log = (busy_emulator.workdir / "emulator.log").read_text(errors="replace")
     assert "Traceback" not in emulator_log and "Error" not in emulator_log, emulator_log[-3000:]
     # The listings ran during the play, and saw only instances that exist.
-    module_seqs = [e["seq"] for e in log if e not in inventory_requests(log)]
-    during = [e for e in inventory_requests(log) if min(module_seqs) < e["seq"] < max(module_seqs)]
+    listing_requests = inventory_requests(busy_emulator.face, log)
+    module_seqs = [e["seq"] for e in log if e not in listing_requests]
+    during = [e for e in listing_requests if min(module_seqs) < e["seq"] < max(module_seqs)]
     assert during, "no listing ran during the play"
     existing = {i["unInstanceId"] for i in instances}
     for hostvars in listings:
         assert set(hostvars) <= existing
     final = run_ansible("ansible-inventory", busy_emulator, ["-i", config, "--list"], env_extra=strict)
     assert sorted(json.loads(final.stdout)["_meta"]["hostvars"]) == sorted(existing)
-    record("concurrency", hosts=HOSTS, forks=HOSTS, sets=HOSTS, instances=len(instances), duplicates_found=duplicates,
-           failed_requests=len(failed), requests=len(log), inventory_listings=len(listings), inventory_requests_during_play=len(during))
+    record(
+        "concurrency",
+        hosts=HOSTS,
+        forks=HOSTS,
+        sets=HOSTS,
+        instances=len(instances),
+        duplicates_found=duplicates,
+        failed_requests=len(failed),
+        requests=len(log),
+        inventory_listings=len(listings),
+        inventory_requests_during_play=len(during),
+    )

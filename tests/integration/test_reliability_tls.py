@@ -7,7 +7,7 @@
 With validate_certs true (the default) the untrusted certificate is refused with a clear TLS error and no
 request reaches the API; trusting the CA through REQUESTS_CA_BUNDLE (the way the doc fragment documents) makes
 the same task pass; a certificate for another name is refused even so; validate_certs false passes, with a
-warning. The inventory plugin follows the same rules.
+warning. The inventory plugin follows the same rules. Both APIs.
 """
 
 from __future__ import annotations
@@ -17,16 +17,21 @@ import json
 import pytest
 import yaml
 
-from cvm_harness import run_ansible, start_emulator
+from cvm_harness import APIS, run_ansible, start_emulator
 from reliability_support import control, make_certificates, no_traceback, playbook_command, record, tls_context
 
 NO_CA = {"REQUESTS_CA_BUNDLE": "", "CURL_CA_BUNDLE": "", "SSL_CERT_FILE": ""}
 
 
 @pytest.fixture(scope="module")
-def tls_emulator(tmp_path_factory):
-    ca, cert, key = make_certificates(tmp_path_factory.mktemp("tls"))
-    server = start_emulator("--tls-cert", str(cert), "--tls-key", str(key), "--create-delay", "0.3", scheme="https")
+def certificates(tmp_path_factory):
+    return make_certificates(tmp_path_factory.mktemp("tls"))
+
+
+@pytest.fixture(scope="module", params=APIS)
+def tls_emulator(request, certificates):
+    ca, cert, key = certificates
+    server = start_emulator("--tls-cert", str(cert), "--tls-key", str(key), "--create-delay", "0.3", scheme="https", api=request.param)
     server.ca = ca
     yield server
     server.stop()
@@ -36,13 +41,17 @@ def api_log(server):
     return control(server.base_url, "GET", "requests", context=tls_context(server.ca))["requests"]
 
 
-def names_in(log):
-    return {e["params"].get("searchWord") or e["params"].get("instanceName") for e in log} - {None}
+def names_in(face, log):
+    return {face.name_of(e) for e in log} - {None}
 
 
 def test_module_refuses_untrusted_certificates(tls_emulator):
-    run = run_ansible("ansible-playbook", tls_emulator, playbook_command("tls.yml", extra_vars={
-        "ca_bundle": str(tls_emulator.ca), "port": tls_emulator.port}), env_extra=NO_CA)
+    run = run_ansible(
+        "ansible-playbook",
+        tls_emulator,
+        playbook_command("tls.yml", extra_vars={"ca_bundle": str(tls_emulator.ca), "port": tls_emulator.port, "path": tls_emulator.face.path}),
+        env_extra=NO_CA,
+    )
     assert run.rc == 0, run
     untrusted = run.task("Untrusted")["result"]
     assert run.task("Untrusted")["outcome"] == "failed" and no_traceback(untrusted)
@@ -59,7 +68,7 @@ def test_module_refuses_untrusted_certificates(tls_emulator):
     assert any("validate_certs is false" in str(w) for w in unverified.get("warnings", []))
     assert not any("validate_certs" in str(w) for w in trusted.get("warnings", []))
     # No request of a refused task reached the API.
-    assert names_in(api_log(tls_emulator)) == {"tls-trusted", "tls-unverified"}
+    assert names_in(tls_emulator.face, api_log(tls_emulator)) == {"tls-trusted", "tls-unverified"}
     record("tls", refused_untrusted=2, passed_with_ca_bundle=1, passed_unverified_with_warning=1)
 
 

@@ -43,7 +43,6 @@ def _call(url, method, body):
 
 
 class LookupModule(LookupBase):
-
     def run(self, terms, variables=None, **kwargs):
         self.set_options(var_options=variables, direct=kwargs)
         control = self.get_option("control").rstrip("/")
