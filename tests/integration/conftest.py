@@ -69,6 +69,24 @@ def inventory(emulator):
     return run
 
 
+def pytest_sessionfinish(session):
+    """Under pytest-xdist, a worker hands its reliability figures to the controller, which prints them."""
+    import reliability_support  # pylint: disable=import-outside-toplevel
+
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:
+        workeroutput["qcloud_cvm_figures"] = json.dumps(reliability_support.FIGURES)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):  # pylint: disable=unused-argument
+    """pytest-xdist's controller: add a finished worker's figures to its own."""
+    import reliability_support  # pylint: disable=import-outside-toplevel
+
+    for section, figures in json.loads(getattr(node, "workeroutput", {}).get("qcloud_cvm_figures", "{}")).items():
+        reliability_support.record(section, **figures)
+
+
 def pytest_terminal_summary(terminalreporter):
     """The figures of the test_reliability_* suites (cases run, faults survived, duplicates found), when any ran."""
     import reliability_support  # pylint: disable=import-outside-toplevel

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import yaml
 
-from cvm_harness import BIN_DIR, PLAYBOOKS_DIR, ansible_env
+from cvm_harness import BIN_DIR, EMULATOR_PATH, PLAYBOOKS_DIR, ansible_env
 
 RELIABILITY = PLAYBOOKS_DIR / "reliability"
 REPORT_VARIABLE = "QCLOUD_CVM_RELIABILITY_REPORT"
@@ -107,54 +107,12 @@ def tls_context(ca_file):
 
 
 def make_certificates(directory):
-    """A CA and a server certificate for 127.0.0.1 (subjectAltName IP:127.0.0.1) signed by it, made with the openssl CLI."""
-    directory = Path(directory)
-    openssl = "/usr/bin/openssl" if Path("/usr/bin/openssl").exists() else "openssl"
+    """A CA and a server certificate for 127.0.0.1 signed by it: the emulator suite's (tests/emulator/tls_support.py)."""
+    if str(EMULATOR_PATH) not in sys.path:
+        sys.path.append(str(EMULATOR_PATH))
+    from tls_support import make_certificates as make  # pylint: disable=import-outside-toplevel
 
-    def run(*args):
-        subprocess.run([openssl] + list(args), cwd=str(directory), check=True, capture_output=True)
-
-    run(
-        "req",
-        "-x509",
-        "-newkey",
-        "rsa:2048",
-        "-nodes",
-        "-keyout",
-        "ca.key",
-        "-out",
-        "ca.pem",
-        "-days",
-        "2",
-        "-subj",
-        "/CN=qcloud.cvm reliability test CA",
-        "-addext",
-        "basicConstraints=critical,CA:TRUE",
-        "-addext",
-        "keyUsage=critical,keyCertSign,cRLSign",
-    )
-    run("req", "-newkey", "rsa:2048", "-nodes", "-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=127.0.0.1")
-    (directory / "server.ext").write_text(
-        "subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\n"
-    )
-    run(
-        "x509",
-        "-req",
-        "-in",
-        "server.csr",
-        "-CA",
-        "ca.pem",
-        "-CAkey",
-        "ca.key",
-        "-CAcreateserial",
-        "-out",
-        "server.pem",
-        "-days",
-        "2",
-        "-extfile",
-        "server.ext",
-    )
-    return directory / "ca.pem", directory / "server.pem", directory / "server.key"
+    return make(directory)
 
 
 def interpreter_with(directory, sitecustomize):
