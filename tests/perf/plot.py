@@ -89,13 +89,15 @@ def plot_tasks(record, out):
                 points = sorted((r["n"], r) for r in rows if r["api"] == api and r["latency_s"] == latency and r["step"] == step and r["task_s"] is not None)
                 if not points:
                     continue
-                sizes = [n for n, _ in points]
+                sizes = [n for n, _row in points]
                 style = LATENCY_STYLES[index % len(LATENCY_STYLES)]
-                ax.plot(sizes, [r["task_s"] for _, r in points], marker="o", linestyle=style, color=API_COLOURS[api], label="{0}, {1:g} s".format(api, latency))
+                ax.plot(
+                    sizes, [r["task_s"] for _n, r in points], marker="o", linestyle=style, color=API_COLOURS[api], label="{0}, {1:g} s".format(api, latency)
+                )
                 # The rate-limit floor: the 1-instance task plus what the rate limits add at N.
                 one = points[0][1]
-                floor = [one["task_s"] + r["rate_floor_s"] - one["rate_floor_s"] for _, r in points]
-                if any(r["rate_floor_s"] for _, r in points):
+                floor = [one["task_s"] + r["rate_floor_s"] - one["rate_floor_s"] for _n, r in points]
+                if any(r["rate_floor_s"] for _n, r in points):
                     ax.plot(
                         sizes,
                         floor,
