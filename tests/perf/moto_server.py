@@ -68,13 +68,15 @@ class MotoServer:
         return dict(CREDENTIALS, AWS_URL=self.url, AWS_ENDPOINT_URL=self.url)
 
     def seed(self, count, regions):
-        """``count`` instances round-robin over ``regions``, their zones a/b/c and two instance types."""
+        """``count`` instances spread over ``regions``, in chunks round-robin over 3 zones of each and two instance types."""
         import boto3  # pylint: disable=import-outside-toplevel
 
         os.environ.update(CREDENTIALS)
         per_region = [count // len(regions) + (1 if index < count % len(regions) else 0) for index in range(len(regions))]
         for region, wanted in zip(regions, per_region):
             client = boto3.client("ec2", region_name=region, endpoint_url=self.url)
+            # Zone letters differ per region (ap-northeast-1 has no "b"): ask moto for the region's zones.
+            zones = sorted(zone["ZoneName"] for zone in client.describe_availability_zones()["AvailabilityZones"])[:3]
             made = 0
             while made < wanted:
                 batch = min(CHUNK, wanted - made)
@@ -84,7 +86,7 @@ class MotoServer:
                     MinCount=batch,
                     MaxCount=batch,
                     InstanceType=INSTANCE_TYPES[slot % len(INSTANCE_TYPES)],
-                    Placement={"AvailabilityZone": region + "abc"[slot % 3]},
+                    Placement={"AvailabilityZone": zones[slot % len(zones)]},
                 )
                 made += batch
 
