@@ -17,11 +17,14 @@ or any text holding ``BENCH_JSON`` lines, and writes into the figures folder:
 
 A plot whose benchmark is not in the results is skipped (its PNG left as it was).
 
-    .venv-bench/bin/python tests/perf/plot.py RESULTS [FIGURES_DIR]
+    .venv-bench/bin/python tests/perf/plot.py RESULTS [RESULTS ...] [--figures DIR] [--merged FILE]
+
+``--merged FILE`` also writes the merged records there (as run_all.py would).
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 
@@ -123,11 +126,17 @@ PLOTS = (("anchor", "anchor_inventory.png", plot_anchor), ("latency_tasks", "tas
 
 
 def main(argv=None):
-    argv = sys.argv[1:] if argv is None else argv
-    if not argv:
-        raise SystemExit(__doc__)
-    records = load(argv[0])
-    figures = Path(argv[1]) if len(argv) > 1 else FIGURES_DIR
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("results", nargs="+", help="result files (run_all.py --results, or output with BENCH_JSON lines)")
+    parser.add_argument("--figures", default=str(FIGURES_DIR), help="folder for the PNGs (default %(default)s)")
+    parser.add_argument("--merged", help="write the merged records here")
+    args = parser.parse_args(argv)
+    records = {}
+    for path in args.results:
+        records.update(load(path))
+    if args.merged:
+        Path(args.merged).write_text(json.dumps(records, indent=1, sort_keys=True, default=str) + "\n", encoding="utf-8")
+    figures = Path(args.figures)
     figures.mkdir(parents=True, exist_ok=True)
     for bench, filename, plot in PLOTS:
         if bench not in records:

@@ -81,7 +81,7 @@ def plot(args, records):
         print("no plots: {0} is missing (make bench-venv)".format(args.bench_python), flush=True)
         return
     figures = args.figures or (tempfile.mkdtemp(prefix="perf-figures-") if args.quick else str(pc.PERF_DIR / "figures"))
-    subprocess.call([str(args.bench_python), str(pc.PERF_DIR / "plot.py"), str(results), figures], cwd=str(pc.REPO_ROOT))
+    subprocess.call([str(args.bench_python), str(pc.PERF_DIR / "plot.py"), str(results), "--figures", figures], cwd=str(pc.REPO_ROOT))
 
 
 def main(argv=None):
