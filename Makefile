@@ -129,9 +129,9 @@ docs: install
 	scripts/build-docs.sh $(abspath $(BUILD))/docs
 
 # Benchmarks (tests/perf/README.md): tables, BENCH_JSON lines and the PNGs in
-# tests/perf/figures, about 30 minutes (BENCH_ARGS=--quick: about 4, figures
-# to a temporary folder). They measure and print; a missed goal does not fail
-# the run. Not part of `make test`.
+# tests/perf/figures; 52 minutes on the loaded 2-core machine of 2026-12-01
+# (BENCH_ARGS=--quick: 5 minutes, figures to a temporary folder). They measure
+# and print; a missed goal does not fail the run. Not part of `make test`.
 # The anchor (amazon.aws's aws_ec2 against moto) and the plots (matplotlib)
 # run in a benchmark-only environment, never in .venv nor in the collection's
 # requirements: same ansible-core, tests/perf/requirements-bench.txt.

@@ -86,7 +86,7 @@ def plot(args, records):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--quick", action="store_true", help="smaller and fewer runs (about 4 minutes), for trying the scripts")
+    parser.add_argument("--quick", action="store_true", help="smaller and fewer runs (about 5 minutes), for trying the scripts")
     parser.add_argument("--only", help="comma-separated benchmarks to run, of: " + ", ".join(BENCHES))
     parser.add_argument("--repeats", type=int, help="repeats for inventory, wait_latency, module_overhead, latency_*, anchor")
     parser.add_argument("--sizes", help="inventory sizes (default 1000,10000)")
