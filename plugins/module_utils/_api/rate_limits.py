@@ -53,12 +53,19 @@ def rate_of(protocol, action):
 
 
 class TokenBucket:
-    """``rate`` tokens per second, at most ``rate`` at once (a second's burst), full at first."""
+    """``rate`` tokens per second, at most ``rate - 1`` at once (a second's burst but one), full at first.
+
+    The API's bucket holds ``rate``, but it starts at the first request's
+    arrival, a few milliseconds after ours (that request also opens the
+    connection): a full burst followed by a request 1/rate later can arrive
+    early and be refused. The one token held back absorbs that.
+    """
 
     def __init__(self, rate, clock=time.monotonic):
         self.rate = float(rate)
+        self.burst = max(1.0, self.rate - 1.0)
         self._clock = clock
-        self._tokens = self.rate
+        self._tokens = self.burst
         self._stamp = clock()
         self._lock = threading.Lock()
 
@@ -66,7 +73,7 @@ class TokenBucket:
         """Take a token; how many seconds to wait before the request it pays for may leave."""
         with self._lock:
             now = self._clock()
-            self._tokens = min(self.rate, self._tokens + (now - self._stamp) * self.rate)
+            self._tokens = min(self.burst, self._tokens + (now - self._stamp) * self.rate)
             self._stamp = now
             self._tokens -= 1.0
             if self._tokens >= 0:

@@ -35,20 +35,27 @@ def test_a_legacy_action_takes_the_limit_of_its_3_0_equivalent(protocol, action,
     assert rate_limits.rate_of(protocol, action) == rate
 
 
-def test_a_bucket_lets_a_second_s_burst_through_then_spaces_requests():
+def test_a_bucket_lets_a_second_s_burst_but_one_through_then_spaces_requests():
     clock = FakeClock()
     bucket = rate_limits.TokenBucket(4, clock)
-    assert [bucket.reserve() for _attempt in range(4)] == [0.0] * 4
+    assert [bucket.reserve() for _attempt in range(3)] == [0.0] * 3
     assert bucket.reserve() == pytest.approx(0.25)
     assert bucket.reserve() == pytest.approx(0.5)
+    # A long pause refills it to the same burst, never to the API's full one.
     clock.now += 10
-    assert bucket.reserve() == 0.0
+    assert [bucket.reserve() for _attempt in range(3)] == [0.0] * 3
+    assert bucket.reserve() == pytest.approx(0.25)
+
+
+def test_a_bucket_of_one_per_second_still_lets_one_through():
+    bucket = rate_limits.TokenBucket(1, FakeClock())
+    assert bucket.reserve() == 0.0 and bucket.reserve() == pytest.approx(1.0)
 
 
 def test_the_pacer_keeps_one_bucket_per_protocol_secret_id_and_action():
     clock = FakeClock()
     pacer = rate_limits.Pacer(clock=clock, sleep=clock.sleep)
-    for _attempt in range(10):
+    for _attempt in range(9):
         pacer.wait("legacy", "AKID1", "RunInstancesHour")
     assert clock.sleeps == []
     assert pacer.wait("legacy", "AKID1", "RunInstancesHour") == pytest.approx(0.1)
