@@ -91,7 +91,8 @@ def legacy_client(endpoint, region=REGION, retries=0):
 def ansible_env(emulator, **extra):
     """The integration harness's environment (installed collection, credentials, the emulator),
     without its test-result callback and with less noise."""
-    settings = dict(ANSIBLE_COLLECTIONS_PATH=collections_path(), ANSIBLE_CALLBACKS_ENABLED="", ANSIBLE_DEPRECATION_WARNINGS="0")
+    # None removes the variable: an empty ANSIBLE_CALLBACKS_ENABLED is a callback without a name, which ansible-playbook refuses.
+    settings = dict(ANSIBLE_COLLECTIONS_PATH=collections_path(), ANSIBLE_CALLBACKS_ENABLED=None, ANSIBLE_DEPRECATION_WARNINGS="0")
     settings.update(extra)
     return cvm_harness.ansible_env(emulator, **settings)
 
