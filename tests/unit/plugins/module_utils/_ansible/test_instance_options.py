@@ -17,38 +17,10 @@ from ansible_collections.qcloud.cvm.plugins.module_utils._ansible.instance_optio
     spec_from_options,
 )
 from ansible_collections.qcloud.cvm.plugins.module_utils._cvm.model import UNNAMED_INSTANCE, InstanceSpec
+from ansible_collections.qcloud.cvm.tests.unit.fakes.task_options import MODULE_PARAMS
 
 # What AnsibleModule hands over for a minimal valid task: every option, defaults applied.
-VALID = {
-    "state": "present",
-    "zone_id": 100003,
-    "cpu": 1,
-    "mem": 2,
-    "image_id": "img-3wnd9xpl",
-    "image_type": 2,
-    "instance_type": "CVM.S1",
-    "storage_type": 1,
-    "storage_size": 0,
-    "root_size": None,
-    "bandwidth_type": "PayByHour",
-    "bandwidth": 0,
-    "wan_ip": None,
-    "vpc_id": None,
-    "subnet_id": None,
-    "is_vpc_gateway": False,
-    "private_ip_addresses": None,
-    "password": None,
-    "key_id": None,
-    "need_security_agent": True,
-    "need_monitor_agent": True,
-    "project_id": 0,
-    "instance_name": None,
-    "goods_num": 1,
-    "client_token": None,
-    "wait": True,
-    "wait_timeout": 300,
-    "max_hourly_price": None,
-}
+VALID = MODULE_PARAMS
 
 
 def errors_for(**changes):

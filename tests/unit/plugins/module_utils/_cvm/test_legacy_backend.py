@@ -21,35 +21,11 @@ from ansible_collections.qcloud.cvm.plugins.module_utils._cvm.backends import LE
 from ansible_collections.qcloud.cvm.plugins.module_utils._cvm.filters import InstanceFilter
 from ansible_collections.qcloud.cvm.plugins.module_utils._cvm.legacy.backend import LegacyBackend, parse_quote
 from ansible_collections.qcloud.cvm.tests.unit.fakes.legacy_api import FakeLegacyApi, error, install, make_record
+from ansible_collections.qcloud.cvm.tests.unit.fakes.task_options import INSTANCE_OPTIONS
 
 ENDPOINT = "http://127.0.0.1:8080/v2/index.php"
 CREDENTIALS = Credentials("AKIDTEST", "key")
-SPEC = spec_from_options(
-    {
-        "zone_id": 100003,
-        "cpu": 1,
-        "mem": 2,
-        "image_id": "img-3wnd9xpl",
-        "image_type": 2,
-        "instance_type": "CVM.S1",
-        "storage_type": 1,
-        "storage_size": 0,
-        "root_size": None,
-        "bandwidth_type": "PayByHour",
-        "bandwidth": 0,
-        "wan_ip": None,
-        "vpc_id": None,
-        "subnet_id": None,
-        "is_vpc_gateway": False,
-        "private_ip_addresses": None,
-        "password": None,
-        "key_id": None,
-        "need_security_agent": True,
-        "need_monitor_agent": True,
-        "project_id": 0,
-        "instance_name": "web",
-    }
-)
+SPEC = spec_from_options(dict(INSTANCE_OPTIONS, instance_name="web"))
 
 
 @pytest.fixture

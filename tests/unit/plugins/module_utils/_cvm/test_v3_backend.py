@@ -25,34 +25,12 @@ from ansible_collections.qcloud.cvm.plugins.module_utils._cvm.listing import lis
 from ansible_collections.qcloud.cvm.plugins.module_utils._cvm.v3.backend import V3Backend, parse_quote
 from ansible_collections.qcloud.cvm.plugins.module_utils._cvm.v3.catalog import InstanceTypeUnavailable
 from ansible_collections.qcloud.cvm.plugins.module_utils._cvm.v3.requests import CLIENT_TOKEN_TAG
+from ansible_collections.qcloud.cvm.tests.unit.fakes.task_options import INSTANCE_OPTIONS
 from ansible_collections.qcloud.cvm.tests.unit.fakes.v3_api import FakeResponse, FakeV3Api, error, install, make_instance, tc3_signature
 
 ENDPOINT = "http://127.0.0.1:8080/"
 CREDENTIALS = Credentials("AKIDTEST", "key")
-OPTIONS = {
-    "zone_id": 100003,
-    "cpu": 1,
-    "mem": 2,
-    "image_id": "img-3wnd9xpl",
-    "image_type": 2,
-    "instance_type": "CVM.S1",
-    "storage_type": 1,
-    "storage_size": 0,
-    "root_size": None,
-    "bandwidth_type": "PayByHour",
-    "bandwidth": 0,
-    "wan_ip": None,
-    "vpc_id": None,
-    "subnet_id": None,
-    "is_vpc_gateway": False,
-    "private_ip_addresses": None,
-    "password": None,
-    "key_id": None,
-    "need_security_agent": True,
-    "need_monitor_agent": True,
-    "project_id": 0,
-    "instance_name": "web",
-}
+OPTIONS = dict(INSTANCE_OPTIONS, instance_name="web")
 
 
 def spec(**changes):

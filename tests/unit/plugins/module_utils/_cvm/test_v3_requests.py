@@ -40,37 +40,10 @@ from ansible_collections.qcloud.cvm.plugins.module_utils._cvm.v3.requests import
     price_parameters,
     run_instances_parameters,
 )
+from ansible_collections.qcloud.cvm.tests.unit.fakes.task_options import INSTANCE_OPTIONS
 
 # Every instance option of cvm_instance_hour at its default (instance_argument_spec) plus the module's own.
-DEFAULTS = {
-    "zone_id": 100003,
-    "cpu": 1,
-    "mem": 2,
-    "image_id": "img-3wnd9xpl",
-    "image_type": 2,
-    "instance_type": "CVM.S1",
-    "storage_type": 1,
-    "storage_size": 0,
-    "root_size": None,
-    "bandwidth_type": "PayByHour",
-    "bandwidth": 0,
-    "wan_ip": None,
-    "vpc_id": None,
-    "subnet_id": None,
-    "is_vpc_gateway": False,
-    "private_ip_addresses": None,
-    "password": None,
-    "key_id": None,
-    "need_security_agent": True,
-    "need_monitor_agent": True,
-    "project_id": 0,
-    "instance_name": None,
-    "tags": None,
-    "security_group_ids": None,
-    "goods_num": 1,
-    "client_token": None,
-    "api": "v3",
-}
+DEFAULTS = dict(INSTANCE_OPTIONS, tags=None, security_group_ids=None, goods_num=1, client_token=None, api="v3")
 
 # The parameters the module may send to RunInstances (3.1.1).
 RUN_INSTANCES_PARAMETERS = {
