@@ -251,6 +251,17 @@ def cached_entries(cache_dir):
     return entries
 
 
+def plain(value):
+    """ansible-inventory --list output with ansible-core 2.19's untrusted-string markers removed."""
+    if isinstance(value, dict):
+        if set(value) == {"__ansible_unsafe"}:
+            return value["__ansible_unsafe"]
+        return {key: plain(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [plain(item) for item in value]
+    return value
+
+
 API_ERROR_KEYS = frozenset(("action", "code", "message", "request_id"))
 
 

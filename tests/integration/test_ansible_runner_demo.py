@@ -16,24 +16,13 @@ import shutil
 
 import pytest
 
-from cvm_harness import REPO_ROOT, ansible_env
+from cvm_harness import REPO_ROOT, ansible_env, plain
 
 # Installed with the ecosystem tools (tests/requirements-tools.txt), in the main cell of the version matrix only.
 ansible_runner = pytest.importorskip("ansible_runner")
 
 DEMO_NAME = "demo-web"
 DEMO_GROUPS = ["sg-gzweb001"]
-
-
-def plain(value):
-    """ansible-inventory --list output with ansible-core 2.19's untrusted-string markers removed."""
-    if isinstance(value, dict):
-        if set(value) == {"__ansible_unsafe"}:
-            return value["__ansible_unsafe"]
-        return {key: plain(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [plain(item) for item in value]
-    return value
 
 
 def demo_setup(emulator, tmp_path):

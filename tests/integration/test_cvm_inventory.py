@@ -30,6 +30,7 @@ from cvm_harness import (
     assert_instance_matches,
     cached_entries,
     group_name,
+    plain,
     zone_name,
 )
 
@@ -37,17 +38,6 @@ TARGET = PLAYBOOKS_DIR / "cvm_inventory"
 pytestmark = pytest.mark.usefixtures("api")
 # Only this plugin parses the sources, and a source that fails fails the command.
 STRICT = {"ANSIBLE_INVENTORY_ENABLED": "qcloud.cvm.cvm", "ANSIBLE_INVENTORY_ANY_UNPARSED_IS_FAILED": "1"}
-
-
-def plain(value):
-    """--list output with ansible-core 2.19's untrusted-string markers removed."""
-    if isinstance(value, dict):
-        if set(value) == {"__ansible_unsafe"}:
-            return value["__ansible_unsafe"]
-        return {key: plain(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [plain(item) for item in value]
-    return value
 
 
 def listed(run):

@@ -29,6 +29,7 @@ from cvm_harness import (
     SECRET_KEY,
     assert_instance_matches,
     cached_entries,
+    plain,
     run_ansible,
     start_emulator,
 )
@@ -49,17 +50,6 @@ REGION_SOURCES = {
     ),
     "extra_vars": ({"region": "{{ my_region }}"}, lambda region: (["-e", json.dumps({"my_region": region})], {"TENCENTCLOUD_REGION": "gz"})),
 }
-
-
-def plain(value):
-    """--list output with ansible-core 2.19's untrusted-string markers removed."""
-    if isinstance(value, dict):
-        if set(value) == {"__ansible_unsafe"}:
-            return value["__ansible_unsafe"]
-        return {key: plain(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [plain(item) for item in value]
-    return value
 
 
 def write_config(path, cache_dir, **options):

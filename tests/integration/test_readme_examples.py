@@ -11,23 +11,10 @@ import re
 
 import pytest
 
-from cvm_harness import REPO_ROOT, run_ansible
+from cvm_harness import FACES, REPO_ROOT, plain, run_ansible
 
 README = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
 TASK = "Ensure two instances named web exist and run"
-# What each API creates and gives back with, as the emulator's request log names it.
-CREATE = {"legacy": "RunInstancesHour", "v3": "RunInstances"}
-
-
-def plain(value):
-    """ansible-inventory --list output with ansible-core 2.19's untrusted-string markers removed."""
-    if isinstance(value, dict):
-        if set(value) == {"__ansible_unsafe"}:
-            return value["__ansible_unsafe"]
-        return {key: plain(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [plain(item) for item in value]
-    return value
 
 
 def readme_blocks(language):
@@ -65,7 +52,7 @@ def list_hosts(emulator, inventory_file, api):
 
 def creates(emulator, api):
     """The create requests of ``api``'s face that could buy (API 3.0 DryRun checks left out)."""
-    return [e for e in emulator.requests(CREATE[api]) if (e.get("face") == "v3") == (api == "v3") and not (e.get("params") or {}).get("DryRun")]
+    return [e for e in emulator.requests(FACES[api].create) if (e.get("face") == "v3") == (api == "v3") and not (e.get("params") or {}).get("DryRun")]
 
 
 def test_readme_opens_with_the_two_commands_and_says_which_api_a_new_account_needs():
