@@ -84,6 +84,8 @@ class Backend:
     binds_security_groups_at_create: bool = True
     # Whether listings report an instance's security groups in priority order.
     groups_ordered: bool = True
+    # The Instance attributes complete_instances fills in (the listing does not report them).
+    completed_attributes: frozenset = frozenset()
 
     @property
     def request_count(self) -> int:

@@ -69,6 +69,7 @@ class InstanceTask:
         self.before_ids = []
         self.known_ids = []
         self.failures = []
+        self.completed_ids = set()
         self._zone_specs = None
         result.update(changed=False, instance_ids=[], instances=[], created_instance_ids=[], returned_instance_ids=[], changes=[], client_token=None)
 
@@ -145,7 +146,7 @@ class InstanceTask:
         # The identity: the exact name in zone_id and the fallback zones.
         found = self.backend.find(self.spec.zone_ids, self.spec.instance_name)
         live = [instance for instance in found if not instance.gone]
-        self.backend.complete_instances(live)
+        self.complete(live)
         self.instances = {instance.instance_id: instance for instance in found}
         self.known_ids = sorted(self.instances)
         self.before_ids = self.ordered(i.instance_id for i in live)
@@ -309,8 +310,9 @@ class InstanceTask:
         except InstanceWaitError as error:
             self.instances.update(error.instances)
             raise
-        # The polls list what DescribeInstances reports; the rest (groups, expiry) once, at the end.
-        self.backend.complete_instances(list(settled.values()))
+        # The polls list what DescribeInstances reports; the rest (groups, expiry) once, at the end,
+        # and only for instances not completed before: waiting moves the status alone.
+        self.complete(list(settled.values()), moved={"status"})
         self.instances.update(settled)
 
     def create(self, count):
@@ -370,10 +372,10 @@ class InstanceTask:
                 for outcome in self.backend.set_security_groups(new_ids, spec.security_group_ids):
                     if not outcome.ok:
                         self.failures.append("{0} security_group_ids: {1}".format(outcome.instance_id, outcome.error))
-                self.refresh(new_ids)
+                self.refresh(new_ids, moved={"security_group_ids"})
             elif not must_run:
                 # Listed by the create's check a moment ago: only what the listing does not report is asked for.
-                self.backend.complete_instances([self.instances[i] for i in new_ids if i in self.instances])
+                self.complete([self.instances[i] for i in new_ids if i in self.instances])
         except QcloudError as error:
             self.report(self.plan.keep + self.plan.failed + new_ids)
             raise TaskFailure("instance(s) {0} were created, but {1}".format(", ".join(new_ids), error), error) from None
@@ -381,10 +383,33 @@ class InstanceTask:
         self.check_concurrent_creates(new_ids)
         return new_ids
 
-    def refresh(self, instance_ids):
+    def refresh(self, instance_ids, moved):
+        """List ``instance_ids`` again after a change that may have moved the attributes ``moved``."""
         listed = self.backend.get(instance_ids)
-        self.backend.complete_instances(listed)
+        self.complete(listed, moved)
         self.instances.update((instance.instance_id, instance) for instance in listed)
+
+    def complete(self, instances, moved=None):
+        """Fill in what the listing does not report (``Backend.complete_instances``), asking the API only where needed.
+
+        An instance completed earlier in this run keeps what it had when no
+        change since (``moved``: the attributes the change may have moved;
+        None when any) touched what the completion fills: a legacy bandwidth
+        change would otherwise read every security group of the region again.
+        """
+        filled = self.backend.completed_attributes
+        unmoved = moved is not None and not filled & set(moved)
+        fresh = []
+        for instance in instances:
+            before = self.instances.get(instance.instance_id)
+            if unmoved and before is not None and instance.instance_id in self.completed_ids:
+                for name in filled:
+                    setattr(instance, name, getattr(before, name))
+                instance.unreported = (instance.unreported - filled) | (before.unreported & filled)
+            else:
+                fresh.append(instance)
+        self.backend.complete_instances(fresh)
+        self.completed_ids.update(instance.instance_id for instance in instances)
 
     def lost_create(self, error):
         """The failure after a create that got no usable answer, reporting what a look-up finds it made.
@@ -458,7 +483,7 @@ class InstanceTask:
             for change, outcome in zip(changes, outcomes):
                 self.record_change(change, outcome.error)
         if by_value:
-            self.refresh(self.plan.keep or self.plan.give_back)
+            self.refresh(self.plan.keep or self.plan.give_back, moved={attribute for attribute, _value in by_value})
 
     def power(self, new_ids):
         """Start, stop or restart as the state asks, after waiting for passing states to settle."""
@@ -490,7 +515,7 @@ class InstanceTask:
                 wanted = STOPPED if self.desired.state == "stopped" else RUNNING
                 self.wait_for(touched, wanted, "stopped" if wanted is STOPPED else "running")
             else:
-                self.refresh(touched)
+                self.refresh(touched, moved={"status"})
 
     def give_back(self, instance_ids, final):
         """Give ``instance_ids`` back; with ``final`` they are all the task had (state: absent)."""

@@ -44,6 +44,7 @@ class LegacyBackend(Backend):
     open_without_security_groups = True
     binds_security_groups_at_create = False
     groups_ordered = False
+    completed_attributes = frozenset(("security_group_ids",))
 
     def __init__(self, client, region, security_group_client=None, concurrency=DEFAULT_CONCURRENCY):
         self.client = client

@@ -70,6 +70,7 @@ class V3Backend(Backend):
     """The 3.0 CVM actions of one region."""
 
     api = "v3"
+    completed_attributes = frozenset(("expire_time",))
 
     def __init__(self, client, region, vpc_client=None, concurrency=DEFAULT_CONCURRENCY):
         self.client = client

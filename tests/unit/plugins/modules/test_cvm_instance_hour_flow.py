@@ -202,6 +202,25 @@ def test_bandwidth_drift_changes_in_place(api, capsys):
     assert result["instances"][0]["bandwidth"] == 5
 
 
+def test_a_bandwidth_change_keeps_the_security_groups_read_at_the_look_up(api, capsys):
+    # The legacy listing reports no groups; a bandwidth change cannot move them, so they are not read a second time.
+    api.security_groups["gz"] = ["sg-a", "sg-b"]
+    instance_id = api.add_instance(bandwidth=1, _sgIds=["sg-b"])
+    result = run(capsys, bandwidth=5)
+    assert result["instances"][0]["bandwidth"] == 5 and result["instances"][0]["security_group_ids"] == ["sg-b"]
+    assert api.actions().count("DescribeInstances") == 2 and api.actions().count("DescribeInstancesOfSecurityGroup") == 2
+    assert [call.params["instanceId"] for call in api.calls_of("UpdateInstanceBandwidthHour")] == [instance_id]
+
+
+def test_a_security_group_change_reads_the_groups_again(api, capsys):
+    api.security_groups["gz"] = ["sg-a", "sg-b"]
+    api.add_instance(_sgIds=["sg-b"])
+    result = run(capsys, security_group_ids=["sg-a"])
+    assert result["instances"][0]["security_group_ids"] == ["sg-a"]
+    # Each group's members once at the look-up and once after the change.
+    assert api.actions().count("DescribeInstancesOfSecurityGroup") == 4
+
+
 def test_a_failed_in_place_change_fails_the_task_and_says_which(api, capsys):
     instance_id = api.add_instance(bandwidth=1)
     api.errors["UpdateInstanceBandwidthHour"] = error("OperationFail.SystemBusy", "busy")

@@ -10,6 +10,7 @@ when something fails on the way (api-notes/v3.md 10).
 
 from __future__ import annotations
 
+import copy
 import itertools
 import json
 import re
@@ -54,7 +55,8 @@ def api(monkeypatch):
     def add(zone="ap-guangzhou-3", name="web", age=3600, **fields):
         """An instance of the task's configuration (or as ``fields`` change it), created ``age`` seconds ago."""
         number = next(numbers)
-        record = make_instance(number, zone=zone, name=name, CreatedTime=iso(time.time() - age), **dict(OF_THE_TASK, **fields))
+        # A copy: a change the fake makes to one record (its bandwidth, say) must not leak into the next test's.
+        record = make_instance(number, zone=zone, name=name, CreatedTime=iso(time.time() - age), **copy.deepcopy(dict(OF_THE_TASK, **fields)))
         fake.add(record)
         return record["InstanceId"]
 
@@ -345,6 +347,16 @@ def test_a_stop_keeps_reporting_the_expiry(api, capsys):
     api.add_timer(timed, "2099-12-24T18:00:00Z")
     result = run(capsys, state="stopped")
     assert result["instances"][0]["expire_time"] == "2099-12-24T18:00:00Z"
+
+
+def test_a_bandwidth_change_keeps_the_expiry_read_at_the_look_up(api, capsys):
+    # A bandwidth change cannot move a timer, so the timers are read once, at the look-up.
+    timed = api.add_instance()
+    api.add_timer(timed, "2099-12-24T18:00:00Z")
+    result = run(capsys, bandwidth=5)
+    assert [(c["attribute"], c["after"], c["result"]) for c in result["changes"]] == [("bandwidth", 5, "changed")]
+    assert result["instances"][0]["bandwidth"] == 5 and result["instances"][0]["expire_time"] == "2099-12-24T18:00:00Z"
+    assert api.actions().count("DescribeInstances") == 2 and api.actions().count("DescribeInstancesActionTimer") == 1
 
 
 def test_expire_at_converges_in_place_on_existing_instances(api, capsys):
