@@ -391,8 +391,9 @@ options:
       - How many requests to send at the same time for work the API does not take in one request (on the legacy API
         C(ReturnInstance), C(UpdateInstanceBandwidthHour) and the security group look-ups; on API 3.0 a bandwidth change
         billed by the hour, and batches beyond 100 instances).
-      - Requests are paced within the API's documented rate limit per action, and a request the API throttles anyway is
-        retried after a back-off, so a high value does not fail the task.
+      - Requests are paced within the API's documented rate limit per action (20 per second where none is documented, as
+        for the legacy C(ReturnInstance)), and a request the API throttles anyway is retried after a back-off, so a high
+        value does not fail the task.
     type: int
     default: 10
 extends_documentation_fragment:

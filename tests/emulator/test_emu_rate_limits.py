@@ -14,6 +14,8 @@ from cvm_emulator.rate_limits import LEGACY_EQUIVALENTS, RateLimiter, legacy_lim
 from cvm_emulator.server import RunningEmulator
 from emu_client import Client, Control, Handle
 
+# What StopInstances answers for an instance that does not exist (every item failed: OperationFail).
+STOP_UNKNOWN = 5100
 PRICE = {"cpu": "1", "mem": "2", "imageId": "img-3wnd9xpl", "imageType": "2", "storageSize": "0"}
 
 
@@ -71,7 +73,7 @@ def test_every_legacy_action_has_a_limit():
     } == {
         "RunInstancesHour": 10,
         "DescribeInstances": 40,
-        "ReturnInstance": 10,
+        "ReturnInstance": 20,
         "InquiryInstancePriceHour": 10,
         "StartInstances": 10,
         "StopInstances": 10,
@@ -115,22 +117,22 @@ def test_limited_call_leaves_fault_pending(limited):
 
 def test_failed_auth_takes_no_token(limited):
     for _index in range(15):
-        params = limited.client.signed("ReturnInstance", {"instanceId": "ins-nothere0"})
+        params = limited.client.signed("StopInstances", {"instanceIds.0": "ins-nothere0"})
         params["Signature"] = "bad"
         assert json.loads(limited.client.send("GET", params)[1])["code"] == 4100
-    assert _codes(limited, "ReturnInstance", 11, {"instanceId": "ins-nothere0"}) == [5000] * 10 + [4400]
+    assert _codes(limited, "StopInstances", 11, {"instanceIds.0": "ins-nothere0"}) == [STOP_UNKNOWN] * 10 + [4400]
 
 
 def test_config_switch_and_reset(limited):
     assert limited.control.get("config")["config"]["rate_limits"] is True
-    _codes(limited, "ReturnInstance", 10, {"instanceId": "ins-nothere0"})
+    _codes(limited, "StopInstances", 10, {"instanceIds.0": "ins-nothere0"})
     limited.control.post("config", {"rate_limits": False})
-    assert _codes(limited, "ReturnInstance", 5, {"instanceId": "ins-nothere0"}) == [5000] * 5
+    assert _codes(limited, "StopInstances", 5, {"instanceIds.0": "ins-nothere0"}) == [STOP_UNKNOWN] * 5
     assert "error" in limited.control.post("config", {"rate_limits": "yes"}, expect=400)
     # Reset restores the start-up switch and empties the buckets.
     limited.control.post("reset")
     assert limited.control.get("config")["config"]["rate_limits"] is True
-    assert _codes(limited, "ReturnInstance", 11, {"instanceId": "ins-nothere0"}) == [5000] * 10 + [4400]
+    assert _codes(limited, "StopInstances", 11, {"instanceIds.0": "ins-nothere0"}) == [STOP_UNKNOWN] * 10 + [4400]
 
 
 def test_off_by_default(emu):

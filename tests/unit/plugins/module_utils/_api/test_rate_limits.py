@@ -25,7 +25,7 @@ from ansible_collections.qcloud.cvm.tests.unit.fakes.clock import FakeClock
         ("v3", "RunInstances", 10),
         ("v3", "DescribeInstances", 40),
         ("legacy", "RunInstancesHour", 10),
-        ("legacy", "ReturnInstance", 10),
+        ("legacy", "ReturnInstance", rate_limits.DEFAULT_RATE),
         ("legacy", "DescribeInstances", 40),
         ("legacy", "UpdateInstanceBandwidthHour", 20),
         ("v3", "SomethingUndocumented", rate_limits.DEFAULT_RATE),
