@@ -237,7 +237,7 @@ from ansible_collections.qcloud.cvm.plugins.module_utils._cvm.model import INSTA
 HOSTVAR_PREFIX = "cvm_"
 TOP_GROUP = "cvm"
 # Bumped when the cached shape changes, so an old cache entry is never read as a new one.
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3
 
 # A hostnames preference may name any instance key, or public_ip (the first public IP).
 HOSTNAME_FIELDS = INSTANCE_KEYS | {"public_ip"}
@@ -290,8 +290,38 @@ def default_group_names(instance):
     )
 
 
+# One string per variable name, shared by every host: "cvm_" + key made anew for each host would be 30-odd
+# more strings per host, all kept for the whole run (about 25 MiB at 10,000 hosts, tests/perf/README.md).
+PREFIXED_KEYS = {key: HOSTVAR_PREFIX + key for key in INSTANCE_KEYS}
+
+
 def prefixed_hostvars(instance):
-    return {HOSTVAR_PREFIX + key: value for key, value in instance.items()}
+    return {PREFIXED_KEYS.get(key) or HOSTVAR_PREFIX + key: value for key, value in instance.items()}
+
+
+def cached_form(instances):
+    """The instances as the cache keeps them: one JSON text, not a structure.
+
+    Ansible keeps a cache value alive for the whole run (the cache plugin and
+    its adjudicator both hold it), and 10,000 records held as Python objects
+    are about 400,000 more objects for every garbage collection of the run to
+    walk, through the long ``--list`` output too (tests/perf/README.md: the
+    cached run measured 1.11 x the no-network floor that way). Held as one
+    string, the records are decoded into a list that is gone once the hosts
+    are added.
+    """
+    return json.dumps(instances, separators=(",", ":"))
+
+
+def instances_from_cache(value):
+    """The instances of a cache value; None when it is not one ``cached_form`` wrote (then the cache is a miss)."""
+    if not isinstance(value, str):
+        return None
+    try:
+        instances = json.loads(value)
+    except ValueError:
+        return None
+    return instances if isinstance(instances, list) else None
 
 
 def cache_key_material(path, connection, regions, instance_filter):
@@ -339,16 +369,17 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         update_cache = False
         if use_cache and cache:
             try:
-                instances = self._cache[cache_key]
+                instances = instances_from_cache(self._cache[cache_key])
             except KeyError:
-                update_cache = True
+                pass
+            update_cache = instances is None
         elif use_cache:
             # --flush-cache or meta: refresh_inventory: list again and store the result.
             update_cache = True
         if instances is None:
             instances, complete = self._fetch(connection, regions, instance_filter)
             if update_cache and complete:
-                self._cache[cache_key] = instances
+                self._cache[cache_key] = cached_form(instances)
         self._populate(instances, preferences)
 
     # -- options ---------------------------------------------------------

@@ -240,14 +240,18 @@ def assert_instance_matches(instance, record, api="legacy", tags=None):
 
 
 def cached_entries(cache_dir):
-    """The values of a jsonfile inventory cache directory, decoded (ansible-core 2.19 wraps them as a JSON string in __payload__)."""
+    """The instances of each entry of a jsonfile inventory cache directory.
+
+    ansible-core 2.19 wraps a value as a JSON string in __payload__; the
+    plugin's value is itself one JSON text of the instances (cache format 3).
+    """
     entries = []
     for path in sorted(Path(cache_dir).iterdir()):
         if path.is_file():
             value = json.loads(path.read_text(encoding="utf-8"))
             if isinstance(value, dict) and set(value) == {"__payload__"}:
                 value = json.loads(value["__payload__"])
-            entries.append(value)
+            entries.append(json.loads(value))
     return entries
 
 

@@ -60,6 +60,14 @@ def test_verify_file_refuses_a_missing_file(tmp_path):
 # -- instance -> host variables --------------------------------------------------
 
 
+def test_every_host_shares_one_string_per_variable_name():
+    # 10,000 hosts would otherwise each keep 30-odd strings of their own for the same names.
+    first, second = (cvm_inventory.prefixed_hostvars(instance_from_record(make_record(n), "ap-guangzhou").as_dict()) for n in (1, 2))
+    assert set(first) == set(second) == HOSTVARS
+    shared = {id(key) for key in first} & {id(key) for key in second}
+    assert len(shared) == len(HOSTVARS)
+
+
 def test_every_instance_key_becomes_a_prefixed_variable():
     record = make_record(
         7, region="sh", zone_id=200002, status=4, name="db", project_id=3, wan_ips=[], unVpcId="vpc-1", unSubnetId="subnet-1", instanceType="CVM.S2", uuid="u-1"
@@ -469,6 +477,13 @@ def cached_value(entry):
     return value
 
 
+def cached_instances(entry):
+    """The instances in a cache entry: the plugin stores them as one JSON text."""
+    text = cached_value(entry)
+    assert isinstance(text, str)
+    return json.loads(text)
+
+
 def test_cache_hit_rebuilds_everything_without_api_calls(parse, tmp_path):
     api = gz_api(3)
     config = cache_config(
@@ -490,12 +505,23 @@ def test_cache_hit_rebuilds_everything_without_api_calls(parse, tmp_path):
 def test_cache_holds_instance_dicts_and_no_secret(parse, tmp_path):
     parse(cache_config(tmp_path), gz_api(2))
     (entry,) = cache_files(tmp_path)
-    cached = cached_value(entry)
+    cached = cached_instances(entry)
     assert [instance["instance_id"] for instance in cached] == ["ins-gz000000", "ins-gz000001"]
     assert all(set(instance) == INSTANCE_KEYS for instance in cached)
     assert cached[0]["region"] == "ap-guangzhou" and cached[0]["status"] == "running"
     text = entry.name + entry.read_text()
     assert SECRET_KEY not in text and SECRET_ID not in text
+
+
+@pytest.mark.parametrize("value", [[{"instance_id": "ins-gz000000"}], "not json", '{"instance_id": "ins-gz000000"}', None])
+def test_a_cache_value_of_another_form_is_a_miss(value):
+    # A structure (how format 2 stored the records), text that is no JSON list, or nothing: listed again.
+    assert cvm_inventory.instances_from_cache(value) is None
+
+
+def test_the_cached_text_gives_back_the_instances_it_was_made_from():
+    instances = [{"instance_id": "ins-gz000000", "public_ips": ["203.0.113.10"], "system_disk": {"disk_size": 50}}]
+    assert cvm_inventory.instances_from_cache(cvm_inventory.cached_form(instances)) == instances
 
 
 def test_refresh_lists_again_and_updates_the_cache(parse, tmp_path):
