@@ -246,6 +246,10 @@ HOSTNAME_FIELDS = INSTANCE_KEYS | {"public_ip"}
 TEMPLATABLE_OPTIONS = ("secret_id", "secret_key", "security_token", "region", "endpoint")
 
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+# Words Jinja2 reads as literals or operators, never as a variable name.
+_JINJA_WORDS = frozenset(("true", "false", "none", "True", "False", "None", "and", "or", "not", "in", "is", "if", "else"))
+# The values a bare variable name evaluates to unchanged (a container would come back as a copy).
+_SCALARS = (str, int, float, bool, type(None))
 
 
 def _first(value):
@@ -503,6 +507,8 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
     # -- hosts and groups --------------------------------------------------
 
     _in_keyed_groups = False
+    # Whether a bare variable name may be looked up in the host's variables (no extra variables to prefer).
+    _plain_lookups = False
 
     def _add_host_to_keyed_groups(self, keys, variables, host, strict=False, fetch_hostvars=True):
         self._in_keyed_groups = True
@@ -512,10 +518,18 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             self._in_keyed_groups = False
 
     def _compose(self, template, variables, disable_lookups=...):
+        # A compose value or keyed_groups key that is one variable's name (`cvm_private_ip`, `cvm_zone`) is looked up
+        # instead of templated: the same value, without a Jinja2 evaluation per host and expression, which was most of
+        # the plugin's time with `compose` and two `keyed_groups` (tests/perf/README.md, the anchor). Extra variables,
+        # which would take precedence, and containers (templating returns a copy) take Ansible's way.
+        value = variables.get(template, self) if self._plain_lookups and isinstance(template, str) else self
+        if value is not self and isinstance(value, _SCALARS) and template not in _JINJA_WORDS and _IDENTIFIER.match(template):
+            result = value
+        else:
+            result = super()._compose(template, variables)
         # Most CVM fields are numbers (zone, project, CPU, ...). ansible-core 2.19+ evaluates a keyed_groups key
         # to a native int and then refuses it as a group name; older cores rendered it as text. Numbers used
         # as keyed group keys are taken as their text, so `key: cvm_zone_id` works on every core.
-        result = super()._compose(template, variables)
         if self._in_keyed_groups and isinstance(result, (int, float)) and not isinstance(result, bool):
             return str(result)
         return result
@@ -528,6 +542,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         groups = self.get_option("groups")
         keyed_groups = self.get_option("keyed_groups")
         strict = self.get_option("strict")
+        self._plain_lookups = not (self.get_option("use_extra_vars") and self._vars)
         known_groups = {}
         claimed = {}
         collisions = []

@@ -11,6 +11,8 @@ import json
 import pytest
 
 from ansible.errors import AnsibleError, AnsibleParserError
+from ansible.plugins import inventory as inventory_base
+from ansible.plugins.inventory import Constructable
 from ansible.plugins.loader import inventory_loader
 
 from ansible_collections.qcloud.cvm.plugins.inventory import cvm as cvm_inventory
@@ -271,6 +273,44 @@ def test_an_unknown_record_region_is_the_listed_region(parse):
     run = parse({}, api)
     assert run.children("cvm") == ["cvm_region_ap_guangzhou", "cvm_status_running"]
     assert run.hostvars("ins-gz000000")["cvm_region"] == "ap-guangzhou"
+
+
+BARE_NAMES = {
+    "compose": {"ansible_host": "cvm_private_ip", "zone_id": "cvm_zone_id", "ips": "cvm_public_ips", "gateway": "cvm_vpc_gateway", "vpc": "cvm_vpc_id"},
+    "keyed_groups": [{"key": "cvm_zone", "prefix": "az"}, {"key": "cvm_zone_id", "prefix": "zid"}, {"key": "cvm_public_ips", "prefix": "ip"}],
+}
+
+
+def listed(run):
+    return {host: dict(run.hostvars(host)) for host in run.hosts}, {name: run.group_hosts(name) for name in sorted(run.inventory.groups)}
+
+
+def test_a_bare_variable_name_gives_what_templating_gives(parse, monkeypatch):
+    api = FakeLegacyApi([make_record(0), make_record(1, wan_ips=[], status=4)])
+    looked_up = listed(parse(BARE_NAMES, api))
+    # With no value counted a scalar, every name goes through Ansible's templating.
+    monkeypatch.setattr(cvm_inventory, "_SCALARS", ())
+    assert looked_up == listed(parse(BARE_NAMES, api))
+    assert looked_up[0]["ins-gz000000"]["ansible_host"] == looked_up[0]["ins-gz000000"]["cvm_private_ip"]
+    for host, hostvars in looked_up[0].items():
+        assert host in looked_up[1]["az_" + hostvars["cvm_zone"].replace("-", "_")]
+        assert host in looked_up[1]["zid_{0}".format(hostvars["cvm_zone_id"])]
+
+
+def test_a_bare_variable_name_of_a_scalar_is_not_templated(parse, monkeypatch):
+    templated = []
+    original = Constructable._compose
+    monkeypatch.setattr(Constructable, "_compose", lambda self, template, variables, *args: templated.append(template) or original(self, template, variables))
+    parse(BARE_NAMES, FakeLegacyApi([make_record(0)]))
+    # Only the list (a copy through templating) went to Jinja2, once for compose and once for its keyed group.
+    assert sorted(templated) == ["cvm_public_ips", "cvm_public_ips"]
+
+
+def test_an_extra_variable_of_the_same_name_still_wins_with_use_extra_vars(parse, monkeypatch):
+    # What --extra-vars cvm_zone=from-extra-vars gives the plugin.
+    monkeypatch.setattr(inventory_base, "load_extra_vars", lambda loader: {"cvm_zone": "from-extra-vars"})
+    run = parse(dict(BARE_NAMES, use_extra_vars=True), FakeLegacyApi([make_record(0)]))
+    assert run.group_hosts("az_from_extra_vars") == ["ins-gz000000"]
 
 
 def test_keyed_groups_groups_and_compose(parse):
