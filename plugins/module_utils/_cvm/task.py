@@ -304,7 +304,7 @@ class InstanceTask:
             self.result["client_token"] = self.settings.client_token or derive_client_token(self.backend.region, spec, plan.create, self.known_ids)
         self.report(plan.keep + plan.failed + [placeholder(n) for n in range(1, plan.create + 1)])
 
-    def wait_for(self, instance_ids, wanted, what):
+    def wait_for(self, instance_ids, wanted, what, complete=True):
         try:
             settled = wait_for_status(self.backend, instance_ids, wanted, self.settings.wait_timeout, what=what)
         except InstanceWaitError as error:
@@ -312,7 +312,8 @@ class InstanceTask:
             raise
         # The polls list what DescribeInstances reports; the rest (groups, expiry) once, at the end,
         # and only for instances not completed before: waiting moves the status alone.
-        self.complete(list(settled.values()), moved={"status"})
+        if complete:
+            self.complete(list(settled.values()), moved={"status"})
         self.instances.update(settled)
 
     def create(self, count):
@@ -359,16 +360,13 @@ class InstanceTask:
         for outcome in self.backend.after_create(new_ids, spec):
             if not outcome.ok:
                 self.failures.append("{0} instance_name: {1}".format(outcome.instance_id, outcome.error))
-        must_run = (
-            self.settings.wait
-            or self.plan.replace
-            or self.desired.state == "stopped"
-            or (spec.security_group_ids is not None and not self.backend.binds_security_groups_at_create)
-        )
+        binds_groups_now = spec.security_group_ids is not None and not self.backend.binds_security_groups_at_create
+        must_run = self.settings.wait or self.plan.replace or self.desired.state == "stopped" or binds_groups_now
         try:
             if must_run:
-                self.wait_for(new_ids, RUNNING, "running")
-            if spec.security_group_ids is not None and not self.backend.binds_security_groups_at_create:
+                # Instances whose groups are bound next are completed once, after the binding.
+                self.wait_for(new_ids, RUNNING, "running", complete=not binds_groups_now)
+            if binds_groups_now:
                 for outcome in self.backend.set_security_groups(new_ids, spec.security_group_ids):
                     if not outcome.ok:
                         self.failures.append("{0} security_group_ids: {1}".format(outcome.instance_id, outcome.error))

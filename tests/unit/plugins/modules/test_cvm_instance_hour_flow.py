@@ -241,6 +241,8 @@ def test_security_groups_are_bound_to_new_instances_once_they_run(api, capsys):
     assert api.clock.elapsed == pytest.approx(1.5)
     assert sorted(result["instances"][0]["security_group_ids"]) == ["sg-ssh", "sg-web"]
     assert not any("every port is open" in w for w in warnings(result))
+    # The groups are read once, after the binding, not also when the wait ended.
+    assert api.actions().count("DescribeInstancesOfSecurityGroup") == 2
 
 
 def test_security_group_drift_changes_in_place_compared_as_a_set(api, capsys):
