@@ -250,6 +250,8 @@ _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 _JINJA_WORDS = frozenset(("true", "false", "none", "True", "False", "None", "and", "or", "not", "in", "is", "if", "else"))
 # The values a bare variable name evaluates to unchanged (a container would come back as a copy).
 _SCALARS = (str, int, float, bool, type(None))
+# What a template that names no variable of the host looks up to (never a scalar).
+_NOT_A_VARIABLE = object()
 
 
 def _first(value):
@@ -522,8 +524,8 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         # instead of templated: the same value, without a Jinja2 evaluation per host and expression, which was most of
         # the plugin's time with `compose` and two `keyed_groups` (tests/perf/README.md, the anchor). Extra variables,
         # which would take precedence, and containers (templating returns a copy) take Ansible's way.
-        value = variables.get(template, self) if self._plain_lookups and isinstance(template, str) else self
-        if value is not self and isinstance(value, _SCALARS) and template not in _JINJA_WORDS and _IDENTIFIER.match(template):
+        value = variables.get(template, _NOT_A_VARIABLE) if self._plain_lookups and isinstance(template, str) else _NOT_A_VARIABLE
+        if isinstance(value, _SCALARS) and template not in _JINJA_WORDS and _IDENTIFIER.match(template):
             result = value
         else:
             result = super()._compose(template, variables)
